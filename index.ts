@@ -1,0 +1,55 @@
+/**
+ * gpt-action: a ChatGPT custom GPT Action on AWS. Reads the stack's config, builds the OAuth server
+ * (CognitoAuth) and the API (GptActionApi), and exports what the GPT builder pastes into ChatGPT.
+ */
+import { GptActionApi } from "./infra/api";
+import { CognitoAuth } from "./infra/auth";
+import { loadConfig } from "./infra/config";
+import { routes } from "./handler/routes";
+
+const config = loadConfig();
+
+const auth = new CognitoAuth("gpt-action", {
+    callbackUrls: config.callbackUrls,
+    scopes: config.scopes,
+    domainPrefix: config.domainPrefix,
+    domainPrefixBase: config.domainPrefixBase,
+    testUserEmail: config.testUserEmail,
+});
+
+const api = new GptActionApi("gpt-action", {
+    userPoolArn: auth.userPool.arn,
+    scopes: config.scopes,
+    routes,
+    stageName: config.stageName,
+    corsAllowOrigin: config.corsAllowOrigin,
+    lambdaTimeout: config.lambdaTimeout,
+    lambdaMemory: config.lambdaMemory,
+});
+
+// `pulumi stack output <name>` prints one; add --show-secrets for clientSecret and testUserTemporaryPassword.
+/** The API's base URL (the stage URL). */
+export const apiUrl = api.url;
+/** Paste into the GPT's Action: Schema. */
+export const openApiSchema = api.openApiSchema;
+/** Authentication → OAuth: Client ID. */
+export const clientId = auth.client.id;
+/** Authentication → OAuth: Client Secret (a Pulumi secret). */
+export const clientSecret = auth.clientSecret;
+/** Authentication → OAuth: Authorization URL. */
+export const authorizationUrl = auth.authorizationUrl;
+/** Authentication → OAuth: Token URL. */
+export const tokenUrl = auth.tokenUrl;
+/** Authentication → OAuth: Scope. One scope is enough: each method accepts any of the configured ones. */
+export const scope = config.chatGptScope;
+/** Authentication → OAuth: Token Exchange Method. Cognito's documented default for confidential clients. */
+export const tokenExchangeMethod = "Basic authorization header";
+/** The redirect URIs the app client accepts. */
+export const callbackUrls = config.callbackUrls;
+export const userPoolId = auth.userPool.id;
+/** The test user's temporary password (a Pulumi secret); the hosted UI asks for a new one at first login. */
+export const testUserTemporaryPassword = auth.testUserTemporaryPassword;
+/** What to do next, while ChatGPT's callback URL is not configured yet. */
+export const nextStep = config.awaitingCallbackUrl
+    ? "Save the Action in ChatGPT, copy the callback URL it shows, then run: pulumi config set callbackUrl <url> && pulumi up"
+    : undefined;

@@ -1,0 +1,221 @@
+/** GptActionApi: the REST API ChatGPT calls, every method behind a Cognito authorizer, and its Lambda. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import type { Route } from "../handler/routes";
+import { HANDLER_ENTRY } from "./bundle";
+import { createHandlerFunction } from "./lambda";
+import { openApiDocument, type OpenApiInfo } from "./openapi";
+
+export interface GptActionApiArgs {
+    /** ARN of the Cognito user pool whose access tokens the authorizer accepts. */
+    readonly userPoolArn: pulumi.Input<string>;
+    /** OAuth scopes; a method accepts an access token that holds any one of them. */
+    readonly scopes: pulumi.Input<pulumi.Input<string>[]>;
+    /** The route table (metadata only) that the API is built from. */
+    readonly routes: readonly Route[];
+    /** Stage name, the first path segment of the API URL. Default: "Prod". */
+    readonly stageName?: string;
+    /**
+     * CORS origin for responses and OPTIONS preflights. Default: undefined, no CORS and no OPTIONS methods.
+     * Plain, not an Input: it decides which resources exist.
+     */
+    readonly corsAllowOrigin?: string;
+    /** Lambda timeout in seconds. Default: 25 (API Gateway gives up after 29). */
+    readonly lambdaTimeout?: pulumi.Input<number>;
+    /** Lambda memory in MB. Default: 256. */
+    readonly lambdaMemory?: pulumi.Input<number>;
+    /** Retention of the function's logs, in days. Default: 30. */
+    readonly logRetentionDays?: pulumi.Input<number>;
+    /** The handler's entry module. Default: handler/index.ts. */
+    readonly handlerEntry?: string;
+    /** Title and description of the generated OpenAPI document. */
+    readonly info?: OpenApiInfo;
+}
+
+/** Gateway-generated errors that keep a JSON body (and CORS headers, so a browser can read them). */
+const GATEWAY_RESPONSES: Record<string, string> = {
+    UNAUTHORIZED: "401",
+    ACCESS_DENIED: "403",
+    DEFAULT_4XX: "",
+    DEFAULT_5XX: "",
+};
+
+const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token";
+
+const DEFAULT_INFO: OpenApiInfo = {
+    title: "GPT Action API",
+    description: "Operations a custom GPT can call on its owner's AWS account.",
+    version: "1.0.0",
+};
+
+export class GptActionApi extends pulumi.ComponentResource {
+    public readonly restApi: aws.apigateway.RestApi;
+    public readonly stage: aws.apigateway.Stage;
+    public readonly function: aws.lambda.Function;
+    /** The stage URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/Prod */
+    public readonly url: pulumi.Output<string>;
+    /** The OpenAPI 3.1 document (JSON) to paste into the GPT's Action, its server URL filled in. */
+    public readonly openApiSchema: pulumi.Output<string>;
+
+    /**
+     * A REGIONAL REST API with one resource, method and Lambda proxy integration per route, each method behind a
+     * COGNITO_USER_POOLS authorizer with OAuth scopes; a deployment and stage; and the handler Lambda.
+     */
+    constructor(name: string, args: GptActionApiArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gpt-action:api:GptActionApi", name, args, opts);
+        const parent = { parent: this };
+        const stageName = args.stageName ?? "Prod";
+        const cors = args.corsAllowOrigin;
+
+        const handler = createHandlerFunction(`${name}-handler`, {
+            entry: args.handlerEntry ?? HANDLER_ENTRY,
+            timeoutSeconds: args.lambdaTimeout ?? 25,
+            memoryMb: args.lambdaMemory ?? 256,
+            logRetentionDays: args.logRetentionDays ?? 30,
+            environment: cors === undefined ? {} : { CORS_ALLOW_ORIGIN: cors },
+        }, this);
+        this.function = handler.fn;
+
+        this.restApi = new aws.apigateway.RestApi(`${name}-api`, {
+            description: "GPT Action API (managed by Pulumi)",
+            endpointConfiguration: { types: "REGIONAL" },
+        }, parent);
+        const restApi = this.restApi.id;
+
+        // Accepts only tokens of this pool; with scopes on the method, only access tokens (what ChatGPT sends).
+        const authorizer = new aws.apigateway.Authorizer(`${name}-authorizer`, {
+            restApi,
+            type: "COGNITO_USER_POOLS",
+            providerArns: [args.userPoolArn],
+            identitySource: "method.request.header.Authorization",
+        }, parent);
+
+        // One API Gateway resource per path segment, shared by routes under the same prefix.
+        const resources = new Map<string, aws.apigateway.Resource>();
+        const resourceFor = (path: string): pulumi.Output<string> => {
+            const segments = path.split("/").filter((s) => s !== "");
+            let parentId: pulumi.Output<string> = this.restApi.rootResourceId;
+            let prefix = "";
+            for (const segment of segments) {
+                prefix += `/${segment}`;
+                let resource = resources.get(prefix);
+                if (resource === undefined) {
+                    resource = new aws.apigateway.Resource(`${name}-resource${prefix}`, { restApi, parentId, pathPart: segment }, parent);
+                    resources.set(prefix, resource);
+                }
+                parentId = resource.id;
+            }
+            return parentId;
+        };
+
+        // Everything the deployment snapshots; the deployment waits for all of it, or it fails with
+        // "The REST API doesn't contain any methods" / "No integration defined for method".
+        const deployed: pulumi.Resource[] = [];
+        for (const route of args.routes) {
+            const resourceId = resourceFor(route.path);
+            const method = new aws.apigateway.Method(`${name}-${route.operationId}-method`, {
+                restApi,
+                resourceId,
+                httpMethod: route.method,
+                authorization: "COGNITO_USER_POOLS",
+                authorizerId: authorizer.id,
+                authorizationScopes: args.scopes,
+                operationName: route.operationId,
+            }, parent);
+            const integration = new aws.apigateway.Integration(`${name}-${route.operationId}-integration`, {
+                restApi,
+                resourceId,
+                httpMethod: method.httpMethod,
+                type: "AWS_PROXY",
+                integrationHttpMethod: "POST",
+                uri: handler.fn.invokeArn,
+            }, parent);
+            // Only this stage, method and path may invoke the function.
+            new aws.lambda.Permission(`${name}-${route.operationId}-permission`, {
+                action: "lambda:InvokeFunction",
+                function: handler.fn.name,
+                principal: "apigateway.amazonaws.com",
+                sourceArn: pulumi.interpolate`${this.restApi.executionArn}/${stageName}/${route.method}${route.path}`,
+            }, parent);
+            deployed.push(method, integration);
+        }
+
+        if (cors !== undefined) {
+            const methodsByPath = new Map<string, string[]>();
+            for (const route of args.routes) {
+                methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
+            }
+            for (const [path, methods] of methodsByPath) {
+                deployed.push(...this.corsPreflight(`${name}-options${path}`, restApi, resourceFor(path), cors, methods));
+            }
+        }
+
+        for (const [responseType, statusCode] of Object.entries(GATEWAY_RESPONSES)) {
+            deployed.push(new aws.apigateway.Response(`${name}-${responseType.toLowerCase().replace(/_/g, "-")}`, {
+                restApiId: restApi,
+                responseType,
+                ...(statusCode === "" ? {} : { statusCode }),
+                // $context.error.messageString is already a quoted JSON string, e.g. "Unauthorized".
+                responseTemplates: { "application/json": '{"message":$context.error.messageString}' },
+                responseParameters: cors === undefined ? {} : { "gatewayresponse.header.Access-Control-Allow-Origin": `'${cors}'` },
+            }, parent));
+        }
+
+        // A deployment is a snapshot: hash every route, method and integration so that any change redeploys.
+        const definition = JSON.stringify({
+            routes: args.routes.map(({ method, path, operationId }) => ({ method, path, operationId })),
+            cors: cors ?? null,
+            gatewayResponses: GATEWAY_RESPONSES,
+        });
+        const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
+            restApi,
+            triggers: {
+                redeployment: pulumi.all([definition, args.scopes, handler.fn.invokeArn, authorizer.id]).apply((parts) =>
+                    createHash("sha256").update(JSON.stringify(parts)).digest("hex")),
+            },
+        }, { parent: this, dependsOn: deployed });
+
+        this.stage = new aws.apigateway.Stage(`${name}-stage`, {
+            restApi,
+            deployment: deployment.id,
+            stageName,
+        }, parent);
+
+        this.url = this.stage.invokeUrl;
+        const info = args.info ?? DEFAULT_INFO;
+        this.openApiSchema = this.url.apply((url) => JSON.stringify(openApiDocument(args.routes, url, info), null, 2));
+
+        this.registerOutputs({ url: this.url, openApiSchema: this.openApiSchema });
+    }
+
+    /**
+     * An unauthenticated OPTIONS method answering CORS preflights from API Gateway itself. A MOCK integration
+     * needs the {"statusCode": 200} template and matching method/integration responses, or preflights get a 500.
+     */
+    private corsPreflight(name: string, restApi: pulumi.Output<string>, resourceId: pulumi.Output<string>, origin: string, methods: string[]): pulumi.Resource[] {
+        const parent = { parent: this };
+        const header = (h: string) => `method.response.header.Access-Control-Allow-${h}`;
+        const method = new aws.apigateway.Method(`${name}-method`, {
+            restApi, resourceId, httpMethod: "OPTIONS", authorization: "NONE",
+        }, parent);
+        const integration = new aws.apigateway.Integration(`${name}-integration`, {
+            restApi, resourceId, httpMethod: method.httpMethod, type: "MOCK",
+            requestTemplates: { "application/json": '{"statusCode": 200}' },
+        }, parent);
+        const methodResponse = new aws.apigateway.MethodResponse(`${name}-method-response`, {
+            restApi, resourceId, httpMethod: method.httpMethod, statusCode: "200",
+            responseModels: { "application/json": "Empty" },
+            responseParameters: { [header("Headers")]: true, [header("Methods")]: true, [header("Origin")]: true },
+        }, parent);
+        const integrationResponse = new aws.apigateway.IntegrationResponse(`${name}-integration-response`, {
+            restApi, resourceId, httpMethod: method.httpMethod, statusCode: methodResponse.statusCode,
+            responseParameters: {
+                [header("Headers")]: `'${CORS_ALLOW_HEADERS}'`,
+                [header("Methods")]: `'${[...methods, "OPTIONS"].join(",")}'`,
+                [header("Origin")]: `'${origin}'`,
+            },
+        }, { parent: this, dependsOn: [integration] });
+        return [method, integration, methodResponse, integrationResponse];
+    }
+}

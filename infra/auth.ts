@@ -1,0 +1,122 @@
+/** CognitoAuth: the OAuth 2.0 authorization server ChatGPT signs users in with. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+export interface CognitoAuthArgs {
+    /** Exact redirect URIs the app client accepts. Cognito needs at least one when OAuth is on. */
+    readonly callbackUrls: pulumi.Input<pulumi.Input<string>[]>;
+    /** OAuth scopes the app client may grant. Default: openid, email, profile. */
+    readonly scopes?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * The hosted-UI domain prefix (`<prefix>.auth.<region>.amazoncognito.com`). Default: `domainPrefixBase`
+     * followed by a random suffix that stays the same for the life of the stack.
+     */
+    readonly domainPrefix?: pulumi.Input<string>;
+    /**
+     * Start of the derived domain prefix, used only when `domainPrefix` is unset: at most 56 lower-case letters,
+     * digits and hyphens, without "aws", "amazon" or "cognito". Default: the component's name.
+     */
+    readonly domainPrefixBase?: string;
+    /** Creates this user, without emailing it, with a generated temporary password. Default: no user. */
+    readonly testUserEmail?: pulumi.Input<string>;
+}
+
+/** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
+const PASSWORD_SYMBOLS = "!#%&*()-_=+[]{}<>:?";
+
+export class CognitoAuth extends pulumi.ComponentResource {
+    public readonly userPool: aws.cognito.UserPool;
+    public readonly client: aws.cognito.UserPoolClient;
+    public readonly domain: aws.cognito.UserPoolDomain;
+    /** The app client's secret, as a Pulumi secret. */
+    public readonly clientSecret: pulumi.Output<string>;
+    /** ChatGPT's "Authorization URL". */
+    public readonly authorizationUrl: pulumi.Output<string>;
+    /** ChatGPT's "Token URL". */
+    public readonly tokenUrl: pulumi.Output<string>;
+    /** The test user's temporary password, as a Pulumi secret; undefined when no test user is made. */
+    public readonly testUserTemporaryPassword?: pulumi.Output<string>;
+
+    /**
+     * A user pool that only administrators add users to, an OAuth app client for ChatGPT (authorization-code
+     * grant with a client secret), and the hosted-UI domain that serves the login page.
+     */
+    constructor(name: string, args: CognitoAuthArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gpt-action:auth:CognitoAuth", name, args, opts);
+
+        // Users sign in by email; only administrators create them (the cookbook's pool lets anyone sign up).
+        this.userPool = new aws.cognito.UserPool(`${name}-pool`, {
+            usernameAttributes: ["email"],
+            autoVerifiedAttributes: ["email"],
+            adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+            passwordPolicy: {
+                minimumLength: 8,
+                requireLowercase: true,
+                requireUppercase: true,
+                requireNumbers: true,
+                requireSymbols: true,
+                temporaryPasswordValidityDays: 7,
+            },
+        }, { parent: this });
+
+        // The only mutable piece: a new ChatGPT callback URL updates this client in place and nothing else.
+        this.client = new aws.cognito.UserPoolClient(`${name}-client`, {
+            userPoolId: this.userPool.id,
+            generateSecret: true,
+            allowedOauthFlowsUserPoolClient: true,
+            allowedOauthFlows: ["code"],
+            allowedOauthScopes: args.scopes ?? ["openid", "email", "profile"],
+            callbackUrls: args.callbackUrls,
+            supportedIdentityProviders: ["COGNITO"],
+            preventUserExistenceErrors: "ENABLED",
+            // Users sign in through the hosted UI only; no password flow is exposed to API callers.
+            explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+        }, { parent: this });
+        this.clientSecret = pulumi.secret(this.client.clientSecret);
+
+        const prefix = args.domainPrefix ?? new random.RandomString(`${name}-domain-suffix`, {
+            length: 6,
+            upper: false,
+            special: false,
+        }, { parent: this }).result.apply((suffix) => `${args.domainPrefixBase ?? name}-${suffix}`);
+        this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
+            domain: prefix,
+            userPoolId: this.userPool.id,
+        }, { parent: this });
+
+        const hostedUi = pulumi.interpolate`https://${this.domain.domain}.auth.${this.domain.region}.amazoncognito.com`;
+        this.authorizationUrl = pulumi.interpolate`${hostedUi}/oauth2/authorize`;
+        this.tokenUrl = pulumi.interpolate`${hostedUi}/oauth2/token`;
+
+        if (args.testUserEmail !== undefined) {
+            // Meets the pool's policy by construction; the user picks a permanent one at first login.
+            const password = new random.RandomPassword(`${name}-test-user-password`, {
+                length: 20,
+                minUpper: 1,
+                minLower: 1,
+                minNumeric: 1,
+                minSpecial: 1,
+                overrideSpecial: PASSWORD_SYMBOLS,
+            }, { parent: this });
+            // The cookbook's `admin-create-user` step, without the invitation email.
+            new aws.cognito.User(`${name}-test-user`, {
+                userPoolId: this.userPool.id,
+                username: args.testUserEmail,
+                attributes: { email: args.testUserEmail, email_verified: "true" },
+                messageAction: "SUPPRESS",
+                temporaryPassword: password.result,
+            }, { parent: this });
+            this.testUserTemporaryPassword = pulumi.secret(password.result);
+        }
+
+        this.registerOutputs({
+            userPoolId: this.userPool.id,
+            clientId: this.client.id,
+            clientSecret: this.clientSecret,
+            authorizationUrl: this.authorizationUrl,
+            tokenUrl: this.tokenUrl,
+            testUserTemporaryPassword: this.testUserTemporaryPassword,
+        });
+    }
+}

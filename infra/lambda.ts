@@ -1,0 +1,72 @@
+/** The handler's Lambda function with the only permissions it needs: writing to its own log group. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { bundleHandler } from "./bundle";
+
+export interface HandlerFunctionArgs {
+    /** The handler's entry module, bundled with esbuild when the program runs. */
+    readonly entry: string;
+    readonly timeoutSeconds: pulumi.Input<number>;
+    readonly memoryMb: pulumi.Input<number>;
+    readonly logRetentionDays: pulumi.Input<number>;
+    /** Plain settings for the handler; never secrets (Lambda shows environment variables to anyone who can read the function). */
+    readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export interface HandlerFunction {
+    readonly fn: aws.lambda.Function;
+    readonly logGroup: aws.cloudwatch.LogGroup;
+    readonly role: aws.iam.Role;
+}
+
+/** Declares the function, its log group and its role as children of `parent`, named `${name}-…`. */
+export function createHandlerFunction(name: string, args: HandlerFunctionArgs, parent: pulumi.Resource): HandlerFunction {
+    const opts = { parent };
+    const bundle = bundleHandler(args.entry);
+
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+        retentionInDays: args.logRetentionDays,
+    }, opts);
+
+    const role = new aws.iam.Role(`${name}-role`, {
+        assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+    }, opts);
+
+    // Least privilege: write log events to this function's group, nothing else (no AWSLambdaBasicExecutionRole,
+    // whose logs:* on every group is broader than this function needs).
+    const logPolicy = new aws.iam.RolePolicy(`${name}-logs-policy`, {
+        role: role.id,
+        policy: logGroup.arn.apply((arn) => JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: `${arn}:*`,
+            }],
+        })),
+    }, opts);
+
+    const fn = new aws.lambda.Function(`${name}`, {
+        runtime: aws.lambda.Runtime.NodeJS22dX,
+        architectures: ["arm64"],
+        handler: "index.handler",
+        code: new pulumi.asset.AssetArchive({
+            "index.js": new pulumi.asset.StringAsset(bundle.code),
+            "index.js.map": new pulumi.asset.StringAsset(bundle.sourceMap),
+        }),
+        role: role.arn,
+        timeout: args.timeoutSeconds,
+        memorySize: args.memoryMb,
+        environment: {
+            variables: pulumi.output(args.environment).apply((vars) => ({ ...vars, NODE_OPTIONS: "--enable-source-maps" })),
+        },
+        // Without this, Lambda writes to an unmanaged /aws/lambda/<name> group that keeps logs forever and that
+        // the scoped policy above does not cover.
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+    }, { parent, dependsOn: [logPolicy] });
+
+    return { fn, logGroup, role };
+}

@@ -1,0 +1,144 @@
+/**
+ * Runs the Pulumi program under mocks, the way `pulumi up` would run it for the dev stack: config from
+ * Pulumi.yaml's defaults and Pulumi.dev.yaml, overridden per test. Records every resource's inputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+export const PROJECT = "gpt-action";
+const ROOT = path.join(__dirname, "..");
+const ACCOUNT = "123456789012";
+
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+/** The program's exports, as `typeof import("../index")` says. */
+export type Program = typeof import("../index");
+
+export interface Run {
+    readonly program: Program;
+    readonly resources: RecordedResource[];
+    /** The one resource of `type` (whose name ends with `nameSuffix`, if given); fails if there is not exactly one. */
+    one(type: string, nameSuffix?: string): RecordedResource;
+    all(type: string): RecordedResource[];
+}
+
+export interface ProjectFile {
+    readonly name: string;
+    readonly config: Record<string, { readonly type: string; readonly description?: string; readonly default?: unknown }>;
+}
+
+/** Pulumi.yaml, parsed. */
+export function projectFile(): ProjectFile {
+    return parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as ProjectFile;
+}
+
+/** A config value as Pulumi hands it to a program: strings as they are, everything else as JSON. */
+function configString(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Config the CLI would pass for `stack`: Pulumi.yaml defaults, then Pulumi.<stack>.yaml, project-qualified. */
+export function stackConfig(stack = "dev"): Record<string, string> {
+    const config: Record<string, string> = {};
+    for (const [key, spec] of Object.entries(projectFile().config)) {
+        if (spec.default !== undefined) {
+            config[`${PROJECT}:${key}`] = configString(spec.default);
+        }
+    }
+    const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    const parsed = fs.existsSync(stackFile) ? parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } : {};
+    const values = parsed.config ?? {};
+    for (const [key, value] of Object.entries(values)) {
+        config[key.includes(":") ? key : `${PROJECT}:${key}`] = configString(value);
+    }
+    return config;
+}
+
+/** Computed outputs a real provider would return, shaped like AWS's, so that derived URLs can be asserted. */
+function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, region: string): { id: string; state: Record<string, unknown> } {
+    const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${ACCOUNT}:${resource}`;
+    switch (type) {
+        case "aws:cognito/userPool:UserPool": {
+            const id = `${region}_MockPool`;
+            return { id, state: { arn: arn("cognito-idp", `userpool/${id}`) } };
+        }
+        case "aws:cognito/userPoolClient:UserPoolClient":
+            return { id: "mockclientid", state: { clientSecret: "mock-client-secret" } };
+        case "aws:cognito/userPoolDomain:UserPoolDomain":
+            return { id: String(inputs.domain), state: { region } };
+        case "aws:apigateway/restApi:RestApi":
+            return { id: "mockapi", state: { rootResourceId: "mockroot", executionArn: arn("execute-api", "mockapi") } };
+        case "aws:apigateway/stage:Stage":
+            return { id: `${name}-id`, state: { invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}` } };
+        case "aws:lambda/function:Function": {
+            const fnArn = arn("lambda", `function:${name}`);
+            return { id: name, state: { name, arn: fnArn, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fnArn}/invocations` } };
+        }
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { id: name, state: { name, arn: arn("logs", `log-group:${name}`) } };
+        case "aws:iam/role:Role":
+            return { id: name, state: { name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` } };
+        case "random:index/randomString:RandomString":
+            return { id: `${name}-id`, state: { result: "k3x9q2" } };
+        case "random:index/randomPassword:RandomPassword":
+            return { id: `${name}-id`, state: { result: "Mock-Temp-Password-1!" } };
+        default:
+            return { id: `${name}-id`, state: {} };
+    }
+}
+
+/** Runs index.ts with the dev stack's config plus `overrides` (unqualified project keys). */
+export async function runProgram(overrides: Record<string, string> = {}, stack = "dev"): Promise<Run> {
+    const resources: RecordedResource[] = [];
+    const config = stackConfig(stack);
+    for (const [key, value] of Object.entries(overrides)) {
+        config[`${PROJECT}:${key}`] = value;
+    }
+    const region = config["aws:region"] ?? "us-east-1";
+
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            const inputs = args.inputs as Record<string, unknown>;
+            resources.push({ type: args.type, name: args.name, inputs });
+            const { id, state } = computedOutputs(args.type, args.name, inputs, region);
+            return { id, state: { ...inputs, ...state } };
+        },
+        // Strict: a data source nobody mocked must fail the test, not return nothing.
+        call(args) {
+            throw new Error(`unexpected data source call: ${args.token}`);
+        },
+    }, PROJECT, stack, false);
+    pulumi.runtime.setAllConfig(config);
+
+    // Load the program afresh, so it reads this run's config.
+    const entry = require.resolve("../index");
+    delete require.cache[entry];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require(entry) as Program;
+    await pulumi.runtime.disconnect();
+
+    const matching = (type: string) => resources.filter((r) => r.type === type);
+    return {
+        program,
+        resources,
+        all: matching,
+        one(type, nameSuffix) {
+            const found = matching(type).filter((r) => nameSuffix === undefined || r.name.endsWith(nameSuffix));
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type}${nameSuffix ? ` named *${nameSuffix}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+            }
+            return found[0];
+        },
+    };
+}
+
+/** An Output's value, for assertions. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
