@@ -63,7 +63,8 @@ export class GptActionApi extends pulumi.ComponentResource {
      * COGNITO_USER_POOLS authorizer with OAuth scopes; a deployment and stage; and the handler Lambda.
      */
     constructor(name: string, args: GptActionApiArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("gpt-action:api:GptActionApi", name, args, opts);
+        // Args stay off the component's own inputs, so a preview shows only the child that really changes.
+        super("gpt-action:api:GptActionApi", name, {}, opts);
         const parent = { parent: this };
         const stageName = args.stageName ?? "Prod";
         const cors = args.corsAllowOrigin;

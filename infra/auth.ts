@@ -43,7 +43,8 @@ export class CognitoAuth extends pulumi.ComponentResource {
      * grant with a client secret), and the hosted-UI domain that serves the login page.
      */
     constructor(name: string, args: CognitoAuthArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("gpt-action:auth:CognitoAuth", name, args, opts);
+        // Args stay off the component's own inputs, so a preview shows only the child that really changes.
+        super("gpt-action:auth:CognitoAuth", name, {}, opts);
 
         // Users sign in by email; only administrators create them (the cookbook's pool lets anyone sign up).
         this.userPool = new aws.cognito.UserPool(`${name}-pool`, {

@@ -14,7 +14,53 @@ const ACCOUNT = "123456789012";
 export interface RecordedResource {
     readonly type: string;
     readonly name: string;
+    /** Inputs with secrets unwrapped to their values. */
     readonly inputs: Record<string, unknown>;
+    /** Top-level input names whose values were passed as secrets. */
+    readonly secretInputs: string[];
+}
+
+/** True for the wrapper the SDK sends for a secret value. */
+function isSecretValue(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null &&
+        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+/** `value` with every secret wrapper replaced by the value it holds. */
+function unwrapSecrets(value: unknown): unknown {
+    if (isSecretValue(value)) {
+        return unwrapSecrets(value.value);
+    }
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+/** The part of the mock monitor's RegisterResource request that names a resource's dependencies. */
+interface RegisterRequest {
+    getName(): string;
+    getType(): string;
+    getDependenciesList(): string[];
+}
+interface MonitorWithRegister {
+    registerResource(req: RegisterRequest, callback: unknown): unknown;
+}
+
+/**
+ * The mocks API hides `dependsOn`; the request the SDK sends the (mock) monitor carries it. Wraps the monitor
+ * to record, per "type name", the URNs each resource depends on (explicitly or through its inputs).
+ */
+function recordDependencies(into: Map<string, string[]>): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        into.set(`${req.getType()} ${req.getName()}`, req.getDependenciesList());
+        return register(req, callback);
+    };
 }
 
 /** The program's exports, as `typeof import("../index")` says. */
@@ -23,6 +69,8 @@ export type Program = typeof import("../index");
 export interface Run {
     readonly program: Program;
     readonly resources: RecordedResource[];
+    /** URNs that the resource `type name` depends on. */
+    dependenciesOf(resource: RecordedResource): string[];
     /** The one resource of `type` (whose name ends with `nameSuffix`, if given); fails if there is not exactly one. */
     one(type: string, nameSuffix?: string): RecordedResource;
     all(type: string): RecordedResource[];
@@ -93,9 +141,18 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
     }
 }
 
-/** Runs index.ts with the dev stack's config plus `overrides` (unqualified project keys). */
-export async function runProgram(overrides: Record<string, string> = {}, stack = "dev"): Promise<Run> {
-    const resources: RecordedResource[] = [];
+export interface RunOptions {
+    /** The stack whose Pulumi.<stack>.yaml is read. Default: dev. */
+    readonly stack?: string;
+    /** Where to record resources; lets a test see what was declared before the program threw. */
+    readonly resources?: RecordedResource[];
+}
+
+/** Runs index.ts with the stack's config plus `overrides` (unqualified project keys). */
+export async function runProgram(overrides: Record<string, string> = {}, options: RunOptions = {}): Promise<Run> {
+    const stack = options.stack ?? "dev";
+    const resources = options.resources ?? [];
+    const dependencies = new Map<string, string[]>();
     const config = stackConfig(stack);
     for (const [key, value] of Object.entries(overrides)) {
         config[`${PROJECT}:${key}`] = value;
@@ -104,8 +161,10 @@ export async function runProgram(overrides: Record<string, string> = {}, stack =
 
     await pulumi.runtime.setMocks({
         newResource(args) {
-            const inputs = args.inputs as Record<string, unknown>;
-            resources.push({ type: args.type, name: args.name, inputs });
+            const raw = args.inputs as Record<string, unknown>;
+            const inputs = unwrapSecrets(raw) as Record<string, unknown>;
+            const secretInputs = Object.keys(raw).filter((key) => isSecretValue(raw[key]));
+            resources.push({ type: args.type, name: args.name, inputs, secretInputs });
             const { id, state } = computedOutputs(args.type, args.name, inputs, region);
             return { id, state: { ...inputs, ...state } };
         },
@@ -115,6 +174,7 @@ export async function runProgram(overrides: Record<string, string> = {}, stack =
         },
     }, PROJECT, stack, false);
     pulumi.runtime.setAllConfig(config);
+    recordDependencies(dependencies);
 
     // Load the program afresh, so it reads this run's config.
     const entry = require.resolve("../index");
@@ -128,6 +188,7 @@ export async function runProgram(overrides: Record<string, string> = {}, stack =
         program,
         resources,
         all: matching,
+        dependenciesOf: (r) => dependencies.get(`${r.type} ${r.name}`) ?? [],
         one(type, nameSuffix) {
             const found = matching(type).filter((r) => nameSuffix === undefined || r.name.endsWith(nameSuffix));
             if (found.length !== 1) {

@@ -1,0 +1,209 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { routes } from "../handler/routes";
+import { runProgram, type RecordedResource, type Run } from "./harness";
+
+const METHOD = "aws:apigateway/method:Method";
+const INTEGRATION = "aws:apigateway/integration:Integration";
+const FUNCTION = "aws:lambda/function:Function";
+const RESPONSE = "aws:apigateway/response:Response";
+const EXECUTION_ARN = "arn:aws:execute-api:us-east-1:123456789012:mockapi";
+const INVOKE_ARN = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:gpt-action-handler/invocations";
+
+/** The files of the Lambda's code archive, with their text. */
+async function archiveFiles(fn: RecordedResource): Promise<Record<string, string>> {
+    const archive = fn.inputs.code as pulumi.asset.AssetArchive;
+    const assets = await archive.assets;
+    const files: Record<string, string> = {};
+    for (const [file, asset] of Object.entries(assets)) {
+        files[file] = await (asset as pulumi.asset.StringAsset).text;
+    }
+    return files;
+}
+
+describe("GptActionApi", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram();
+    });
+
+    it("makes a REGIONAL REST API", () => {
+        expect(run.one("aws:apigateway/restApi:RestApi").inputs.endpointConfiguration).to.deep.equal({ types: "REGIONAL" });
+    });
+
+    it("makes a Cognito user-pool authorizer on the pool", () => {
+        expect(run.one("aws:apigateway/authorizer:Authorizer").inputs).to.deep.include({
+            restApi: "mockapi",
+            type: "COGNITO_USER_POOLS",
+            providerArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_MockPool"],
+            identitySource: "method.request.header.Authorization",
+        });
+    });
+
+    it("serves POST /my_route behind the authorizer with the configured scopes", () => {
+        expect(run.one("aws:apigateway/resource:Resource").inputs).to.deep.include({ restApi: "mockapi", parentId: "mockroot", pathPart: "my_route" });
+        expect(run.one(METHOD, "postSuccess-method").inputs).to.deep.include({
+            httpMethod: "POST",
+            authorization: "COGNITO_USER_POOLS",
+            authorizerId: "gpt-action-authorizer-id",
+            authorizationScopes: ["openid", "email", "profile"],
+        });
+    });
+
+    it("puts every non-OPTIONS method behind the authorizer with scopes", () => {
+        const methods = run.all(METHOD).filter((m) => m.inputs.httpMethod !== "OPTIONS");
+        expect(methods).to.have.lengthOf(routes.length);
+        for (const method of methods) {
+            expect(method.inputs.authorization, method.name).to.equal("COGNITO_USER_POOLS");
+            expect(method.inputs.authorizerId, method.name).to.equal("gpt-action-authorizer-id");
+            expect(method.inputs.authorizationScopes, method.name).to.not.be.empty;
+        }
+    });
+
+    it("proxies each route to the Lambda", () => {
+        expect(run.one(INTEGRATION, "postSuccess-integration").inputs).to.deep.include({
+            httpMethod: "POST",
+            type: "AWS_PROXY",
+            integrationHttpMethod: "POST",
+            uri: INVOKE_ARN,
+        });
+    });
+
+    it("lets only this stage, method and path invoke the function", () => {
+        expect(run.one("aws:lambda/permission:Permission").inputs).to.deep.equal({
+            action: "lambda:InvokeFunction",
+            function: "gpt-action-handler",
+            principal: "apigateway.amazonaws.com",
+            sourceArn: `${EXECUTION_ARN}/Prod/POST/my_route`,
+        });
+    });
+
+    it("answers CORS preflights without auth from a MOCK integration", () => {
+        const options = run.one(METHOD, "options/my_route-method");
+        expect(options.inputs).to.deep.include({ httpMethod: "OPTIONS", authorization: "NONE" });
+        expect(options.inputs.authorizerId).to.be.undefined;
+        expect(run.one(INTEGRATION, "options/my_route-integration").inputs).to.deep.include({
+            type: "MOCK",
+            requestTemplates: { "application/json": '{"statusCode": 200}' },
+        });
+        const header = (h: string) => `method.response.header.Access-Control-Allow-${h}`;
+        expect(run.one("aws:apigateway/methodResponse:MethodResponse").inputs).to.deep.include({
+            httpMethod: "OPTIONS",
+            statusCode: "200",
+            responseParameters: { [header("Headers")]: true, [header("Methods")]: true, [header("Origin")]: true },
+        });
+        const integrationResponse = run.one("aws:apigateway/integrationResponse:IntegrationResponse");
+        expect(integrationResponse.inputs).to.deep.include({ httpMethod: "OPTIONS", statusCode: "200" });
+        const params = integrationResponse.inputs.responseParameters as Record<string, string>;
+        expect(params[header("Origin")]).to.equal("'*'");
+        expect(params[header("Methods")]).to.equal("'POST,OPTIONS'");
+        expect(params[header("Headers")]).to.include("Authorization");
+        expect(run.dependenciesOf(integrationResponse).some((urn) => urn.endsWith("::gpt-action-options/my_route-integration"))).to.be.true;
+    });
+
+    it("keeps API Gateway's {\"message\":\"Unauthorized\"} body, with CORS headers, for rejected tokens", () => {
+        const unauthorized = run.one(RESPONSE, "-unauthorized").inputs;
+        expect(unauthorized).to.deep.include({ restApiId: "mockapi", responseType: "UNAUTHORIZED", statusCode: "401" });
+        expect(unauthorized.responseTemplates).to.deep.equal({ "application/json": '{"message":$context.error.messageString}' });
+        expect(unauthorized.responseParameters).to.deep.equal({ "gatewayresponse.header.Access-Control-Allow-Origin": "'*'" });
+        expect(run.all(RESPONSE).map((r) => r.inputs.responseType)).to.have.members(["UNAUTHORIZED", "ACCESS_DENIED", "DEFAULT_4XX", "DEFAULT_5XX"]);
+    });
+
+    it("deploys only after every method and integration exists, redeploying when they change", () => {
+        const deployment = run.one("aws:apigateway/deployment:Deployment");
+        const dependencies = run.dependenciesOf(deployment);
+        const urn = (r: RecordedResource) => dependencies.some((d) => d.endsWith(`::${r.name}`) && d.includes(r.type));
+        for (const r of [...run.all(METHOD), ...run.all(INTEGRATION), ...run.all(RESPONSE)]) {
+            expect(urn(r), r.name).to.be.true;
+        }
+        expect((deployment.inputs.triggers as Record<string, string>).redeployment).to.match(/^[0-9a-f]{64}$/);
+    });
+
+    it("changes the deployment trigger when the API definition changes", async () => {
+        const trigger = (r: Run) => (r.one("aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment;
+        const same = await runProgram();
+        const otherScopes = await runProgram({ scopes: "openid" });
+        const noCors = await runProgram({ corsAllowOrigin: "" });
+        expect(trigger(same)).to.equal(trigger(run));
+        expect(trigger(otherScopes)).to.not.equal(trigger(run));
+        expect(trigger(noCors)).to.not.equal(trigger(run));
+    });
+
+    it("serves a separate stage of that deployment", () => {
+        expect(run.one("aws:apigateway/stage:Stage").inputs).to.deep.include({
+            restApi: "mockapi",
+            deployment: "gpt-action-deployment-id",
+            stageName: "Prod",
+        });
+    });
+
+    it("runs the handler on Node.js 22, arm64, with the configured timeout and memory", () => {
+        expect(run.one(FUNCTION).inputs).to.deep.include({
+            runtime: "nodejs22.x",
+            architectures: ["arm64"],
+            handler: "index.handler",
+            timeout: 25,
+            memorySize: 256,
+            role: "arn:aws:iam::123456789012:role/gpt-action-handler-role",
+        });
+    });
+
+    it("ships the esbuild bundle of handler/ and its source map", async () => {
+        const files = await archiveFiles(run.one(FUNCTION));
+        expect(Object.keys(files)).to.have.members(["index.js", "index.js.map"]);
+        expect(files["index.js"]).to.include("postSuccess");
+        expect(files["index.js"]).to.not.include("@pulumi");
+        expect(JSON.parse(files["index.js.map"])).to.have.property("mappings");
+    });
+
+    it("writes logs to its own log group, with retention", () => {
+        expect(run.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays).to.equal(30);
+        expect(run.one(FUNCTION).inputs.loggingConfig).to.deep.equal({ logFormat: "JSON", logGroup: "gpt-action-handler-logs" });
+    });
+
+    it("gives the function a role that may only write to that log group", () => {
+        const trust = JSON.parse(String(run.one("aws:iam/role:Role").inputs.assumeRolePolicy)) as { Statement: unknown[] };
+        expect(trust.Statement).to.deep.equal([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+        const policy = run.one("aws:iam/rolePolicy:RolePolicy");
+        expect(policy.inputs.role).to.equal("gpt-action-handler-role");
+        expect(JSON.parse(String(policy.inputs.policy))).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [{
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: "arn:aws:logs:us-east-1:123456789012:log-group:gpt-action-handler-logs:*",
+            }],
+        });
+        expect(run.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.be.empty;
+        expect(run.dependenciesOf(run.one(FUNCTION)).some((urn) => urn.endsWith("::gpt-action-handler-logs-policy"))).to.be.true;
+    });
+
+    it("passes the CORS origin to the handler and no secrets", () => {
+        const env = (run.one(FUNCTION).inputs.environment as { variables: Record<string, string> }).variables;
+        expect(env).to.deep.equal({ CORS_ALLOW_ORIGIN: "*", NODE_OPTIONS: "--enable-source-maps" });
+    });
+
+    describe("with corsAllowOrigin empty", () => {
+        let noCors: Run;
+        before(async () => {
+            noCors = await runProgram({ corsAllowOrigin: "" });
+        });
+
+        it("makes no OPTIONS method and no CORS headers", () => {
+            expect(noCors.all(METHOD).map((m) => m.inputs.httpMethod)).to.not.include("OPTIONS");
+            expect(noCors.all("aws:apigateway/integrationResponse:IntegrationResponse")).to.be.empty;
+            for (const response of noCors.all(RESPONSE)) {
+                expect(response.inputs.responseParameters ?? {}).to.deep.equal({});
+            }
+            const env = (noCors.one(FUNCTION).inputs.environment as { variables: Record<string, string> }).variables;
+            expect(env).to.not.have.property("CORS_ALLOW_ORIGIN");
+        });
+    });
+
+    it("applies stageName, lambdaTimeout and lambdaMemory from config", async () => {
+        const custom = await runProgram({ stageName: "v1", lambdaTimeout: "10", lambdaMemory: "512" });
+        expect(custom.one("aws:apigateway/stage:Stage").inputs.stageName).to.equal("v1");
+        expect(custom.one("aws:lambda/permission:Permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/v1/POST/my_route`);
+        expect(custom.one(FUNCTION).inputs).to.deep.include({ timeout: 10, memorySize: 512 });
+    });
+});

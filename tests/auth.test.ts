@@ -1,0 +1,120 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { PLACEHOLDER_CALLBACK_URL } from "../infra/callbacks";
+import { runProgram, valueOf, type Run } from "./harness";
+
+const POOL = "aws:cognito/userPool:UserPool";
+const CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
+const DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
+const USER = "aws:cognito/user:User";
+const CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
+
+describe("CognitoAuth", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram({ callbackUrl: CALLBACK });
+    });
+
+    it("makes a pool that signs in by verified email and allows no self sign-up", () => {
+        const pool = run.one(POOL).inputs;
+        expect(pool.usernameAttributes).to.deep.equal(["email"]);
+        expect(pool.autoVerifiedAttributes).to.deep.equal(["email"]);
+        expect(pool.adminCreateUserConfig).to.deep.include({ allowAdminCreateUserOnly: true });
+    });
+
+    it("requires passwords of 8+ characters with upper, lower, number and symbol", () => {
+        expect(run.one(POOL).inputs.passwordPolicy).to.deep.include({
+            minimumLength: 8,
+            requireLowercase: true,
+            requireUppercase: true,
+            requireNumbers: true,
+            requireSymbols: true,
+        });
+    });
+
+    it("makes a confidential app client for the authorization-code grant only", () => {
+        const client = run.one(CLIENT).inputs;
+        expect(client.userPoolId).to.equal("us-east-1_MockPool");
+        expect(client.generateSecret).to.equal(true);
+        expect(client.allowedOauthFlowsUserPoolClient).to.equal(true);
+        expect(client.allowedOauthFlows).to.deep.equal(["code"]);
+        expect(client.allowedOauthScopes).to.deep.equal(["openid", "email", "profile"]);
+        expect(client.supportedIdentityProviders).to.deep.equal(["COGNITO"]);
+        expect(client.preventUserExistenceErrors).to.equal("ENABLED");
+        expect(client.explicitAuthFlows).to.deep.equal(["ALLOW_REFRESH_TOKEN_AUTH"]);
+    });
+
+    it("registers the configured callback URL and its ChatGPT twin", () => {
+        expect(run.one(CLIENT).inputs.callbackUrls).to.deep.equal([
+            CALLBACK,
+            "https://chat.openai.com/aip/g-0123456789abcdef/oauth/callback",
+        ]);
+    });
+
+    it("uses the configured scopes", async () => {
+        const custom = await runProgram({ scopes: "openid,phone" });
+        expect(custom.one(CLIENT).inputs.allowedOauthScopes).to.deep.equal(["openid", "phone"]);
+    });
+
+    it("derives the hosted-UI domain from project, stack and a random suffix", () => {
+        expect(run.one(DOMAIN).inputs).to.deep.include({ domain: "gpt-action-dev-k3x9q2", userPoolId: "us-east-1_MockPool" });
+        expect(run.one("random:index/randomString:RandomString").inputs).to.deep.include({ length: 6, upper: false, special: false });
+    });
+
+    it("uses a configured domain prefix and then makes no random suffix", async () => {
+        const custom = await runProgram({ domainPrefix: "acme-gpt-login" });
+        expect(custom.one(DOMAIN).inputs.domain).to.equal("acme-gpt-login");
+        expect(custom.all("random:index/randomString:RandomString")).to.be.empty;
+        expect(await valueOf(custom.program.authorizationUrl)).to.equal("https://acme-gpt-login.auth.us-east-1.amazoncognito.com/oauth2/authorize");
+    });
+
+    it("creates no test user by default", () => {
+        expect(run.all(USER)).to.be.empty;
+        expect(run.all("random:index/randomPassword:RandomPassword")).to.be.empty;
+        expect(run.program.testUserTemporaryPassword).to.be.undefined;
+    });
+
+    describe("with testUserEmail", () => {
+        let withUser: Run;
+        before(async () => {
+            withUser = await runProgram({ testUserEmail: "john@example.com" });
+        });
+
+        it("creates the user with a verified email and sends no invitation", () => {
+            const user = withUser.one(USER).inputs;
+            expect(user.userPoolId).to.equal("us-east-1_MockPool");
+            expect(user.username).to.equal("john@example.com");
+            expect(user.attributes).to.deep.equal({ email: "john@example.com", email_verified: "true" });
+            expect(user.messageAction).to.equal("SUPPRESS");
+            expect(user.temporaryPassword).to.equal("Mock-Temp-Password-1!");
+            expect(withUser.one(USER).secretInputs).to.include("temporaryPassword");
+        });
+
+        it("generates a temporary password that meets the pool's policy", () => {
+            const password = withUser.one("random:index/randomPassword:RandomPassword").inputs;
+            expect(password.length).to.be.at.least(8);
+            expect(password).to.deep.include({ minUpper: 1, minLower: 1, minNumeric: 1, minSpecial: 1 });
+            // Every symbol it may use is one Cognito counts as a symbol.
+            expect(String(password.overrideSpecial)).to.match(/^[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+-]+$/);
+        });
+
+        it("exports the temporary password as a secret", async () => {
+            const output = withUser.program.testUserTemporaryPassword;
+            expect(output).to.not.be.undefined;
+            expect(await pulumi.isSecret(output as pulumi.Output<string>)).to.be.true;
+            expect(await valueOf(output as pulumi.Output<string>)).to.equal("Mock-Temp-Password-1!");
+        });
+    });
+
+    it("keeps the client secret secret", async () => {
+        expect(await pulumi.isSecret(run.program.clientSecret)).to.be.true;
+        expect(await valueOf(run.program.clientSecret)).to.equal("mock-client-secret");
+    });
+
+    it("registers the placeholder while no callback URL is configured", async () => {
+        const first = await runProgram();
+        expect(first.one(CLIENT).inputs.callbackUrls).to.deep.equal([PLACEHOLDER_CALLBACK_URL]);
+        expect(first.program.nextStep).to.match(/pulumi config set callbackUrl <url> && pulumi up/);
+        expect(run.program.nextStep).to.be.undefined;
+    });
+});

@@ -1,0 +1,148 @@
+import { expect } from "chai";
+import { chatGptTwin, PLACEHOLDER_CALLBACK_URL, withChatGptTwins } from "../infra/callbacks";
+import { ConfigError, CONFIG_DEFAULTS, domainPrefixBase, domainPrefixProblem, parseConfig, type ActionConfig } from "../infra/config";
+import { projectFile, runProgram, type RecordedResource } from "./harness";
+
+const parse = (raw: Record<string, string> = {}): ActionConfig => parseConfig(raw, "gpt-action", "dev");
+
+/** The problems a config is rejected with. */
+function problemsOf(raw: Record<string, string>): string[] {
+    try {
+        parse(raw);
+    } catch (err) {
+        expect(err).to.be.instanceOf(ConfigError);
+        return (err as ConfigError).problems;
+    }
+    throw new Error(`accepted ${JSON.stringify(raw)}`);
+}
+
+const CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
+const TWIN = "https://chat.openai.com/aip/g-0123456789abcdef/oauth/callback";
+
+describe("config", () => {
+    it("declares every key in Pulumi.yaml with a description and the same default as the code", () => {
+        const declared = projectFile().config;
+        expect(Object.keys(declared)).to.have.members(Object.keys(CONFIG_DEFAULTS));
+        for (const [key, spec] of Object.entries(declared)) {
+            expect(spec.description, key).to.be.a("string").and.not.empty;
+            const asPassed = typeof spec.default === "string" ? spec.default : JSON.stringify(spec.default);
+            expect(asPassed, key).to.equal(CONFIG_DEFAULTS[key]);
+        }
+    });
+
+    it("defaults to the cookbook's settings and a placeholder callback", () => {
+        const config = parse();
+        expect(config.scopes).to.deep.equal(["openid", "email", "profile"]);
+        expect(config.chatGptScope).to.equal("openid");
+        expect(config.stageName).to.equal("Prod");
+        expect(config.corsAllowOrigin).to.equal("*");
+        expect(config.lambdaTimeout).to.equal(25);
+        expect(config.lambdaMemory).to.equal(256);
+        expect(config.testUserEmail).to.be.undefined;
+        expect(config.domainPrefix).to.be.undefined;
+        expect(config.callbackUrls).to.deep.equal([PLACEHOLDER_CALLBACK_URL]);
+        expect(config.awaitingCallbackUrl).to.be.true;
+    });
+
+    it("registers a ChatGPT callback URL with its twin on the other host", () => {
+        const config = parse({ callbackUrl: CALLBACK });
+        expect(config.callbackUrls).to.deep.equal([CALLBACK, TWIN]);
+        expect(config.awaitingCallbackUrl).to.be.false;
+        expect(parse({ callbackUrl: TWIN }).callbackUrls).to.deep.equal([TWIN, CALLBACK]);
+    });
+
+    it("adds extra callbackUrls, twins included, without repeats", () => {
+        const config = parse({
+            callbackUrl: CALLBACK,
+            callbackUrls: JSON.stringify([TWIN, "http://localhost:4000/callback", "https://example.org/cb"]),
+        });
+        expect(config.callbackUrls).to.deep.equal([CALLBACK, TWIN, "http://localhost:4000/callback", "https://example.org/cb"]);
+    });
+
+    it("gives non-ChatGPT URLs no twin", () => {
+        expect(chatGptTwin("https://example.org/aip/x")).to.be.undefined;
+        expect(chatGptTwin("https://chatgpt.com/other/path")).to.be.undefined;
+        expect(withChatGptTwins(["https://a.example/cb", "https://a.example/cb"])).to.deep.equal(["https://a.example/cb"]);
+    });
+
+    const rejected: Array<[string, Record<string, string>, RegExp]> = [
+        ["an http:// callback URL", { callbackUrl: "http://chatgpt.com/aip/g-1/oauth/callback" }, /callbackUrl .*https:\/\/.*pulumi config set callbackUrl/],
+        ["a callback URL with a fragment", { callbackUrl: `${CALLBACK}#x` }, /fragment/],
+        ["a wildcard callback URL", { callbackUrl: "https://chatgpt.com/aip/*/oauth/callback" }, /wildcard/],
+        ["a callback URL over 1024 characters", { callbackUrl: `https://example.org/${"a".repeat(1010)}` }, /1024/],
+        ["a callback URL that is not a URL", { callbackUrl: "chatgpt.com/callback" }, /not an absolute URL/],
+        ["an ftp:// callback URL", { callbackUrl: "ftp://example.org/cb" }, /https/],
+        ["http on a host other than localhost", { callbackUrl: "http://127.0.0.1:4000/cb" }, /localhost/],
+        ["a bad URL among callbackUrls", { callbackUrls: JSON.stringify(["https://ok.example/cb", "http://bad.example/cb"]) }, /callbackUrls\[1\].*--path 'callbackUrls\[1\]'/],
+        ["callbackUrls that are not a list", { callbackUrls: "https://example.org/cb" }, /callbackUrls .*not a list/],
+        ["more than 100 callback URLs", { callbackUrls: JSON.stringify(Array.from({ length: 101 }, (_, i) => `https://e.example/${i}`)) }, /limit of 100/],
+        ["an upper-case domain prefix", { domainPrefix: "MyGpt" }, /domainPrefix .*lower-case/],
+        ["a domain prefix with 'cognito'", { domainPrefix: "my-cognito-login" }, /reserved word "cognito"/],
+        ["a domain prefix with 'aws'", { domainPrefix: "awsgpt" }, /reserved word "aws"/],
+        ["a domain prefix with 'amazon'", { domainPrefix: "amazonian" }, /reserved word "amazon"/],
+        ["a domain prefix over 63 characters", { domainPrefix: "a".repeat(64) }, /1-63/],
+        ["a domain prefix ending in a hyphen", { domainPrefix: "gpt-" }, /starting and ending/],
+        ["a custom scope", { scopes: "openid,gpt/read" }, /scopes .*resource server/],
+        ["email without openid", { scopes: "email" }, /without openid/],
+        ["no scopes", { scopes: " , " }, /scopes/],
+        ["a stage name with a slash", { stageName: "prod/v1" }, /stageName/],
+        ["a CORS origin with a path", { corsAllowOrigin: "https://chatgpt.com/x" }, /corsAllowOrigin .*no path/],
+        ["a CORS origin with a quote", { corsAllowOrigin: "'*'" }, /corsAllowOrigin/],
+        ["a Lambda timeout over 29 s", { lambdaTimeout: "30" }, /lambdaTimeout .*29/],
+        ["a Lambda timeout of 0", { lambdaTimeout: "0" }, /lambdaTimeout/],
+        ["a fractional Lambda timeout", { lambdaTimeout: "2.5" }, /lambdaTimeout/],
+        ["a Lambda memory below 128 MB", { lambdaMemory: "64" }, /lambdaMemory/],
+        ["a test user email that is not an email", { testUserEmail: "john" }, /testUserEmail/],
+        ["an unknown key (a typo)", { callbakUrl: CALLBACK }, /callbakUrl .*not a gpt-action setting.*pulumi config rm callbakUrl/],
+    ];
+    for (const [what, raw, message] of rejected) {
+        it(`rejects ${what}, naming the fix`, () => {
+            const problems = problemsOf(raw);
+            expect(problems).to.have.lengthOf(1);
+            expect(problems[0]).to.match(message);
+            expect(problems[0]).to.match(/Fix: /);
+        });
+    }
+
+    it("reports every problem at once", () => {
+        expect(problemsOf({ callbackUrl: "http://x.example", lambdaTimeout: "45", domainPrefix: "AWS" })).to.have.lengthOf(3);
+    });
+
+    it("accepts the documented edge values", () => {
+        const config = parse({
+            callbackUrl: "http://localhost:4000/callback",
+            domainPrefix: "a",
+            lambdaTimeout: "29",
+            lambdaMemory: "10240",
+            corsAllowOrigin: "https://chatgpt.com",
+            scopes: "openid email",
+            testUserEmail: "john.doe@example.com",
+        });
+        expect(config.lambdaTimeout).to.equal(29);
+        expect(config.corsAllowOrigin).to.equal("https://chatgpt.com");
+        expect(config.scopes).to.deep.equal(["openid", "email"]);
+        expect(parse({ corsAllowOrigin: "" }).corsAllowOrigin).to.be.undefined;
+    });
+
+    it("derives a valid domain prefix base from any project and stack name", () => {
+        for (const text of ["gpt-action-dev", "AWS_Prod", "my.amazon.cognito.stack", "---", "x".repeat(200), "Ünïcode stack"]) {
+            const base = domainPrefixBase(text);
+            expect(base.length, text).to.be.at.most(56);
+            expect(domainPrefixProblem(`${base}-abc123`), text).to.be.undefined;
+        }
+        expect(domainPrefixBase("gpt-action-dev")).to.equal("gpt-action-dev");
+    });
+
+    it("fails before declaring any resource when the config is invalid", async () => {
+        const resources: RecordedResource[] = [];
+        let error: unknown;
+        try {
+            await runProgram({ callbackUrl: "http://example.org/cb" }, { resources });
+        } catch (err) {
+            error = err;
+        }
+        expect(error).to.be.instanceOf(ConfigError);
+        expect((error as Error).message).to.match(/callbackUrl/);
+        expect(resources).to.be.empty;
+    });
+});
