@@ -5,7 +5,7 @@
 import { GptActionApi } from "./infra/api";
 import { CognitoAuth } from "./infra/auth";
 import { loadConfig } from "./infra/config";
-import { routes } from "./handler/routes";
+import { routeList } from "./handler/routes";
 
 const config = loadConfig();
 
@@ -19,8 +19,9 @@ const auth = new CognitoAuth("gpt-action", {
 
 const api = new GptActionApi("gpt-action", {
     userPoolArn: auth.userPool.arn,
+    appClientId: auth.client.id,
     scopes: config.scopes,
-    routes,
+    routes: routeList(),
     stageName: config.stageName,
     corsAllowOrigin: config.corsAllowOrigin,
     lambdaTimeout: config.lambdaTimeout,

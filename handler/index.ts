@@ -1,28 +1,65 @@
-/** The Lambda behind every route: API Gateway's proxy event in, a proxy result out. */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { routes } from "./routes";
+/**
+ * The Lambda behind every route. It always returns a proxy result and never throws: API Gateway turns a
+ * throw into a bare 502 the model cannot act on.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { APP_CLIENT_ID_ENV, authenticate, type Caller } from "./auth";
+import { readBody } from "./body";
+import { readEvent, type Request } from "./event";
+import { errorResult, HttpError, okResult } from "./http";
+import { logError, logRequest } from "./log";
+import { operations } from "./operations";
+import { routeList, type RouteEntry as Route } from "./routes";
 
-type Operation = (event: APIGatewayProxyEvent) => Promise<unknown>;
+const ROUTES = routeList();
+/** Untyped view of the operations, for dispatch by name; the Operations type checks each one. */
+const dispatch = operations as unknown as Readonly<Record<string, (call: { body: unknown; caller: Caller; requestId: string }) => unknown>>;
 
-/** The function that serves each operationId of the route table. */
-const operations: Record<string, Operation> = {
-    postSuccess: () => Promise.resolve({ success: true }),
-};
-
-export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const route = routes.find((r) => r.path === event.resource && r.method === event.httpMethod);
-    const operation = route === undefined ? undefined : operations[route.operationId];
-    if (operation === undefined) {
-        return json(404, { error: { code: "not_found", message: `No route ${event.httpMethod} ${event.path}` } });
+export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+    const started = performance.now();
+    const request = readEvent(event);
+    const requestId = context?.awsRequestId ?? request.gatewayRequestId ?? "local";
+    let route: Route | undefined;
+    let caller: Caller | undefined;
+    let result: APIGatewayProxyResult;
+    try {
+        const appClientId = process.env[APP_CLIENT_ID_ENV];
+        if (!appClientId) {
+            throw new Error(`${APP_CLIENT_ID_ENV} is not set; the function cannot check which app client a token belongs to`);
+        }
+        caller = authenticate(request, appClientId);
+        route = findRoute(request);
+        const body = route.request === undefined ? undefined : readBody(request, route.request);
+        result = okResult(await dispatch[route.operationId]({ body, caller, requestId }));
+    } catch (error) {
+        if (error instanceof HttpError) {
+            result = errorResult(error);
+        } else {
+            logError(requestId, route?.operationId ?? "none", error);
+            result = errorResult(new HttpError(500, "internal_error", `Something went wrong on our side; quote request id ${requestId} when reporting it.`), { requestId });
+        }
     }
-    return json(200, await operation(event));
+    logRequest({
+        requestId,
+        route: route?.operationId ?? "none",
+        method: request.method.slice(0, 10),
+        status: result.statusCode,
+        latencyMs: Math.round((performance.now() - started) * 100) / 100,
+        ...(caller === undefined ? {} : { sub: caller.sub }),
+    });
+    return result;
 }
 
-function json(statusCode: number, body: unknown): APIGatewayProxyResult {
-    const headers: Record<string, string> = { "Content-Type": "application/json" };
-    const origin = process.env.CORS_ALLOW_ORIGIN;
-    if (origin) {
-        headers["Access-Control-Allow-Origin"] = origin;
+/** The route for the request's method and path: 404 for an unknown path, 405 (with Allow) for a wrong method. */
+function findRoute(request: Request): Route {
+    const onPath = ROUTES.filter((r) => r.path === request.path);
+    const route = onPath.find((r) => r.method === request.method);
+    if (route !== undefined) {
+        return route;
     }
-    return { statusCode, headers, body: JSON.stringify(body) };
+    if (onPath.length === 0) {
+        throw new HttpError(404, "not_found", "No operation at this path; see the OpenAPI schema for the available ones.");
+    }
+    const allowed = onPath.map((r) => r.method).join(", ");
+    throw new HttpError(405, "method_not_allowed", `Use ${allowed} for this path.`, { Allow: allowed });
 }

@@ -1,40 +1,79 @@
 /**
- * The route table: what the GPT can call. The infrastructure builds API Gateway resources, Lambda permissions
- * and the OpenAPI schema from it; the handler dispatches on it. Metadata only: importing it pulls in no
- * handler code.
+ * The route table: everything the GPT can call, in one place. The infrastructure builds each route's API
+ * Gateway resource, method, integration and Lambda permission from it and generates the OpenAPI schema; the
+ * handler dispatches on it and validates request bodies against its schemas. It holds metadata and zod
+ * schemas only, so the Pulumi program imports no handler code.
+ *
+ * To add a route: add an entry here (its key is the operationId), a function of the same name in
+ * handler/operations.ts (TypeScript and a test both fail until the two match), and its tests.
  */
+import * as z from "zod/mini";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** A JSON Schema (the subset OpenAPI 3.1 embeds). */
-export type JsonSchema = { readonly [keyword: string]: unknown };
-
-export interface Route {
+export interface RouteSpec {
     readonly method: HttpMethod;
-    /** Path under the stage, starting with "/", segments of letters, digits, "_", "-" or ".". */
+    /** Path under the stage: "/" then segments of letters, digits, "_" or "-". */
     readonly path: string;
-    /** The operation's name for the GPT; unique across the table. */
-    readonly operationId: string;
+    /** One line for the GPT's action list; at most 300 characters. */
     readonly summary: string;
-    /** What the GPT reads to decide when to call this route; at most 300 characters. */
+    /** What the model reads to decide when and how to call this route; at most 300 characters. */
     readonly description: string;
-    readonly response: { readonly description: string; readonly schema: JsonSchema };
+    /** When true, ChatGPT asks the user before every call (`x-openai-isConsequential`). Use it for anything that changes data. */
+    readonly consequential: boolean;
+    /** Schema of the JSON request body; omit for a route that takes none (its body is then ignored). */
+    readonly request?: z.ZodMiniType;
+    readonly response: { readonly description: string; readonly schema: z.ZodMiniType };
 }
 
-export const routes: readonly Route[] = [
-    {
+/**
+ * A file returned the way GPT Actions expect: ChatGPT treats each entry as a file the user uploaded and can
+ * analyze it (up to 10 files; the whole response must stay under 100,000 characters).
+ */
+export const openaiFileResponse = z.object({
+    openaiFileResponse: z.array(z.object({
+        name: z.string().check(z.describe("The file name, with its extension.")),
+        mime_type: z.string().check(z.describe("The file's media type, e.g. text/csv.")),
+        content: z.string().check(z.describe("The file's bytes, base64-encoded.")),
+    })).check(z.maxLength(10)),
+});
+
+export const routes = {
+    postSuccess: {
         method: "POST",
         path: "/my_route",
-        operationId: "postSuccess",
         summary: "Returns a success message.",
         description: "Endpoint to check the success status.",
+        consequential: false,
         response: {
             description: "A JSON object indicating success.",
-            schema: {
-                type: "object",
-                properties: { success: { type: "boolean", example: true } },
-                required: ["success"],
-            },
+            schema: z.object({ success: z.boolean().check(z.meta({ description: "Always true when the call went through.", examples: [true] })) }),
         },
     },
-];
+    getSalesReport: {
+        method: "POST",
+        path: "/reports/sales",
+        summary: "Returns a month's sales report as a CSV file.",
+        description: "Returns the sales of one month (YYYY-MM), one row per region and product, as a CSV file to analyze. Optionally limited to one region.",
+        consequential: false,
+        request: z.object({
+            month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/), z.describe("The month to report on, as YYYY-MM.")),
+            region: z.optional(z.enum(["EMEA", "AMER", "APAC"]).check(z.describe("Only this sales region; all regions when absent."))),
+        }),
+        response: {
+            description: "The report, as a CSV file.",
+            schema: openaiFileResponse,
+        },
+    },
+} as const satisfies Record<string, RouteSpec>;
+
+export type Routes = typeof routes;
+export type OperationId = keyof Routes;
+
+/** A route with its operationId. */
+export type RouteEntry = RouteSpec & { readonly operationId: string };
+
+/** The table as a list, each route with its operationId. */
+export function routeList(): RouteEntry[] {
+    return Object.entries(routes).map(([operationId, route]) => ({ operationId, ...route }));
+}

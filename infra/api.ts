@@ -2,18 +2,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import type { Route } from "../handler/routes";
+import type { RouteEntry } from "../handler/routes";
 import { HANDLER_ENTRY } from "./bundle";
 import { createHandlerFunction } from "./lambda";
 import { openApiDocument, type OpenApiInfo } from "./openapi";
+import { routeTableProblems } from "./routeTable";
 
 export interface GptActionApiArgs {
     /** ARN of the Cognito user pool whose access tokens the authorizer accepts. */
     readonly userPoolArn: pulumi.Input<string>;
+    /** The app client ChatGPT uses; the handler refuses tokens issued to any other client of the pool. */
+    readonly appClientId: pulumi.Input<string>;
     /** OAuth scopes; a method accepts an access token that holds any one of them. */
     readonly scopes: pulumi.Input<pulumi.Input<string>[]>;
-    /** The route table (metadata only) that the API is built from. */
-    readonly routes: readonly Route[];
+    /** The route table (metadata and schemas only) that the API is built from. */
+    readonly routes: readonly RouteEntry[];
     /** Stage name, the first path segment of the API URL. Default: "Prod". */
     readonly stageName?: string;
     /**
@@ -65,6 +68,10 @@ export class GptActionApi extends pulumi.ComponentResource {
     constructor(name: string, args: GptActionApiArgs, opts?: pulumi.ComponentResourceOptions) {
         // Args stay off the component's own inputs, so a preview shows only the child that really changes.
         super("gpt-action:api:GptActionApi", name, {}, opts);
+        const problems = routeTableProblems(args.routes);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`The route table has problems:\n  - ${problems.join("\n  - ")}`, this);
+        }
         const parent = { parent: this };
         const stageName = args.stageName ?? "Prod";
         const cors = args.corsAllowOrigin;
@@ -74,7 +81,7 @@ export class GptActionApi extends pulumi.ComponentResource {
             timeoutSeconds: args.lambdaTimeout ?? 25,
             memoryMb: args.lambdaMemory ?? 256,
             logRetentionDays: args.logRetentionDays ?? 30,
-            environment: cors === undefined ? {} : { CORS_ALLOW_ORIGIN: cors },
+            environment: { APP_CLIENT_ID: args.appClientId, ...(cors === undefined ? {} : { CORS_ALLOW_ORIGIN: cors }) },
         }, this);
         this.function = handler.fn;
 

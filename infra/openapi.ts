@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document a GPT builder pastes into ChatGPT's Action editor, generated from the route table. */
-import type { Route } from "../handler/routes";
+import * as z from "zod/mini";
+import type { RouteEntry } from "../handler/routes";
 
 export interface OpenApiInfo {
     readonly title: string;
@@ -7,8 +8,16 @@ export interface OpenApiInfo {
     readonly version: string;
 }
 
-/** Builds the document for `routes` served at `serverUrl` (the stage URL, without a trailing slash). */
-export function openApiDocument(routes: readonly Route[], serverUrl: string, info: OpenApiInfo): object {
+/** JSON Schema 2020-12 (OpenAPI 3.1's dialect) for what a client sends (`input`) or receives (`output`). */
+function jsonSchema(schema: z.ZodMiniType, io: "input" | "output"): object {
+    const document: Record<string, unknown> = z.toJSONSchema(schema, { target: "draft-2020-12", io });
+    // The dialect is OpenAPI 3.1's own; a per-schema $schema only adds noise for the model.
+    delete document.$schema;
+    return document;
+}
+
+/** Builds the document for `routes` served at `serverUrl` (the stage URL). */
+export function openApiDocument(routes: readonly RouteEntry[], serverUrl: string, info: OpenApiInfo): object {
     const paths: Record<string, Record<string, object>> = {};
     for (const route of routes) {
         paths[route.path] ??= {};
@@ -16,10 +25,17 @@ export function openApiDocument(routes: readonly Route[], serverUrl: string, inf
             operationId: route.operationId,
             summary: route.summary,
             description: route.description,
+            "x-openai-isConsequential": route.consequential,
+            ...(route.request === undefined ? {} : {
+                requestBody: {
+                    required: !z.safeParse(route.request, undefined).success,
+                    content: { "application/json": { schema: jsonSchema(route.request, "input") } },
+                },
+            }),
             responses: {
                 "200": {
                     description: route.response.description,
-                    content: { "application/json": { schema: route.response.schema } },
+                    content: { "application/json": { schema: jsonSchema(route.response.schema, "output") } },
                 },
             },
         };

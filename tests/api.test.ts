@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { routes } from "../handler/routes";
+import { routeList } from "../handler/routes";
 import { runProgram, type RecordedResource, type Run } from "./harness";
 
 const METHOD = "aws:apigateway/method:Method";
@@ -41,7 +41,7 @@ describe("GptActionApi", () => {
     });
 
     it("serves POST /my_route behind the authorizer with the configured scopes", () => {
-        expect(run.one("aws:apigateway/resource:Resource").inputs).to.deep.include({ restApi: "mockapi", parentId: "mockroot", pathPart: "my_route" });
+        expect(run.one("aws:apigateway/resource:Resource", "/my_route").inputs).to.deep.include({ restApi: "mockapi", parentId: "mockroot", pathPart: "my_route" });
         expect(run.one(METHOD, "postSuccess-method").inputs).to.deep.include({
             httpMethod: "POST",
             authorization: "COGNITO_USER_POOLS",
@@ -50,9 +50,18 @@ describe("GptActionApi", () => {
         });
     });
 
+    it("builds one resource per path segment, shared by routes under the same prefix", () => {
+        const resources = run.all("aws:apigateway/resource:Resource").map((r) => [r.name, r.inputs.parentId, r.inputs.pathPart]);
+        expect(resources).to.have.deep.members([
+            ["gpt-action-resource/my_route", "mockroot", "my_route"],
+            ["gpt-action-resource/reports", "mockroot", "reports"],
+            ["gpt-action-resource/reports/sales", "gpt-action-resource/reports-id", "sales"],
+        ]);
+    });
+
     it("puts every non-OPTIONS method behind the authorizer with scopes", () => {
         const methods = run.all(METHOD).filter((m) => m.inputs.httpMethod !== "OPTIONS");
-        expect(methods).to.have.lengthOf(routes.length);
+        expect(methods).to.have.lengthOf(routeList().length);
         for (const method of methods) {
             expect(method.inputs.authorization, method.name).to.equal("COGNITO_USER_POOLS");
             expect(method.inputs.authorizerId, method.name).to.equal("gpt-action-authorizer-id");
@@ -69,13 +78,15 @@ describe("GptActionApi", () => {
         });
     });
 
-    it("lets only this stage, method and path invoke the function", () => {
-        expect(run.one("aws:lambda/permission:Permission").inputs).to.deep.equal({
+    it("lets only this stage, method and path invoke the function, one permission per route", () => {
+        expect(run.one("aws:lambda/permission:Permission", "postSuccess-permission").inputs).to.deep.equal({
             action: "lambda:InvokeFunction",
             function: "gpt-action-handler",
             principal: "apigateway.amazonaws.com",
             sourceArn: `${EXECUTION_ARN}/Prod/POST/my_route`,
         });
+        expect(run.one("aws:lambda/permission:Permission", "getSalesReport-permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/Prod/POST/reports/sales`);
+        expect(run.all("aws:lambda/permission:Permission")).to.have.lengthOf(routeList().length);
     });
 
     it("answers CORS preflights without auth from a MOCK integration", () => {
@@ -87,12 +98,12 @@ describe("GptActionApi", () => {
             requestTemplates: { "application/json": '{"statusCode": 200}' },
         });
         const header = (h: string) => `method.response.header.Access-Control-Allow-${h}`;
-        expect(run.one("aws:apigateway/methodResponse:MethodResponse").inputs).to.deep.include({
+        expect(run.one("aws:apigateway/methodResponse:MethodResponse", "options/my_route-method-response").inputs).to.deep.include({
             httpMethod: "OPTIONS",
             statusCode: "200",
             responseParameters: { [header("Headers")]: true, [header("Methods")]: true, [header("Origin")]: true },
         });
-        const integrationResponse = run.one("aws:apigateway/integrationResponse:IntegrationResponse");
+        const integrationResponse = run.one("aws:apigateway/integrationResponse:IntegrationResponse", "options/my_route-integration-response");
         expect(integrationResponse.inputs).to.deep.include({ httpMethod: "OPTIONS", statusCode: "200" });
         const params = integrationResponse.inputs.responseParameters as Record<string, string>;
         expect(params[header("Origin")]).to.equal("'*'");
@@ -178,9 +189,9 @@ describe("GptActionApi", () => {
         expect(run.dependenciesOf(run.one(FUNCTION)).some((urn) => urn.endsWith("::gpt-action-handler-logs-policy"))).to.be.true;
     });
 
-    it("passes the CORS origin to the handler and no secrets", () => {
+    it("passes the app client id and CORS origin to the handler, and no secrets", () => {
         const env = (run.one(FUNCTION).inputs.environment as { variables: Record<string, string> }).variables;
-        expect(env).to.deep.equal({ CORS_ALLOW_ORIGIN: "*", NODE_OPTIONS: "--enable-source-maps" });
+        expect(env).to.deep.equal({ APP_CLIENT_ID: "mockclientid", CORS_ALLOW_ORIGIN: "*", NODE_OPTIONS: "--enable-source-maps" });
     });
 
     describe("with corsAllowOrigin empty", () => {
@@ -203,7 +214,7 @@ describe("GptActionApi", () => {
     it("applies stageName, lambdaTimeout and lambdaMemory from config", async () => {
         const custom = await runProgram({ stageName: "v1", lambdaTimeout: "10", lambdaMemory: "512" });
         expect(custom.one("aws:apigateway/stage:Stage").inputs.stageName).to.equal("v1");
-        expect(custom.one("aws:lambda/permission:Permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/v1/POST/my_route`);
+        expect(custom.one("aws:lambda/permission:Permission", "postSuccess-permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/v1/POST/my_route`);
         expect(custom.one(FUNCTION).inputs).to.deep.include({ timeout: 10, memorySize: 512 });
     });
 });

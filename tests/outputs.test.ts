@@ -30,7 +30,7 @@ describe("stack outputs", () => {
             openapi: string;
             info: { title: string; version: string };
             servers: Array<{ url: string }>;
-            paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content: Record<string, { schema: unknown }> }> }>>;
+            paths: Record<string, Record<string, { operationId: string; summary: string; "x-openai-isConsequential": boolean; responses: Record<string, { content: Record<string, { schema: unknown }> }> }>>;
         };
         before(async () => {
             doc = JSON.parse(await valueOf(run.program.openApiSchema)) as typeof doc;
@@ -48,11 +48,38 @@ describe("stack outputs", () => {
 
         it("describes the cookbook's postSuccess operation with its response schema", () => {
             const op = doc.paths["/my_route"].post;
-            expect(op.operationId).to.equal("postSuccess");
+            expect(op).to.include({ operationId: "postSuccess", summary: "Returns a success message.", "x-openai-isConsequential": false });
+            expect(op).to.not.have.property("requestBody");
             expect(op.responses["200"].content["application/json"].schema).to.deep.include({
                 type: "object",
-                properties: { success: { type: "boolean", example: true } },
+                properties: { success: { type: "boolean", description: "Always true when the call went through.", examples: [true] } },
+                required: ["success"],
             });
+        });
+
+        it("describes request bodies and file responses from the route table's schemas", () => {
+            const op = doc.paths["/reports/sales"].post as unknown as {
+                operationId: string;
+                requestBody: { required: boolean; content: Record<string, { schema: { properties: Record<string, Record<string, unknown>>; required: string[] } }> };
+                responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }>;
+            };
+            expect(op.operationId).to.equal("getSalesReport");
+            expect(op.requestBody.required).to.be.true;
+            const request = op.requestBody.content["application/json"].schema;
+            expect(request.required).to.deep.equal(["month"]);
+            expect(request.properties.month).to.include({ type: "string", description: "The month to report on, as YYYY-MM." });
+            expect(request.properties.region).to.deep.include({ enum: ["EMEA", "AMER", "APAC"] });
+            expect(op.responses["200"].content["application/json"].schema.properties).to.have.property("openaiFileResponse");
+            expect(JSON.stringify(doc)).to.not.include("$schema");
+        });
+
+        it("keeps every summary and description within ChatGPT's 300 characters", () => {
+            for (const methods of Object.values(doc.paths)) {
+                for (const op of Object.values(methods) as unknown as Array<{ summary: string; description: string }>) {
+                    expect(op.summary.length).to.be.within(1, 300);
+                    expect(op.description.length).to.be.within(1, 300);
+                }
+            }
         });
 
         it("follows the stage name", async () => {

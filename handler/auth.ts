@@ -1,0 +1,34 @@
+/**
+ * Defense in depth behind the API Gateway authorizer: the handler also refuses requests whose claims are
+ * missing, that come from an ID token, or that were issued to another app client of the pool.
+ */
+import { HttpError } from "./http";
+import type { Request } from "./event";
+
+/** Who is calling, from the access token's claims. */
+export interface Caller {
+    readonly sub: string;
+    readonly username: string | undefined;
+    readonly scopes: readonly string[];
+}
+
+/** The app client ChatGPT uses; the infrastructure sets it. */
+export const APP_CLIENT_ID_ENV = "APP_CLIENT_ID";
+
+export function authenticate(request: Request, appClientId: string): Caller {
+    const claims = request.claims;
+    if (claims === undefined || !claims.sub) {
+        throw new HttpError(401, "unauthorized", "No verified token claims reached the function; call through the API with a Bearer access token.");
+    }
+    if (claims.token_use !== "access") {
+        throw new HttpError(401, "unauthorized", "Send an OAuth access token, not an ID token.");
+    }
+    if (claims.client_id !== appClientId) {
+        throw new HttpError(403, "forbidden", "This token was issued to another app client.");
+    }
+    return {
+        sub: claims.sub,
+        username: claims.username,
+        scopes: (claims.scope ?? "").split(" ").filter((s) => s !== ""),
+    };
+}

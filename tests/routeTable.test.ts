@@ -1,0 +1,56 @@
+import { expect } from "chai";
+import * as z from "zod/mini";
+import { routeList, routes, type RouteEntry } from "../handler/routes";
+import { routeTableProblems } from "../infra/routeTable";
+import { runProgram } from "./harness";
+
+const base: RouteEntry = {
+    operationId: "ok",
+    method: "POST",
+    path: "/ok",
+    summary: "Does it.",
+    description: "Does it well.",
+    consequential: false,
+    response: { description: "Done.", schema: z.object({ done: z.boolean() }) },
+};
+
+describe("route table", () => {
+    it("ships without problems", () => {
+        expect(routeTableProblems(routeList())).to.deep.equal([]);
+    });
+
+    const bad: Array<[string, RouteEntry[], RegExp]> = [
+        ["no routes", [], /no routes/],
+        ["a path without a leading slash", [{ ...base, path: "ok" }], /path "ok"/],
+        ["a path with a parameter or dots", [{ ...base, path: "/items/{id}" }], /path/],
+        ["two routes on one method and path", [base, { ...base, operationId: "again" }], /POST \/ok is already taken/],
+        ["a description over 300 characters", [{ ...base, description: "x".repeat(301) }], /description must be 1-300/],
+        ["an empty summary", [{ ...base, summary: " " }], /summary must be 1-300/],
+        ["an operationId with a hyphen", [{ ...base, operationId: "get-it" }], /operationId/],
+        ["a GET route with a body", [{ ...base, method: "GET", request: z.object({}) }], /GET route cannot take a request body/],
+    ];
+    for (const [what, table, message] of bad) {
+        it(`reports ${what}`, () => {
+            const problems = routeTableProblems(table);
+            expect(problems).to.have.lengthOf(1);
+            expect(problems[0]).to.match(message);
+        });
+    }
+
+    it("stops the program before deploying a bad table", async () => {
+        const original = routes.postSuccess.description;
+        const mutable = routes.postSuccess as { description: string };
+        mutable.description = "x".repeat(301);
+        try {
+            let error: unknown;
+            try {
+                await runProgram();
+            } catch (err) {
+                error = err;
+            }
+            expect(String(error)).to.match(/route table has problems[\s\S]*postSuccess: description/);
+        } finally {
+            mutable.description = original;
+        }
+    });
+});
