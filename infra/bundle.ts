@@ -10,6 +10,8 @@ export interface Bundle {
     readonly code: string;
     /** Its source map, so stack traces in the logs point at the TypeScript source. */
     readonly sourceMap: string;
+    /** Bytes each input file contributes to `code`, for size budgets. */
+    readonly bytesByInput: Readonly<Record<string, number>>;
 }
 
 /** Bundles `entry` for Lambda's Node.js 22 runtime on arm64. Output is deterministic, so unchanged code is not redeployed. */
@@ -26,6 +28,7 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): Bundle {
         // A fixed output path keeps absolute paths of this machine out of the bundle and its map.
         outfile: path.join(path.dirname(entry), "index.js"),
         write: false,
+        metafile: true,
         logLevel: "silent",
     });
     const file = (ext: string) => {
@@ -35,5 +38,7 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): Bundle {
         }
         return out.text;
     };
-    return { code: file(".js"), sourceMap: file(".js.map") };
+    const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
+    const bytesByInput = Object.fromEntries(Object.entries(output?.inputs ?? {}).map(([input, { bytesInOutput }]) => [input, bytesInOutput]));
+    return { code: file(".js"), sourceMap: file(".js.map"), bytesByInput };
 }
