@@ -3,7 +3,7 @@
  * (CognitoAuth) and the API (GptActionApi), and exports what the GPT builder pastes into ChatGPT.
  */
 import { GptActionApi } from "./infra/api";
-import { CognitoAuth } from "./infra/auth";
+import { CognitoAuth, TOKEN_EXCHANGE_METHOD } from "./infra/auth";
 import { loadConfig } from "./infra/config";
 import { routeList } from "./handler/routes";
 
@@ -43,8 +43,8 @@ export const authorizationUrl = auth.authorizationUrl;
 export const tokenUrl = auth.tokenUrl;
 /** Authentication → OAuth: Scope. One scope is enough: each method accepts any of the configured ones. */
 export const scope = config.chatGptScope;
-/** Authentication → OAuth: Token Exchange Method. Cognito's documented default for confidential clients. */
-export const tokenExchangeMethod = "Basic authorization header";
+/** Authentication → OAuth: Token Exchange Method. */
+export const tokenExchangeMethod = TOKEN_EXCHANGE_METHOD;
 /** The redirect URIs the app client accepts. */
 export const callbackUrls = config.callbackUrls;
 export const userPoolId = auth.userPool.id;

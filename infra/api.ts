@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type { RouteEntry } from "../handler/routes";
 import { HANDLER_ENTRY } from "./bundle";
 import { createHandlerFunction } from "./lambda";
-import { openApiDocument, type OpenApiInfo } from "./openapi";
+import { DEFAULT_INFO, openApiSchemaText, type OpenApiInfo } from "./openapi";
 import { routeTableProblems } from "./routeTable";
 
 export interface GptActionApiArgs {
@@ -46,11 +46,6 @@ const GATEWAY_RESPONSES: Record<string, string> = {
 
 const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token";
 
-const DEFAULT_INFO: OpenApiInfo = {
-    title: "GPT Action API",
-    description: "Operations a custom GPT can call on its owner's AWS account.",
-    version: "1.0.0",
-};
 
 export class GptActionApi extends pulumi.ComponentResource {
     public readonly restApi: aws.apigateway.RestApi;
@@ -192,7 +187,7 @@ export class GptActionApi extends pulumi.ComponentResource {
 
         this.url = this.stage.invokeUrl;
         const info = args.info ?? DEFAULT_INFO;
-        this.openApiSchema = this.url.apply((url) => JSON.stringify(openApiDocument(args.routes, url, info), null, 2));
+        this.openApiSchema = this.url.apply((url) => openApiSchemaText(args.routes, url, info));
 
         this.registerOutputs({ url: this.url, openApiSchema: this.openApiSchema });
     }

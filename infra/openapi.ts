@@ -8,6 +8,12 @@ export interface OpenApiInfo {
     readonly version: string;
 }
 
+export const DEFAULT_INFO: OpenApiInfo = {
+    title: "GPT Action API",
+    description: "Operations a custom GPT can call on its owner's AWS account.",
+    version: "1.0.0",
+};
+
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) for what a client sends (`input`) or receives (`output`). */
 function jsonSchema(schema: z.ZodMiniType, io: "input" | "output"): object {
     const document: Record<string, unknown> = z.toJSONSchema(schema, { target: "draft-2020-12", io });
@@ -46,4 +52,9 @@ export function openApiDocument(routes: readonly RouteEntry[], serverUrl: string
         servers: [{ url: serverUrl.replace(/\/+$/, ""), description: "The deployed API Gateway stage" }],
         paths,
     };
+}
+
+/** The document as the `openApiSchema` output carries it: indented JSON. */
+export function openApiSchemaText(routes: readonly RouteEntry[], serverUrl: string, info: OpenApiInfo = DEFAULT_INFO): string {
+    return JSON.stringify(openApiDocument(routes, serverUrl, info), null, 2);
 }

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { chatGptTwin, PLACEHOLDER_CALLBACK_URL, withChatGptTwins } from "../infra/callbacks";
 import { ConfigError, CONFIG_DEFAULTS, domainPrefixBase, domainPrefixProblem, parseConfig, type ActionConfig } from "../infra/config";
-import { projectFile, runProgram, type RecordedResource } from "./harness";
+import { projectFile } from "../infra/stackFiles";
+import { runProgram, type RecordedResource } from "./harness";
 
 const parse = (raw: Record<string, string> = {}): ActionConfig => parseConfig(raw, "gpt-action", "dev");
 

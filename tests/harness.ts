@@ -3,12 +3,9 @@
  * Pulumi.yaml's defaults and Pulumi.dev.yaml, overridden per test. Records every resource's inputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
+import { stackConfig } from "../infra/stackFiles";
 
 export const PROJECT = "gpt-action";
-const ROOT = path.join(__dirname, "..");
 const ACCOUNT = "123456789012";
 
 export interface RecordedResource {
@@ -74,38 +71,6 @@ export interface Run {
     /** The one resource of `type` (whose name ends with `nameSuffix`, if given); fails if there is not exactly one. */
     one(type: string, nameSuffix?: string): RecordedResource;
     all(type: string): RecordedResource[];
-}
-
-export interface ProjectFile {
-    readonly name: string;
-    readonly config: Record<string, { readonly type: string; readonly description?: string; readonly default?: unknown }>;
-}
-
-/** Pulumi.yaml, parsed. */
-export function projectFile(): ProjectFile {
-    return parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as ProjectFile;
-}
-
-/** A config value as Pulumi hands it to a program: strings as they are, everything else as JSON. */
-function configString(value: unknown): string {
-    return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-/** Config the CLI would pass for `stack`: Pulumi.yaml defaults, then Pulumi.<stack>.yaml, project-qualified. */
-export function stackConfig(stack = "dev"): Record<string, string> {
-    const config: Record<string, string> = {};
-    for (const [key, spec] of Object.entries(projectFile().config)) {
-        if (spec.default !== undefined) {
-            config[`${PROJECT}:${key}`] = configString(spec.default);
-        }
-    }
-    const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    const parsed = fs.existsSync(stackFile) ? parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } : {};
-    const values = parsed.config ?? {};
-    for (const [key, value] of Object.entries(values)) {
-        config[key.includes(":") ? key : `${PROJECT}:${key}`] = configString(value);
-    }
-    return config;
 }
 
 /** Computed outputs a real provider would return, shaped like AWS's, so that derived URLs can be asserted. */

@@ -1,0 +1,47 @@
+/**
+ * `npm run local`: the GPT Action on localhost, no AWS account needed. Prints one line of JSON with the same
+ * keys as the stack outputs (plus the test user), then how to use it. Settings from the environment: PORT
+ * (4000), GPT_ACTION_STACK (dev), LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, LOCAL_USERNAME, LOCAL_PASSWORD.
+ */
+import { startLocal } from "./server";
+
+async function main(): Promise<void> {
+    const env = process.env;
+    const port = env.PORT === undefined ? 4000 : Number(env.PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new Error(`PORT=${env.PORT} is not a port number`);
+    }
+    const local = await startLocal({
+        port,
+        stack: env.GPT_ACTION_STACK,
+        clientId: env.LOCAL_CLIENT_ID,
+        clientSecret: env.LOCAL_CLIENT_SECRET,
+        username: env.LOCAL_USERNAME,
+        password: env.LOCAL_PASSWORD,
+    });
+    const o = local.outputs;
+    console.log(JSON.stringify(o));
+    const firstRoute = JSON.parse(o.openApiSchema) as { paths: Record<string, unknown> };
+    const path = Object.keys(firstRoute.paths)[0];
+    console.log(`
+gpt-action local mode on ${local.baseUrl} (stack config: ${env.GPT_ACTION_STACK ?? "dev"}, stage ${local.config.stageName})
+  API:            ${o.apiUrl}
+  Authorization:  ${o.authorizationUrl}
+  Token:          ${o.tokenUrl}
+  Client:         ${o.clientId} / ${o.clientSecret}
+  Test user:      ${o.testUser.username} / ${o.testUser.password}
+  Sign in:        ${o.authorizationUrl}?response_type=code&client_id=${o.clientId}&redirect_uri=${encodeURIComponent(o.callbackUrls[0])}&scope=${o.scope}&state=try
+  Then exchange the code it shows:
+    curl -s -u '${o.clientId}:${o.clientSecret}' -d grant_type=authorization_code -d code=CODE --data-urlencode 'redirect_uri=${o.callbackUrls[0]}' ${o.tokenUrl}
+  And call the API:
+    curl -s -X POST -H "Authorization: Bearer ACCESS_TOKEN" -H 'Content-Type: application/json' -d '{}' ${o.apiUrl}${path}
+Ctrl-C stops it.`);
+    const stop = () => void local.close().then(() => process.exit(0));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+});

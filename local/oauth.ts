@@ -1,0 +1,394 @@
+/**
+ * An OAuth 2.0 / OpenID Connect authorization server shaped like Cognito's hosted UI, for local mode: the same
+ * endpoints, token claims and error behaviour ChatGPT meets in the deployed stack. Tokens are RS256 JWTs
+ * signed with a key made at start-up. State lives in memory.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWTPayload } from "jose";
+import { parseForm, readBody, redirect, sendHtml, sendJson } from "./http";
+import { errorPage, loginPage } from "./pages";
+
+export interface LocalUser {
+    readonly username: string;
+    readonly password: string;
+}
+
+export interface AuthorityOptions {
+    /** Base URL of the server, also the tokens' `iss`. */
+    readonly issuer: string;
+    readonly client: {
+        readonly id: string;
+        readonly secret: string;
+        /** Exact redirect URIs, as registered on the Cognito app client. */
+        readonly callbackUrls: readonly string[];
+        /** Scopes the client may be granted. */
+        readonly scopes: readonly string[];
+    };
+    readonly users: readonly LocalUser[];
+    /** Lifetime of access and ID tokens. Default: 3600 s, Cognito's default. */
+    readonly tokenSeconds?: number;
+    /** Milliseconds since the epoch; tests move it to expire codes and tokens. Default: Date.now. */
+    readonly clock?: () => number;
+}
+
+/** Cognito's authorization codes live five minutes. */
+const CODE_MS = 5 * 60 * 1000;
+const TOKEN_FORM_LIMIT = 64 * 1024;
+
+interface StoredUser { readonly username: string; readonly password: string; readonly sub: string }
+interface AuthorizationRequest {
+    readonly client_id: string;
+    readonly redirect_uri: string;
+    readonly response_type: string;
+    readonly scope: string;
+    readonly state?: string;
+    readonly nonce?: string;
+    readonly code_challenge?: string;
+    readonly code_challenge_method?: string;
+}
+interface Grant {
+    readonly user: StoredUser;
+    readonly scopes: readonly string[];
+    readonly nonce?: string;
+    readonly authTime: number;
+}
+interface Code extends Grant {
+    readonly redirectUri: string;
+    readonly challenge?: string;
+    readonly expiresAt: number;
+}
+
+/** Compares secrets in constant time, whatever their lengths. */
+function sameSecret(a: string, b: string): boolean {
+    const digest = (s: string) => createHash("sha256").update(s).digest();
+    return timingSafeEqual(digest(a), digest(b));
+}
+
+function base64Url(bytes: Buffer): string {
+    return bytes.toString("base64url");
+}
+
+type Check<T> = { ok: true; value: T } | { ok: false; status: number; error: string; description: string; redirectTo?: string };
+
+export class LocalAuthority {
+    private readonly codes = new Map<string, Code>();
+    private readonly refreshTokens = new Map<string, Grant>();
+    private readonly users: StoredUser[];
+    private readonly clock: () => number;
+    private readonly tokenSeconds: number;
+    /** Verifies tokens against this authority's public key, as API Gateway's authorizer would. */
+    readonly keySet: ReturnType<typeof createLocalJWKSet>;
+
+    private constructor(
+        readonly options: AuthorityOptions,
+        private readonly privateKey: CryptoKey,
+        /** The public keys, as served at /.well-known/jwks.json. */
+        readonly jwks: JSONWebKeySet,
+        private readonly kid: string,
+    ) {
+        this.users = options.users.map((u) => ({ ...u, sub: randomUUID() }));
+        this.clock = options.clock ?? Date.now;
+        this.tokenSeconds = options.tokenSeconds ?? 3600;
+        this.keySet = createLocalJWKSet(jwks);
+    }
+
+    static async create(options: AuthorityOptions): Promise<LocalAuthority> {
+        const { privateKey, publicKey } = await generateKeyPair("RS256", { modulusLength: 2048 });
+        const kid = randomUUID();
+        const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+        return new LocalAuthority(options, privateKey, { keys: [jwk] }, kid);
+    }
+
+    get issuer(): string {
+        return this.options.issuer;
+    }
+
+    /** Serves the authority's endpoints; false when `url` is not one of them. */
+    async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+        const route = `${req.method ?? ""} ${url.pathname}`;
+        switch (route) {
+            case "GET /.well-known/openid-configuration":
+                sendJson(res, 200, this.discovery());
+                return true;
+            case "GET /.well-known/jwks.json":
+                sendJson(res, 200, this.jwks);
+                return true;
+            case "GET /oauth2/authorize":
+                this.authorize(res, url.searchParams, "/login");
+                return true;
+            case "GET /login":
+                this.authorize(res, url.searchParams);
+                return true;
+            case "POST /login":
+                await this.login(req, res);
+                return true;
+            case "POST /oauth2/token":
+                await this.token(req, res);
+                return true;
+            case "GET /oauth2/userInfo":
+            case "POST /oauth2/userInfo":
+                await this.userInfo(req, res);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    discovery(): object {
+        const base = this.issuer;
+        return {
+            issuer: base,
+            authorization_endpoint: `${base}/oauth2/authorize`,
+            token_endpoint: `${base}/oauth2/token`,
+            userinfo_endpoint: `${base}/oauth2/userInfo`,
+            jwks_uri: `${base}/.well-known/jwks.json`,
+            response_types_supported: ["code"],
+            grant_types_supported: ["authorization_code", "refresh_token"],
+            subject_types_supported: ["public"],
+            id_token_signing_alg_values_supported: ["RS256"],
+            scopes_supported: this.options.client.scopes,
+            token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+            code_challenge_methods_supported: ["S256"],
+        };
+    }
+
+    /** Signs `claims` with this authority's key. For tests and experiments: tokens the flow would never issue. */
+    sign(claims: JWTPayload, header: { kid?: string } = {}): Promise<string> {
+        return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: header.kid ?? this.kid }).sign(this.privateKey);
+    }
+
+    /** Cognito's checks of an authorization request; errors before the redirect URI is trusted never redirect. */
+    private checkRequest(params: URLSearchParams | Record<string, string>): Check<AuthorizationRequest> {
+        const get = (k: string) => (params instanceof URLSearchParams ? params.get(k) : params[k]) ?? undefined;
+        const client = this.options.client;
+        const clientId = get("client_id");
+        const redirectUri = get("redirect_uri");
+        if (clientId !== client.id) {
+            return { ok: false, status: 400, error: "invalid_request", description: "Unknown client_id." };
+        }
+        if (redirectUri === undefined || !client.callbackUrls.includes(redirectUri)) {
+            return { ok: false, status: 400, error: "redirect_mismatch", description: "redirect_uri is not one of the app client's callback URLs." };
+        }
+        const state = get("state");
+        const fail = (error: string, description: string): Check<AuthorizationRequest> => {
+            const target = new URL(redirectUri);
+            target.searchParams.set("error", error);
+            target.searchParams.set("error_description", description);
+            if (state !== undefined) {
+                target.searchParams.set("state", state);
+            }
+            return { ok: false, status: 302, error, description, redirectTo: target.toString() };
+        };
+        if (get("response_type") !== "code") {
+            return fail("unsupported_response_type", "Only the authorization code grant is allowed.");
+        }
+        const requested = (get("scope") ?? "").split(" ").filter((s) => s !== "");
+        const scopes = requested.length === 0 ? [...client.scopes] : requested;
+        if (scopes.some((s) => !client.scopes.includes(s))) {
+            return fail("invalid_scope", `Allowed scopes: ${client.scopes.join(" ")}.`);
+        }
+        const challenge = get("code_challenge");
+        if (challenge !== undefined && get("code_challenge_method") !== "S256") {
+            return fail("invalid_request", "code_challenge_method must be S256.");
+        }
+        const request: Record<string, string> = { client_id: clientId, redirect_uri: redirectUri, response_type: "code", scope: scopes.join(" ") };
+        for (const key of ["state", "nonce", "code_challenge", "code_challenge_method"]) {
+            const value = get(key);
+            if (value !== undefined) {
+                request[key] = value;
+            }
+        }
+        return { ok: true, value: request as unknown as AuthorizationRequest };
+    }
+
+    private refuse(res: ServerResponse, check: Extract<Check<unknown>, { ok: false }>): void {
+        if (check.redirectTo !== undefined) {
+            redirect(res, check.redirectTo);
+        } else {
+            sendHtml(res, check.status, errorPage(check.error, check.description));
+        }
+    }
+
+    /** GET /oauth2/authorize sends the browser on to /login; GET /login shows the form. */
+    private authorize(res: ServerResponse, params: URLSearchParams, next?: string): void {
+        const check = this.checkRequest(params);
+        if (!check.ok) {
+            this.refuse(res, check);
+        } else if (next !== undefined) {
+            redirect(res, `${next}?${new URLSearchParams({ ...check.value })}`);
+        } else {
+            sendHtml(res, 200, loginPage({ ...check.value }));
+        }
+    }
+
+    private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const form = parseForm(await readBody(req, TOKEN_FORM_LIMIT));
+        const check = this.checkRequest(form);
+        if (!check.ok) {
+            this.refuse(res, check);
+            return;
+        }
+        const username = (form.username ?? "").trim().toLowerCase();
+        const user = this.users.find((u) => u.username.toLowerCase() === username);
+        // Compare even for an unknown user, so timing does not reveal which usernames exist.
+        const passwordOk = sameSecret(form.password ?? "", user?.password ?? randomUUID());
+        if (user === undefined || !passwordOk) {
+            sendHtml(res, 200, loginPage({ ...check.value }, "Incorrect username or password."));
+            return;
+        }
+        const request = check.value;
+        const code = base64Url(randomBytes(32));
+        this.codes.set(code, {
+            user,
+            scopes: request.scope.split(" "),
+            nonce: request.nonce,
+            authTime: Math.floor(this.clock() / 1000),
+            redirectUri: request.redirect_uri,
+            challenge: request.code_challenge,
+            expiresAt: this.clock() + CODE_MS,
+        });
+        const target = new URL(request.redirect_uri);
+        target.searchParams.set("code", code);
+        if (request.state !== undefined) {
+            target.searchParams.set("state", request.state);
+        }
+        redirect(res, target.toString());
+    }
+
+    /** The client's credentials, from HTTP Basic (client_secret_basic) or the form (client_secret_post). */
+    private authenticateClient(req: IncomingMessage, form: Record<string, string>): { ok: true } | { ok: false; status: number; body: object; headers?: Record<string, string> } {
+        const header = req.headers.authorization;
+        const basic = header?.match(/^Basic\s+(.+)$/i);
+        const invalid = (description: string) => ({
+            ok: false as const,
+            status: 401,
+            body: { error: "invalid_client", error_description: description },
+            ...(basic ? { headers: { "WWW-Authenticate": 'Basic realm="token"' } } : {}),
+        });
+        let id: string | undefined;
+        let secret: string | undefined;
+        if (basic) {
+            if (form.client_secret !== undefined) {
+                return { ok: false, status: 400, body: { error: "invalid_request", error_description: "Use one client authentication method." } };
+            }
+            const decoded = Buffer.from(basic[1], "base64").toString("utf8");
+            const colon = decoded.indexOf(":");
+            if (colon < 0) {
+                return invalid("Malformed Basic credentials.");
+            }
+            // RFC 6749 §2.3.1: both parts are form-urlencoded before Base64.
+            try {
+                id = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, " "));
+                secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, " "));
+            } catch {
+                return invalid("Malformed Basic credentials.");
+            }
+        } else {
+            id = form.client_id;
+            secret = form.client_secret;
+        }
+        const client = this.options.client;
+        if (id === undefined || secret === undefined || !sameSecret(id, client.id) || !sameSecret(secret, client.secret)) {
+            return invalid("Client authentication failed.");
+        }
+        if (form.client_id !== undefined && form.client_id !== client.id) {
+            return invalid("client_id does not match the authenticated client.");
+        }
+        return { ok: true };
+    }
+
+    private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const form = parseForm(await readBody(req, TOKEN_FORM_LIMIT));
+        const auth = this.authenticateClient(req, form);
+        if (!auth.ok) {
+            sendJson(res, auth.status, auth.body, auth.headers);
+            return;
+        }
+        const invalidGrant = (description: string) => sendJson(res, 400, { error: "invalid_grant", error_description: description });
+        if (form.grant_type === "authorization_code") {
+            const code = this.codes.get(form.code ?? "");
+            // Single use: a code is spent by its first exchange, successful or not.
+            this.codes.delete(form.code ?? "");
+            if (code === undefined || code.expiresAt <= this.clock()) {
+                invalidGrant("The code is unknown, used or expired.");
+            } else if (form.redirect_uri !== code.redirectUri) {
+                invalidGrant("redirect_uri differs from the authorization request's.");
+            } else if (code.challenge !== undefined && (form.code_verifier === undefined ||
+                base64Url(createHash("sha256").update(form.code_verifier).digest()) !== code.challenge)) {
+                invalidGrant("code_verifier does not match the code_challenge.");
+            } else {
+                const refreshToken = base64Url(randomBytes(48));
+                this.refreshTokens.set(refreshToken, code);
+                sendJson(res, 200, { ...(await this.issue(code)), refresh_token: refreshToken });
+            }
+        } else if (form.grant_type === "refresh_token") {
+            const grant = this.refreshTokens.get(form.refresh_token ?? "");
+            if (grant === undefined) {
+                invalidGrant("The refresh token is unknown or revoked.");
+            } else {
+                // Cognito does not rotate refresh tokens by default: the response has none.
+                sendJson(res, 200, await this.issue({ ...grant, nonce: undefined }));
+            }
+        } else {
+            sendJson(res, 400, { error: "unsupported_grant_type", error_description: "Use authorization_code or refresh_token." });
+        }
+    }
+
+    /** Access and ID tokens with Cognito's claims. */
+    private async issue(grant: Grant): Promise<Record<string, unknown>> {
+        const now = Math.floor(this.clock() / 1000);
+        const common = { sub: grant.user.sub, iss: this.issuer, iat: now, exp: now + this.tokenSeconds, auth_time: grant.authTime };
+        const originJti = randomUUID();
+        const accessToken = await this.sign({
+            ...common,
+            client_id: this.options.client.id,
+            token_use: "access",
+            scope: grant.scopes.join(" "),
+            jti: randomUUID(),
+            origin_jti: originJti,
+            username: grant.user.sub,
+        });
+        const tokens: Record<string, unknown> = { access_token: accessToken, token_type: "Bearer", expires_in: this.tokenSeconds };
+        if (grant.scopes.includes("openid")) {
+            tokens.id_token = await this.sign({
+                ...common,
+                aud: this.options.client.id,
+                token_use: "id",
+                email: grant.user.username,
+                email_verified: true,
+                "cognito:username": grant.user.sub,
+                jti: randomUUID(),
+                origin_jti: originJti,
+                ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
+            });
+        }
+        return tokens;
+    }
+
+    private async userInfo(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const token = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+        const claims = token === undefined ? undefined : await this.verifyAccessToken(token);
+        if (claims === undefined || !String(claims.scope ?? "").split(" ").includes("openid")) {
+            sendJson(res, 401, { error: "invalid_token", error_description: "Send an access token with the openid scope." },
+                { "WWW-Authenticate": 'Bearer error="invalid_token"' });
+            return;
+        }
+        const user = this.users.find((u) => u.sub === claims.sub);
+        sendJson(res, 200, { sub: claims.sub, email: user?.username, email_verified: "true", username: claims.username });
+    }
+
+    /** The claims of a valid access token of this authority, or undefined. */
+    async verifyAccessToken(token: string): Promise<JWTPayload | undefined> {
+        try {
+            const { payload } = await jwtVerify(token, this.keySet, {
+                issuer: this.issuer,
+                algorithms: ["RS256"],
+                currentDate: new Date(this.clock()),
+            });
+            return payload.token_use === "access" ? payload : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+/**
+ * Local mode: one HTTP server on 127.0.0.1 with a Cognito-shaped OAuth server and the API behind an emulated
+ * API Gateway, built from the same route table and stack config as the deployed stack, calling the real handler.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { handler } from "../handler";
+import { routeList } from "../handler/routes";
+import { TOKEN_EXCHANGE_METHOD } from "../infra/auth";
+import { parseConfig, type ActionConfig } from "../infra/config";
+import { openApiSchemaText } from "../infra/openapi";
+import { projectConfig, projectFile } from "../infra/stackFiles";
+import { createGateway, type Handler } from "./gateway";
+import { sendHtml, sendJson } from "./http";
+import { LocalAuthority } from "./oauth";
+import { callbackPage } from "./pages";
+
+export interface LocalOptions {
+    /** Port on 127.0.0.1; 0 picks a free one. Default: 4000. */
+    readonly port?: number;
+    /** The stack whose Pulumi.<stack>.yaml supplies stage, scopes, CORS and callback URLs. Default: dev. */
+    readonly stack?: string;
+    /** Config values that override the stack's (unqualified keys, as `pulumi config set` takes them). */
+    readonly config?: Readonly<Record<string, string>>;
+    /** Default: gpt-action-local. */
+    readonly clientId?: string;
+    /** Default: generated at start. */
+    readonly clientSecret?: string;
+    /** The test user's email. Default: test@example.com. */
+    readonly username?: string;
+    /** Default: generated at start. */
+    readonly password?: string;
+    /** The function behind the API. Default: handler/index.ts's handler. */
+    readonly handler?: Handler;
+    /** Milliseconds since the epoch, for tests that expire codes and tokens. Default: Date.now. */
+    readonly clock?: () => number;
+}
+
+/** The stack outputs' keys, with local values, plus the test user. */
+export interface LocalOutputs {
+    readonly apiUrl: string;
+    readonly authorizationUrl: string;
+    readonly tokenUrl: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly scope: string;
+    readonly tokenExchangeMethod: string;
+    readonly openApiSchema: string;
+    readonly callbackUrls: string[];
+    readonly testUser: { readonly username: string; readonly password: string };
+}
+
+export interface LocalServer {
+    readonly baseUrl: string;
+    readonly outputs: LocalOutputs;
+    readonly config: ActionConfig;
+    readonly authority: LocalAuthority;
+    close(): Promise<void>;
+}
+
+/** A random password that meets the deployed pool's policy (upper, lower, digit, symbol, ≥ 8). */
+function generatedPassword(): string {
+    return `${randomBytes(12).toString("base64url")}Aa1!`;
+}
+
+export async function startLocal(options: LocalOptions = {}): Promise<LocalServer> {
+    const stack = options.stack ?? "dev";
+    const config = parseConfig({ ...projectConfig(stack), ...options.config }, projectFile().name, stack);
+    const server: Server = createServer();
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port ?? 4000, "127.0.0.1", () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const baseUrl = `http://127.0.0.1:${port}`;
+
+    const clientId = options.clientId ?? "gpt-action-local";
+    const clientSecret = options.clientSecret ?? randomBytes(24).toString("base64url");
+    const testUser = { username: options.username ?? "test@example.com", password: options.password ?? generatedPassword() };
+    const callbackUrls = [`http://localhost:${port}/callback`, ...(config.awaitingCallbackUrl ? [] : config.callbackUrls)];
+    const authority = await LocalAuthority.create({
+        issuer: baseUrl,
+        client: { id: clientId, secret: clientSecret, callbackUrls, scopes: config.scopes },
+        users: [testUser],
+        clock: options.clock,
+    });
+
+    // What the infrastructure puts in the function's environment.
+    process.env.APP_CLIENT_ID = clientId;
+    if (config.corsAllowOrigin === undefined) {
+        delete process.env.CORS_ALLOW_ORIGIN;
+    } else {
+        process.env.CORS_ALLOW_ORIGIN = config.corsAllowOrigin;
+    }
+    const routes = routeList();
+    const gateway = createGateway({
+        stageName: config.stageName,
+        routes,
+        scopes: config.scopes,
+        corsAllowOrigin: config.corsAllowOrigin,
+        verifyAccessToken: (token) => authority.verifyAccessToken(token),
+        handler: options.handler ?? handler,
+        lambdaTimeoutSeconds: config.lambdaTimeout,
+    });
+
+    server.on("request", (req, res) => {
+        const url = new URL(req.url ?? "/", baseUrl);
+        void (async () => {
+            if (await authority.handle(req, res, url) || await gateway(req, res, url)) {
+                return;
+            }
+            if (req.method === "GET" && url.pathname === "/callback") {
+                sendHtml(res, 200, callbackPage(url.searchParams));
+                return;
+            }
+            sendJson(res, 404, { message: "Not Found" });
+        })().catch(() => {
+            if (!res.headersSent) {
+                sendJson(res, 500, { message: "Internal server error" });
+            } else {
+                res.destroy();
+            }
+        });
+    });
+
+    const apiUrl = `${baseUrl}/${config.stageName}`;
+    return {
+        baseUrl,
+        config,
+        authority,
+        outputs: {
+            apiUrl,
+            authorizationUrl: `${baseUrl}/oauth2/authorize`,
+            tokenUrl: `${baseUrl}/oauth2/token`,
+            clientId,
+            clientSecret,
+            scope: config.chatGptScope,
+            tokenExchangeMethod: TOKEN_EXCHANGE_METHOD,
+            openApiSchema: openApiSchemaText(routes, apiUrl),
+            callbackUrls,
+            testUser,
+        },
+        close: () => new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+        }),
+    };
+}
