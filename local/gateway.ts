@@ -84,7 +84,7 @@ export function createGateway(options: GatewayOptions) {
         // The Cognito authorizer: the Authorization header holds the token, with or without "Bearer ".
         const token = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "").trim();
         const claims = token === "" ? undefined : await options.verifyAccessToken(token);
-        const tokenScopes = String(claims?.scope ?? "").split(" ");
+        const tokenScopes = typeof claims?.scope === "string" ? claims.scope.split(" ") : [];
         if (claims === undefined || !options.scopes.some((s) => tokenScopes.includes(s))) {
             gatewayError(res, 401, "Unauthorized");
             return true;

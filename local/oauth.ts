@@ -216,7 +216,7 @@ export class LocalAuthority {
         if (!check.ok) {
             this.refuse(res, check);
         } else if (next !== undefined) {
-            redirect(res, `${next}?${new URLSearchParams({ ...check.value })}`);
+            redirect(res, `${next}?${new URLSearchParams({ ...check.value }).toString()}`);
         } else {
             sendHtml(res, 200, loginPage({ ...check.value }));
         }
@@ -369,7 +369,7 @@ export class LocalAuthority {
     private async userInfo(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const token = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
         const claims = token === undefined ? undefined : await this.verifyAccessToken(token);
-        if (claims === undefined || !String(claims.scope ?? "").split(" ").includes("openid")) {
+        if (claims === undefined || typeof claims.scope !== "string" || !claims.scope.split(" ").includes("openid")) {
             sendJson(res, 401, { error: "invalid_token", error_description: "Send an access token with the openid scope." },
                 { "WWW-Authenticate": 'Bearer error="invalid_token"' });
             return;
