@@ -1,0 +1,45 @@
+/** Reads a deployed stack's outputs: from a JSON file, or from `pulumi stack output --json --show-secrets`. */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+
+export interface StackOutputs {
+    readonly apiUrl: string;
+    readonly authorizationUrl: string;
+    readonly tokenUrl: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly scope: string;
+    readonly tokenExchangeMethod?: string;
+    readonly openApiSchema: string;
+    readonly callbackUrls: string[];
+    readonly nextStep?: string;
+}
+
+const REQUIRED = ["apiUrl", "authorizationUrl", "tokenUrl", "clientId", "clientSecret", "scope", "openApiSchema", "callbackUrls"] as const;
+
+/** Checks that `value` has every output these scripts need, with readable values. */
+export function parseOutputs(value: unknown): StackOutputs {
+    if (typeof value !== "object" || value === null) {
+        throw new Error("The stack outputs are not a JSON object.");
+    }
+    const outputs = value as Record<string, unknown>;
+    const missing = REQUIRED.filter((key) => outputs[key] === undefined);
+    if (missing.length > 0) {
+        throw new Error(`The stack outputs lack ${missing.join(", ")}; has the stack been deployed with this program (pulumi up)?`);
+    }
+    if (outputs.clientSecret === "[secret]") {
+        throw new Error("clientSecret is hidden; read the outputs with: pulumi stack output --json --show-secrets");
+    }
+    if (!Array.isArray(outputs.callbackUrls) || REQUIRED.some((key) => key !== "callbackUrls" && typeof outputs[key] !== "string")) {
+        throw new Error("The stack outputs have unexpected types; pass the JSON of pulumi stack output --json --show-secrets.");
+    }
+    return outputs as unknown as StackOutputs;
+}
+
+/** Outputs from `file`, or from the current Pulumi stack when no file is given. */
+export function readOutputs(file?: string): StackOutputs {
+    const text = file !== undefined
+        ? fs.readFileSync(file, "utf8")
+        : execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets"], { encoding: "utf8" });
+    return parseOutputs(JSON.parse(text));
+}

@@ -1,0 +1,388 @@
+/**
+ * End to end over real HTTP: local mode started on a free port, driven the way ChatGPT drives a GPT Action
+ * (openid-client for the OAuth side), then attacked.
+ */
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
+import * as oidc from "openid-client";
+import { logSink } from "../handler/log";
+import { startLocal, type LocalServer } from "../local/server";
+import { parseOutputs } from "../scripts/outputs";
+import { smoke } from "../scripts/smoke";
+
+const ONE_HOUR_MS = 3600 * 1000;
+
+/** The hidden fields of the login page's form. */
+function hiddenFields(html: string): Record<string, string> {
+    const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+    const fields: Record<string, string> = {};
+    for (const match of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
+        fields[unescape(match[1])] = unescape(match[2]);
+    }
+    return fields;
+}
+
+describe("local mode, end to end", function () {
+    this.timeout(30_000);
+    let local: LocalServer;
+    let now = Date.now();
+    let redirectUri: string;
+
+    const write = logSink.write;
+    before(async () => {
+        logSink.write = () => undefined;
+        local = await startLocal({ port: 0, clock: () => now });
+        redirectUri = local.outputs.callbackUrls[0];
+    });
+    after(async () => {
+        logSink.write = write;
+        await local.close();
+        delete process.env.APP_CLIENT_ID;
+        delete process.env.CORS_ALLOW_ORIGIN;
+    });
+    afterEach(() => {
+        now = Date.now();
+    });
+
+    const discover = (auth: oidc.ClientAuth) =>
+        oidc.discovery(new URL(local.baseUrl), local.outputs.clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+
+    /** Follows the hosted UI as a browser would: authorize → login page → POST credentials. Returns the final redirect. */
+    async function signIn(authorizeUrl: URL, password = local.outputs.testUser.password): Promise<Response> {
+        const toLogin = await fetch(authorizeUrl, { redirect: "manual" });
+        expect(toLogin.status, "authorize redirects to the login page").to.equal(302);
+        const loginUrl = new URL(toLogin.headers.get("location") ?? "", local.baseUrl);
+        expect(loginUrl.pathname).to.equal("/login");
+        const page = await fetch(loginUrl);
+        expect(page.status).to.equal(200);
+        const form = new URLSearchParams({ ...hiddenFields(await page.text()), username: local.outputs.testUser.username, password });
+        return fetch(new URL("/login", local.baseUrl), { method: "POST", body: form, redirect: "manual" });
+    }
+
+    /** The whole flow with `auth`, returning the tokens. */
+    async function tokensWith(auth: oidc.ClientAuth, scope = local.outputs.scope) {
+        const config = await discover(auth);
+        const state = oidc.randomState();
+        const url = oidc.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope, state });
+        const back = await signIn(url);
+        expect(back.status).to.equal(302);
+        const callback = new URL(back.headers.get("location") ?? "");
+        expect(callback.searchParams.get("state")).to.equal(state);
+        const tokens = await oidc.authorizationCodeGrant(config, callback, { expectedState: state });
+        return { config, tokens, callback };
+    }
+
+    const callApi = (token: string | undefined, route = "/my_route", body = "{}", scheme = "Bearer ") =>
+        fetch(`${local.outputs.apiUrl}${route}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json", ...(token === undefined ? {} : { Authorization: `${scheme}${token}` }) },
+            body,
+        });
+
+    async function expectUnauthorized(token: string | undefined, scheme?: string): Promise<void> {
+        const res = await callApi(token, "/my_route", "{}", scheme);
+        expect(res.status).to.equal(401);
+        expect(await res.json()).to.deep.equal({ message: "Unauthorized" });
+    }
+
+    describe("what ChatGPT does", () => {
+        it("signs in, exchanges the code with HTTP Basic, calls POST /my_route, refreshes and calls again", async () => {
+            const { config, tokens } = await tokensWith(oidc.ClientSecretBasic(local.outputs.clientSecret));
+            const first = await callApi(tokens.access_token);
+            expect(first.status).to.equal(200);
+            expect(await first.json()).to.deep.equal({ success: true });
+
+            expect(tokens.refresh_token).to.be.a("string");
+            const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? "");
+            expect(refreshed.access_token).to.not.equal(tokens.access_token);
+            const again = await oidc.fetchProtectedResource(config, refreshed.access_token, new URL(`${local.outputs.apiUrl}/my_route`), "POST", "{}", new Headers({ "Content-Type": "application/json" }));
+            expect(again.status).to.equal(200);
+            expect(await again.json()).to.deep.equal({ success: true });
+        });
+
+        it("exchanges the code with client_secret in the body too", async () => {
+            const { tokens } = await tokensWith(oidc.ClientSecretPost(local.outputs.clientSecret));
+            expect((await callApi(tokens.access_token)).status).to.equal(200);
+        });
+
+        it("supports PKCE (S256)", async () => {
+            const config = await discover(oidc.ClientSecretBasic(local.outputs.clientSecret));
+            const verifier = oidc.randomPKCECodeVerifier();
+            const url = oidc.buildAuthorizationUrl(config, {
+                redirect_uri: redirectUri,
+                scope: "openid",
+                code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+                code_challenge_method: "S256",
+            });
+            const back = await signIn(url);
+            const tokens = await oidc.authorizationCodeGrant(config, new URL(back.headers.get("location") ?? ""), { pkceCodeVerifier: verifier });
+            expect((await callApi(tokens.access_token)).status).to.equal(200);
+        });
+
+        it("issues tokens with Cognito's claims", async () => {
+            const { tokens, config } = await tokensWith(oidc.ClientSecretBasic(local.outputs.clientSecret), "openid email");
+            const access = decodeJwt(tokens.access_token);
+            expect(access).to.include({ client_id: local.outputs.clientId, scope: "openid email", token_use: "access", iss: local.baseUrl });
+            for (const claim of ["sub", "exp", "iat", "jti", "username"]) {
+                expect(access, claim).to.have.property(claim);
+            }
+            const id = decodeJwt(tokens.id_token ?? "");
+            expect(id).to.include({ aud: local.outputs.clientId, email: local.outputs.testUser.username, token_use: "id", sub: access.sub });
+            const info = await oidc.fetchUserInfo(config, tokens.access_token, String(access.sub));
+            expect(info.email).to.equal(local.outputs.testUser.username);
+        });
+
+        it("serves the schema's routes with the handler's validation", async () => {
+            const { tokens } = await tokensWith(oidc.ClientSecretBasic(local.outputs.clientSecret));
+            const report = await callApi(tokens.access_token, "/reports/sales", JSON.stringify({ month: "2026-10" }));
+            expect(report.status).to.equal(200);
+            const body = await report.json() as { openaiFileResponse: Array<{ name: string }> };
+            expect(body.openaiFileResponse[0].name).to.equal("sales-2026-10.csv");
+            const bad = await callApi(tokens.access_token, "/reports/sales", JSON.stringify({ month: "soon" }));
+            expect(bad.status).to.equal(400);
+            expect(await bad.json()).to.have.nested.property("error.code", "invalid_body");
+        });
+
+        it("answers CORS preflights and unknown paths as API Gateway does", async () => {
+            const preflight = await fetch(`${local.outputs.apiUrl}/my_route`, { method: "OPTIONS" });
+            expect(preflight.status).to.equal(200);
+            expect(preflight.headers.get("access-control-allow-origin")).to.equal("*");
+            expect(preflight.headers.get("access-control-allow-methods")).to.equal("POST,OPTIONS");
+            const unknown = await fetch(`${local.outputs.apiUrl}/nope`, { method: "POST" });
+            expect(unknown.status).to.equal(403);
+            expect(await unknown.json()).to.deep.equal({ message: "Missing Authentication Token" });
+        });
+
+        it("prints the outputs as one JSON line when started with npm run local", async () => {
+            const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "local", "main.ts")], {
+                env: { ...process.env, PORT: "0" },
+                stdio: ["ignore", "pipe", "inherit"],
+            });
+            const killer = setTimeout(() => child.kill(), 20_000);
+            try {
+                const firstLine = await new Promise<string>((resolve, reject) => {
+                    let text = "";
+                    child.stdout.on("data", (chunk: Buffer) => {
+                        text += chunk.toString();
+                        if (text.includes("\n")) {
+                            resolve(text.slice(0, text.indexOf("\n")));
+                        }
+                    });
+                    child.on("exit", () => reject(new Error(`exited before printing: ${text}`)));
+                });
+                const outputs = JSON.parse(firstLine) as Record<string, unknown>;
+                expect(outputs).to.have.all.keys("apiUrl", "authorizationUrl", "tokenUrl", "clientId", "clientSecret", "scope",
+                    "tokenExchangeMethod", "openApiSchema", "callbackUrls", "testUser");
+                expect(outputs.testUser).to.have.all.keys("username", "password");
+            } finally {
+                clearTimeout(killer);
+                child.kill();
+            }
+        });
+    });
+
+    describe("the authorizer's rules", () => {
+        let good: string;
+        let idToken: string;
+        before(async () => {
+            const { tokens } = await tokensWith(oidc.ClientSecretBasic(local.outputs.clientSecret));
+            good = tokens.access_token;
+            idToken = tokens.id_token ?? "";
+        });
+
+        it("accepts the access token with or without the Bearer prefix", async () => {
+            expect((await callApi(good, "/my_route", "{}", "")).status).to.equal(200);
+        });
+
+        it("refuses a missing or malformed token", async () => {
+            await expectUnauthorized(undefined);
+            await expectUnauthorized("not-a-jwt");
+            await expectUnauthorized("a.b.c");
+        });
+
+        it("refuses an expired token", async () => {
+            now += ONE_HOUR_MS + 1000;
+            await expectUnauthorized(good);
+        });
+
+        it("refuses a tampered signature", async () => {
+            const [header, payload, signature] = good.split(".");
+            const flipped = `${signature.slice(0, 10)}${signature[10] === "A" ? "B" : "A"}${signature.slice(11)}`;
+            await expectUnauthorized(`${header}.${payload}.${flipped}`);
+        });
+
+        it("refuses a tampered payload", async () => {
+            const [header, , signature] = good.split(".");
+            const payload = Buffer.from(JSON.stringify({ ...decodeJwt(good), sub: "someone-else" })).toString("base64url");
+            await expectUnauthorized(`${header}.${payload}.${signature}`);
+        });
+
+        it("refuses a token signed by another key, even under the same kid", async () => {
+            const { privateKey } = await generateKeyPair("RS256");
+            const kid = local.authority.jwks.keys[0].kid ?? "";
+            const forged = await new SignJWT(decodeJwt(good)).setProtectedHeader({ alg: "RS256", kid }).sign(privateKey);
+            await expectUnauthorized(forged);
+        });
+
+        it("refuses alg: none", async () => {
+            const header = Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url");
+            const payload = Buffer.from(JSON.stringify(decodeJwt(good))).toString("base64url");
+            await expectUnauthorized(`${header}.${payload}.`);
+        });
+
+        it("refuses an HS256 token keyed with the public key", async () => {
+            const jwk = await exportJWK((await generateKeyPair("RS256")).publicKey);
+            const secret = new TextEncoder().encode(JSON.stringify(jwk));
+            const kid = local.authority.jwks.keys[0].kid ?? "";
+            await expectUnauthorized(await new SignJWT(decodeJwt(good)).setProtectedHeader({ alg: "HS256", kid }).sign(secret));
+        });
+
+        it("refuses an ID token", async () => {
+            await expectUnauthorized(idToken);
+        });
+
+        it("refuses a token without any configured scope", async () => {
+            await expectUnauthorized(await local.authority.sign({ ...decodeJwt(good), scope: "phone" }));
+            await expectUnauthorized(await local.authority.sign({ ...decodeJwt(good), scope: undefined }));
+        });
+
+        it("refuses a token of another issuer", async () => {
+            await expectUnauthorized(await local.authority.sign({ ...decodeJwt(good), iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other" }));
+        });
+    });
+
+    describe("the OAuth server's rules", () => {
+        const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+        const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
+
+        async function code(): Promise<string> {
+            const url = new URL(local.outputs.authorizationUrl);
+            url.search = form({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: redirectUri, scope: "openid", state: "s1" }).toString();
+            const back = await signIn(url);
+            return new URL(back.headers.get("location") ?? "").searchParams.get("code") ?? "";
+        }
+
+        const exchange = (theCode: string, secret = local.outputs.clientSecret, redirect = redirectUri) =>
+            fetch(local.outputs.tokenUrl, {
+                method: "POST",
+                headers: { Authorization: basic(local.outputs.clientId, secret), "Content-Type": "application/x-www-form-urlencoded" },
+                body: form({ grant_type: "authorization_code", code: theCode, redirect_uri: redirect }),
+            });
+
+        it("refuses a reused code", async () => {
+            const theCode = await code();
+            expect((await exchange(theCode)).status).to.equal(200);
+            const again = await exchange(theCode);
+            expect(again.status).to.equal(400);
+            expect(await again.json()).to.include({ error: "invalid_grant" });
+        });
+
+        it("refuses an unknown code", async () => {
+            const res = await exchange("made-up");
+            expect(res.status).to.equal(400);
+            expect(await res.json()).to.include({ error: "invalid_grant" });
+        });
+
+        it("refuses a code after five minutes", async () => {
+            const theCode = await code();
+            now += 5 * 60 * 1000 + 1;
+            expect(await (await exchange(theCode)).json()).to.include({ error: "invalid_grant" });
+        });
+
+        it("refuses a code exchanged with another redirect URI", async () => {
+            const theCode = await code();
+            expect(await (await exchange(theCode, local.outputs.clientSecret, "http://localhost:1/elsewhere")).json()).to.include({ error: "invalid_grant" });
+        });
+
+        it("refuses a wrong client secret with 401 invalid_client", async () => {
+            const res = await exchange(await code(), "wrong-secret");
+            expect(res.status).to.equal(401);
+            expect(await res.json()).to.include({ error: "invalid_client" });
+        });
+
+        it("shows an error page, and never redirects, for an unregistered redirect URI", async () => {
+            const url = new URL(local.outputs.authorizationUrl);
+            url.search = form({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: "https://evil.example/cb", scope: "openid" }).toString();
+            const res = await fetch(url, { redirect: "manual" });
+            expect(res.status).to.equal(400);
+            expect(res.headers.get("location")).to.equal(null);
+            expect(await res.text()).to.include("redirect_mismatch");
+        });
+
+        it("shows the login page again, with no code, after a wrong password", async () => {
+            const url = new URL(local.outputs.authorizationUrl);
+            url.search = form({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: redirectUri, scope: "openid" }).toString();
+            const res = await signIn(url, "wrong-password");
+            expect(res.status).to.equal(200);
+            expect(res.headers.get("location")).to.equal(null);
+            expect(await res.text()).to.include("Incorrect username or password.");
+        });
+
+        it("redirects scope errors with the state echoed", async () => {
+            const url = new URL(local.outputs.authorizationUrl);
+            url.search = form({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: redirectUri, scope: "admin", state: "keep-me" }).toString();
+            const res = await fetch(url, { redirect: "manual" });
+            const location = new URL(res.headers.get("location") ?? "");
+            expect(location.searchParams.get("error")).to.equal("invalid_scope");
+            expect(location.searchParams.get("state")).to.equal("keep-me");
+        });
+
+        it("refuses an unknown refresh token", async () => {
+            const res = await fetch(local.outputs.tokenUrl, {
+                method: "POST",
+                headers: { Authorization: basic(local.outputs.clientId, local.outputs.clientSecret) },
+                body: form({ grant_type: "refresh_token", refresh_token: "made-up" }),
+            });
+            expect(res.status).to.equal(400);
+            expect(await res.json()).to.include({ error: "invalid_grant" });
+        });
+    });
+
+    describe("npm run smoke, against local mode", () => {
+        it("passes every check for a correct stack", async () => {
+            const results = await smoke(local.outputs);
+            expect(results.filter((r) => !r.ok), JSON.stringify(results)).to.deep.equal([]);
+            expect(results.map((r) => r.name)).to.include.members([
+                "POST /my_route without a token is refused",
+                "POST /reports/sales without a token is refused",
+                `authorize accepts ${redirectUri}`,
+                "token endpoint knows the client id and secret",
+            ]);
+        });
+
+        it("catches a wrong client secret", async () => {
+            const results = await smoke({ ...local.outputs, clientSecret: "stale-secret" });
+            const token = results.find((r) => r.name.startsWith("token endpoint"));
+            expect(token?.ok).to.be.false;
+            expect(token?.detail).to.match(/invalid_client/);
+        });
+
+        it("catches a callback URL the app client does not have", async () => {
+            const results = await smoke({ ...local.outputs, callbackUrls: [...local.outputs.callbackUrls, "https://chatgpt.com/aip/g-new/oauth/callback"] });
+            const failed = results.filter((r) => !r.ok).map((r) => r.name);
+            expect(failed).to.deep.equal(["authorize accepts https://chatgpt.com/aip/g-new/oauth/callback"]);
+        });
+
+        it("catches an API that answers without a token", async () => {
+            const open = createServer((_req, res) => res.end('{"success":true}'));
+            await new Promise<void>((resolve) => open.listen(0, "127.0.0.1", resolve));
+            try {
+                const results = await smoke({ ...local.outputs, apiUrl: `http://127.0.0.1:${(open.address() as AddressInfo).port}/Prod` });
+                const unguarded = results.filter((r) => r.name.includes("without a token"));
+                expect(unguarded).to.have.lengthOf(2);
+                expect(unguarded.every((r) => !r.ok && /expected 401, got 200/.test(r.detail))).to.be.true;
+            } finally {
+                open.close();
+            }
+        });
+
+        it("asks for --show-secrets when the secret is hidden, and for a deploy when outputs are missing", () => {
+            expect(() => parseOutputs({ ...local.outputs, clientSecret: "[secret]" })).to.throw(/--show-secrets/);
+            expect(() => parseOutputs({ apiUrl: "x" })).to.throw(/lack authorizationUrl/);
+        });
+    });
+});
