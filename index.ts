@@ -3,8 +3,9 @@
  * (CognitoAuth) and the API (GptActionApi), and exports what the GPT builder pastes into ChatGPT.
  */
 import { GptActionApi } from "./infra/api";
-import { CognitoAuth, TOKEN_EXCHANGE_METHOD } from "./infra/auth";
-import { loadConfig } from "./infra/config";
+import { CognitoAuth } from "./infra/auth";
+import { TOKEN_EXCHANGE_METHOD } from "./infra/config";
+import { loadConfig } from "./infra/loadConfig";
 import { routeList } from "./handler/routes";
 
 const config = loadConfig();

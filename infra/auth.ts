@@ -22,12 +22,6 @@ export interface CognitoAuthArgs {
     readonly testUserEmail?: pulumi.Input<string>;
 }
 
-/**
- * ChatGPT's "Token Exchange Method" for Cognito: client_secret_basic, the method Cognito documents first for a
- * client with a secret (it accepts client_secret_post too); the header keeps the secret out of request bodies.
- */
-export const TOKEN_EXCHANGE_METHOD = "Basic authorization header";
-
 /** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
 const PASSWORD_SYMBOLS = "!#%&*()-_=+[]{}<>:?";
 

@@ -1,8 +1,8 @@
 /**
- * The stack's settings: read once from Pulumi config, validated, and turned into one typed object.
- * Every problem is reported together, with the command that fixes it, before any resource is declared.
+ * The stack's settings: validated and turned into one typed object. Every problem is reported together, with
+ * the command that fixes it, before any resource is declared. Pure: local mode uses it without loading Pulumi;
+ * infra/loadConfig.ts feeds it from the Pulumi runtime.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { MAX_CALLBACK_URLS, PLACEHOLDER_CALLBACK_URL, callbackUrlProblem, withChatGptTwins } from "./callbacks";
 
 export interface ActionConfig {
@@ -48,8 +48,14 @@ const COGNITO_SCOPES = ["openid", "email", "profile", "phone", "aws.cognito.sign
 /** API Gateway ends a REST integration after 29 s, so a longer Lambda timeout only hides failures. */
 const MAX_LAMBDA_TIMEOUT = 29;
 
-/** Raised for invalid configuration; a RunError prints its message without a stack trace. */
-export class ConfigError extends pulumi.RunError {
+/**
+ * ChatGPT's "Token Exchange Method" for Cognito: client_secret_basic, the method Cognito documents first for a
+ * client with a secret (it accepts client_secret_post too); the header keeps the secret out of request bodies.
+ */
+export const TOKEN_EXCHANGE_METHOD = "Basic authorization header";
+
+/** Raised for invalid configuration, listing every problem. */
+export class ConfigError extends Error {
     constructor(readonly problems: string[]) {
         super(`Invalid gpt-action configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         this.name = "ConfigError";
@@ -188,18 +194,6 @@ export function domainPrefixBase(text: string): string {
         .slice(0, 56)
         .replace(/^-+|-+$/g, "");
     return base === "" ? "gpt-action" : base;
-}
-
-/** Reads this project's config values (keys without the `project:` prefix) from the Pulumi runtime. */
-export function loadConfig(): ActionConfig {
-    const prefix = `${pulumi.getProject()}:`;
-    const raw: Record<string, string> = {};
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (key.startsWith(prefix)) {
-            raw[key.slice(prefix.length)] = value;
-        }
-    }
-    return parseConfig(raw, pulumi.getProject(), pulumi.getStack());
 }
 
 function parseStringList(json: string): string[] | undefined {

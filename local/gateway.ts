@@ -45,6 +45,17 @@ function lambdaContext(requestId: string, timeoutSeconds: number): Context {
     };
 }
 
+/** API Gateway hands the handler every claim as a string; computed once per verified token. */
+const claimStrings = new WeakMap<JWTPayload, Record<string, string>>();
+function stringClaims(claims: JWTPayload): Record<string, string> {
+    let strings = claimStrings.get(claims);
+    if (strings === undefined) {
+        strings = Object.freeze(Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, String(v)])));
+        claimStrings.set(claims, strings);
+    }
+    return strings;
+}
+
 export function createGateway(options: GatewayOptions) {
     const prefix = `/${options.stageName}`;
     const cors = options.corsAllowOrigin;
@@ -128,8 +139,7 @@ export function createGateway(options: GatewayOptions) {
                 resourcePath: route.path,
                 httpMethod: method,
                 path: url.pathname,
-                // API Gateway hands the handler every claim as a string.
-                authorizer: { claims: Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, String(v)])) },
+                authorizer: { claims: stringClaims(claims) },
             },
         } as unknown as APIGatewayProxyEvent;
 
@@ -145,8 +155,11 @@ export function createGateway(options: GatewayOptions) {
         for (const [name, value] of Object.entries(result.headers ?? {})) {
             responseHeaders[name] = String(value);
         }
+        // A string body goes out in the same write as the headers; a known length spares chunked encoding.
+        const payload = result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body;
+        responseHeaders["Content-Length"] = String(typeof payload === "string" ? Buffer.byteLength(payload) : payload.length);
         res.writeHead(result.statusCode, responseHeaders);
-        res.end(result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body);
+        res.end(payload);
         return true;
     };
 }

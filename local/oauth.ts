@@ -35,6 +35,8 @@ export interface AuthorityOptions {
 /** Cognito's authorization codes live five minutes. */
 const CODE_MS = 5 * 60 * 1000;
 const TOKEN_FORM_LIMIT = 64 * 1024;
+/** How many verified access tokens are remembered before the memory is emptied. */
+const VERIFIED_TOKENS_KEPT = 1000;
 
 interface StoredUser { readonly username: string; readonly password: string; readonly sub: string }
 interface AuthorizationRequest {
@@ -74,6 +76,7 @@ type Check<T> = { ok: true; value: T } | { ok: false; status: number; error: str
 export class LocalAuthority {
     private readonly codes = new Map<string, Code>();
     private readonly refreshTokens = new Map<string, Grant>();
+    private readonly verified = new Map<string, JWTPayload>();
     private readonly users: StoredUser[];
     private readonly clock: () => number;
     private readonly tokenSeconds: number;
@@ -378,15 +381,32 @@ export class LocalAuthority {
         sendJson(res, 200, { sub: claims.sub, email: user?.username, email_verified: "true", username: claims.username });
     }
 
-    /** The claims of a valid access token of this authority, or undefined. */
+    /**
+     * The claims of a valid access token of this authority, or undefined. A token that verified once is
+     * remembered (the same bytes always verify the same way) and only its expiry is checked again, which
+     * spares an RSA verification per request.
+     */
     async verifyAccessToken(token: string): Promise<JWTPayload | undefined> {
+        const nowSeconds = this.clock() / 1000;
+        const known = this.verified.get(token);
+        if (known !== undefined) {
+            return (known.exp ?? 0) > nowSeconds ? known : undefined;
+        }
         try {
             const { payload } = await jwtVerify(token, this.keySet, {
                 issuer: this.issuer,
                 algorithms: ["RS256"],
+                requiredClaims: ["exp"],
                 currentDate: new Date(this.clock()),
             });
-            return payload.token_use === "access" ? payload : undefined;
+            if (payload.token_use !== "access") {
+                return undefined;
+            }
+            if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
+                this.verified.clear();
+            }
+            this.verified.set(token, payload);
+            return payload;
         } catch {
             return undefined;
         }

@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handler } from "../handler";
+import { logSink } from "../handler/log";
 import { routeList } from "../handler/routes";
-import { TOKEN_EXCHANGE_METHOD } from "../infra/auth";
-import { parseConfig, type ActionConfig } from "../infra/config";
+import { parseConfig, TOKEN_EXCHANGE_METHOD, type ActionConfig } from "../infra/config";
 import { openApiSchemaText } from "../infra/openapi";
 import { projectConfig, projectFile } from "../infra/stackFiles";
 import { createGateway, type Handler } from "./gateway";
@@ -86,6 +86,21 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         clock: options.clock,
     });
 
+    // Lambda ships each log line on its own; a local server under load would spend a quarter of its time in
+    // write(2) doing that, so lines are gathered and written every 20 ms (and on close).
+    const pending: string[] = [];
+    const flush = () => {
+        if (pending.length > 0) {
+            process.stdout.write(`${pending.splice(0).join("\n")}\n`);
+        }
+    };
+    const sink = logSink.write;
+    logSink.write = (line) => {
+        if (pending.push(line) === 1) {
+            setTimeout(flush, 20).unref();
+        }
+    };
+
     // What the infrastructure puts in the function's environment.
     process.env.APP_CLIENT_ID = clientId;
     if (config.corsAllowOrigin === undefined) {
@@ -107,7 +122,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     server.on("request", (req, res) => {
         const url = new URL(req.url ?? "/", baseUrl);
         void (async () => {
-            if (await authority.handle(req, res, url) || await gateway(req, res, url)) {
+            if (await gateway(req, res, url) || await authority.handle(req, res, url)) {
                 return;
             }
             if (req.method === "GET" && url.pathname === "/callback") {
@@ -142,6 +157,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
             testUser,
         },
         close: () => new Promise<void>((resolve) => {
+            flush();
+            logSink.write = sink;
             server.closeAllConnections();
             server.close(() => resolve());
         }),

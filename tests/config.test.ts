@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { chatGptTwin, PLACEHOLDER_CALLBACK_URL, withChatGptTwins } from "../infra/callbacks";
 import { ConfigError, CONFIG_DEFAULTS, domainPrefixBase, domainPrefixProblem, parseConfig, type ActionConfig } from "../infra/config";
@@ -142,8 +143,9 @@ describe("config", () => {
         } catch (err) {
             error = err;
         }
-        expect(error).to.be.instanceOf(ConfigError);
-        expect((error as Error).message).to.match(/callbackUrl/);
+        // A RunError: the Pulumi CLI prints its message alone, without a stack trace.
+        expect(error).to.be.instanceOf(pulumi.RunError);
+        expect((error as Error).message).to.match(/Invalid gpt-action configuration:\n {2}- callbackUrl = "http:\/\/example.org\/cb" must use https/);
         expect(resources).to.be.empty;
     });
 });

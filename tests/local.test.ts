@@ -158,11 +158,15 @@ describe("local mode, end to end", function () {
         });
 
         it("prints the outputs as one JSON line when started with npm run local", async () => {
-            const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "local", "main.ts")], {
+            // Its own process group, so that stopping it stops npm's children too.
+            const child = spawn("npm", ["run", "--silent", "local"], {
+                cwd: path.join(__dirname, ".."),
                 env: { ...process.env, PORT: "0" },
-                stdio: ["ignore", "pipe", "inherit"],
+                stdio: ["ignore", "pipe", "ignore"],
+                detached: true,
             });
-            const killer = setTimeout(() => child.kill(), 20_000);
+            const stop = () => { try { process.kill(-(child.pid ?? 0)); } catch { /* already gone */ } };
+            const killer = setTimeout(stop, 25_000);
             try {
                 const firstLine = await new Promise<string>((resolve, reject) => {
                     let text = "";
@@ -178,9 +182,11 @@ describe("local mode, end to end", function () {
                 expect(outputs).to.have.all.keys("apiUrl", "authorizationUrl", "tokenUrl", "clientId", "clientSecret", "scope",
                     "tokenExchangeMethod", "openApiSchema", "callbackUrls", "testUser");
                 expect(outputs.testUser).to.have.all.keys("username", "password");
+                const preflight = await fetch(`${String(outputs.apiUrl)}/my_route`, { method: "POST" });
+                expect(preflight.status).to.equal(401);
             } finally {
                 clearTimeout(killer);
-                child.kill();
+                stop();
             }
         });
     });
