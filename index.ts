@@ -16,6 +16,11 @@ const auth = new CognitoAuth("gpt-action", {
     domainPrefix: config.domainPrefix,
     domainPrefixBase: config.domainPrefixBase,
     testUserEmail: config.testUserEmail,
+    mfa: config.mfa,
+    deletionProtection: config.deletionProtection,
+    accessTokenMinutes: config.accessTokenMinutes,
+    refreshTokenDays: config.refreshTokenDays,
+    threatProtection: config.threatProtection,
 });
 
 const api = new GptActionApi("gpt-action", {
@@ -27,6 +32,13 @@ const api = new GptActionApi("gpt-action", {
     corsAllowOrigin: config.corsAllowOrigin,
     lambdaTimeout: config.lambdaTimeout,
     lambdaMemory: config.lambdaMemory,
+    lambdaReservedConcurrency: config.lambdaReservedConcurrency,
+    logRetentionDays: config.logRetentionDays,
+    accessLogs: config.accessLogs,
+    apiGatewayCloudWatchRole: config.apiGatewayCloudWatchRole,
+    throttle: config.throttle,
+    tracing: config.tracing,
+    waf: config.waf,
 });
 
 // `pulumi stack output <name>` prints one; add --show-secrets for clientSecret and testUserTemporaryPassword.

@@ -5,7 +5,9 @@ import { createHash } from "node:crypto";
 import type { RouteEntry } from "../handler/routes";
 import { HANDLER_ENTRY } from "./bundle";
 import { createHandlerFunction } from "./lambda";
-import { DEFAULT_INFO, openApiSchemaText, type OpenApiInfo } from "./openapi";
+import { createApiGatewayAccount } from "./apiGatewayAccount";
+import { DEFAULT_INFO, openApiSchemaText, requestModelSchema, type OpenApiInfo } from "./openapi";
+import { createWaf } from "./waf";
 import { routeTableProblems } from "./routeTable";
 
 export interface GptActionApiArgs {
@@ -28,8 +30,23 @@ export interface GptActionApiArgs {
     readonly lambdaTimeout?: pulumi.Input<number>;
     /** Lambda memory in MB. Default: 256. */
     readonly lambdaMemory?: pulumi.Input<number>;
-    /** Retention of the function's logs, in days. Default: 30. */
+    /** Concurrency reserved for (and capping) the function. Default: none reserved. */
+    readonly lambdaReservedConcurrency?: pulumi.Input<number>;
+    /** Retention of the function's and the stage's logs, in days. Default: 30. */
     readonly logRetentionDays?: pulumi.Input<number>;
+    /** JSON access logs for the stage. Default: true. Plain: it decides which resources exist. */
+    readonly accessLogs?: boolean;
+    /**
+     * With access logs, "create" makes the region's API Gateway CloudWatch role and sets it (kept when the stack
+     * is destroyed, since the setting is region-wide); "existing" relies on the one already set. Default: "create".
+     */
+    readonly apiGatewayCloudWatchRole?: "create" | "existing";
+    /** Stage-wide throttling: steady requests per second and burst. Default: 10 and 20. */
+    readonly throttle?: { readonly rateLimit: pulumi.Input<number>; readonly burstLimit: pulumi.Input<number> };
+    /** X-Ray tracing on the stage and the function. Default: true. */
+    readonly tracing?: boolean;
+    /** An AWS WAF web ACL with AWS managed rule groups in front of the stage. Default: false. */
+    readonly waf?: boolean;
     /** The handler's entry module. Default: handler/index.ts. */
     readonly handlerEntry?: string;
     /** Title and description of the generated OpenAPI document. */
@@ -37,15 +54,42 @@ export interface GptActionApiArgs {
 }
 
 /** Gateway-generated errors that keep a JSON body (and CORS headers, so a browser can read them). */
-const GATEWAY_RESPONSES: Record<string, string> = {
-    UNAUTHORIZED: "401",
-    ACCESS_DENIED: "403",
-    DEFAULT_4XX: "",
-    DEFAULT_5XX: "",
+const GATEWAY_RESPONSES: Record<string, { statusCode?: string; template?: string; headers?: Record<string, string> }> = {
+    // RFC 6750: a 401 for a bearer-token API says which scheme it wants.
+    UNAUTHORIZED: { statusCode: "401", headers: { "WWW-Authenticate": "'Bearer'" } },
+    ACCESS_DENIED: { statusCode: "403" },
+    // What the request validator found, so the model can correct its call.
+    BAD_REQUEST_BODY: {
+        statusCode: "400",
+        template: '{"message":$context.error.messageString,"validationErrors":"$util.escapeJavaScript($context.error.validationErrorString)"}',
+    },
+    DEFAULT_4XX: {},
+    DEFAULT_5XX: {},
 };
+const DEFAULT_RESPONSE_TEMPLATE = '{"message":$context.error.messageString}';
+
+/** One JSON object per request in the access log; never headers or bodies. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+    requestId: "$context.requestId",
+    ip: "$context.identity.sourceIp",
+    requestTime: "$context.requestTime",
+    httpMethod: "$context.httpMethod",
+    resourcePath: "$context.resourcePath",
+    status: "$context.status",
+    responseLength: "$context.responseLength",
+    integrationLatency: "$context.integrationLatency",
+    sub: "$context.authorizer.claims.sub",
+    error: "$context.error.message",
+    wafResponse: "$context.waf.status",
+});
 
 const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token";
 
+
+/** API Gateway model names are alphanumeric. */
+function modelName(operationId: string): string {
+    return `${operationId.replace(/[^A-Za-z0-9]/g, "")}Body`;
+}
 
 export class GptActionApi extends pulumi.ComponentResource {
     public readonly restApi: aws.apigateway.RestApi;
@@ -70,6 +114,8 @@ export class GptActionApi extends pulumi.ComponentResource {
         const parent = { parent: this };
         const stageName = args.stageName ?? "Prod";
         const cors = args.corsAllowOrigin;
+        const tracing = args.tracing ?? true;
+        const accessLogs = args.accessLogs ?? true;
 
         const handler = createHandlerFunction(`${name}-handler`, {
             entry: args.handlerEntry ?? HANDLER_ENTRY,
@@ -77,6 +123,8 @@ export class GptActionApi extends pulumi.ComponentResource {
             memoryMb: args.lambdaMemory ?? 256,
             logRetentionDays: args.logRetentionDays ?? 30,
             environment: { APP_CLIENT_ID: args.appClientId, ...(cors === undefined ? {} : { CORS_ALLOW_ORIGIN: cors }) },
+            tracing,
+            reservedConcurrency: args.lambdaReservedConcurrency,
         }, this);
         this.function = handler.fn;
 
@@ -115,8 +163,18 @@ export class GptActionApi extends pulumi.ComponentResource {
         // Everything the deployment snapshots; the deployment waits for all of it, or it fails with
         // "The REST API doesn't contain any methods" / "No integration defined for method".
         const deployed: pulumi.Resource[] = [];
+        // API Gateway checks JSON bodies against the route's schema before the function runs (and bills).
+        const validator = args.routes.some((r) => r.request !== undefined)
+            ? new aws.apigateway.RequestValidator(`${name}-body-validator`, { restApi, validateRequestBody: true, validateRequestParameters: false }, parent)
+            : undefined;
         for (const route of args.routes) {
             const resourceId = resourceFor(route.path);
+            const model = route.request === undefined ? undefined : new aws.apigateway.Model(`${name}-${route.operationId}-model`, {
+                restApi,
+                name: modelName(route.operationId),
+                contentType: "application/json",
+                schema: JSON.stringify(requestModelSchema(route.request)),
+            }, parent);
             const method = new aws.apigateway.Method(`${name}-${route.operationId}-method`, {
                 restApi,
                 resourceId,
@@ -125,7 +183,14 @@ export class GptActionApi extends pulumi.ComponentResource {
                 authorizerId: authorizer.id,
                 authorizationScopes: args.scopes,
                 operationName: route.operationId,
+                ...(model === undefined || validator === undefined ? {} : {
+                    requestValidatorId: validator.id,
+                    requestModels: { "application/json": model.name },
+                }),
             }, parent);
+            if (model !== undefined) {
+                deployed.push(model);
+            }
             const integration = new aws.apigateway.Integration(`${name}-${route.operationId}-integration`, {
                 restApi,
                 resourceId,
@@ -154,20 +219,22 @@ export class GptActionApi extends pulumi.ComponentResource {
             }
         }
 
-        for (const [responseType, statusCode] of Object.entries(GATEWAY_RESPONSES)) {
+        for (const [responseType, response] of Object.entries(GATEWAY_RESPONSES)) {
+            const headers = { ...response.headers, ...(cors === undefined ? {} : { "Access-Control-Allow-Origin": `'${cors}'` }) };
             deployed.push(new aws.apigateway.Response(`${name}-${responseType.toLowerCase().replace(/_/g, "-")}`, {
                 restApiId: restApi,
                 responseType,
-                ...(statusCode === "" ? {} : { statusCode }),
+                statusCode: response.statusCode,
                 // $context.error.messageString is already a quoted JSON string, e.g. "Unauthorized".
-                responseTemplates: { "application/json": '{"message":$context.error.messageString}' },
-                responseParameters: cors === undefined ? {} : { "gatewayresponse.header.Access-Control-Allow-Origin": `'${cors}'` },
+                responseTemplates: { "application/json": response.template ?? DEFAULT_RESPONSE_TEMPLATE },
+                responseParameters: Object.fromEntries(Object.entries(headers).map(([h, v]) => [`gatewayresponse.header.${h}`, v])),
             }, parent));
         }
 
         // A deployment is a snapshot: hash every route, method and integration so that any change redeploys.
         const definition = JSON.stringify({
-            routes: args.routes.map(({ method, path, operationId }) => ({ method, path, operationId })),
+            routes: args.routes.map(({ method, path, operationId, request }) =>
+                ({ method, path, operationId, model: request === undefined ? null : requestModelSchema(request) })),
             cors: cors ?? null,
             gatewayResponses: GATEWAY_RESPONSES,
         });
@@ -179,11 +246,38 @@ export class GptActionApi extends pulumi.ComponentResource {
             },
         }, { parent: this, dependsOn: deployed });
 
+        const accessLogGroup = accessLogs
+            ? new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: args.logRetentionDays ?? 30 }, parent)
+            : undefined;
+        const account = accessLogGroup !== undefined && (args.apiGatewayCloudWatchRole ?? "create") === "create"
+            ? createApiGatewayAccount(`${name}-apigateway`, accessLogGroup.arn, this)
+            : undefined;
         this.stage = new aws.apigateway.Stage(`${name}-stage`, {
             restApi,
             deployment: deployment.id,
             stageName,
+            xrayTracingEnabled: tracing,
+            accessLogSettings: accessLogGroup === undefined ? undefined : { destinationArn: accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
+        }, { parent: this, dependsOn: account === undefined ? [] : [account] });
+
+        // Stage-wide throttling, so that one caller cannot run up the bill; ChatGPT backs off on 429. Execution
+        // logging stays off: at INFO it would log request bodies.
+        new aws.apigateway.MethodSettings(`${name}-method-settings`, {
+            restApi,
+            stageName: this.stage.stageName,
+            methodPath: "*/*",
+            settings: {
+                throttlingRateLimit: args.throttle?.rateLimit ?? 10,
+                throttlingBurstLimit: args.throttle?.burstLimit ?? 20,
+                metricsEnabled: true,
+                loggingLevel: "OFF",
+                dataTraceEnabled: false,
+            },
         }, parent);
+
+        if (args.waf === true) {
+            createWaf(`${name}-waf`, this.stage.arn, this);
+        }
 
         this.url = this.stage.invokeUrl;
         const info = args.info ?? DEFAULT_INFO;

@@ -20,6 +20,16 @@ export interface CognitoAuthArgs {
     readonly domainPrefixBase?: string;
     /** Creates this user, without emailing it, with a generated temporary password. Default: no user. */
     readonly testUserEmail?: pulumi.Input<string>;
+    /** Sign-in with an authenticator app (TOTP): "off", "optional" or "on". Default: "optional". */
+    readonly mfa?: pulumi.Input<"off" | "optional" | "on">;
+    /** Refuses to delete the user pool while on. Default: false. */
+    readonly deletionProtection?: pulumi.Input<boolean>;
+    /** Lifetime of access and ID tokens in minutes (5-1440). Default: 60. */
+    readonly accessTokenMinutes?: pulumi.Input<number>;
+    /** Lifetime of refresh tokens in days (1-3650). Default: 30. */
+    readonly refreshTokenDays?: pulumi.Input<number>;
+    /** Cognito threat protection, which needs the Plus feature plan. Default: false. */
+    readonly threatProtection?: pulumi.Input<boolean>;
 }
 
 /** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
@@ -46,11 +56,21 @@ export class CognitoAuth extends pulumi.ComponentResource {
         // Args stay off the component's own inputs, so a preview shows only the child that really changes.
         super("gpt-action:auth:CognitoAuth", name, {}, opts);
 
+        const mfa = pulumi.output(args.mfa ?? "optional");
+        const threatProtection = pulumi.output(args.threatProtection ?? false);
         // Users sign in by email; only administrators create them (the cookbook's pool lets anyone sign up).
         this.userPool = new aws.cognito.UserPool(`${name}-pool`, {
             usernameAttributes: ["email"],
             autoVerifiedAttributes: ["email"],
             adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+            mfaConfiguration: mfa.apply((m) => m.toUpperCase()),
+            softwareTokenMfaConfiguration: mfa.apply((m) => ({ enabled: m !== "off" })),
+            deletionProtection: pulumi.output(args.deletionProtection ?? false).apply((on) => (on ? "ACTIVE" : "INACTIVE")),
+            // Recovery codes go to the verified email only: an SMS fallback would make the phone the weak link.
+            accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+            // Threat protection is a Plus-tier feature; Essentials is Cognito's default plan.
+            userPoolTier: threatProtection.apply((on) => (on ? "PLUS" : "ESSENTIALS")),
+            userPoolAddOns: threatProtection.apply((on) => ({ advancedSecurityMode: on ? "ENFORCED" : "OFF" })),
             passwordPolicy: {
                 minimumLength: 8,
                 requireLowercase: true,
@@ -73,6 +93,12 @@ export class CognitoAuth extends pulumi.ComponentResource {
             preventUserExistenceErrors: "ENABLED",
             // Users sign in through the hosted UI only; no password flow is exposed to API callers.
             explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+            // Explicit lifetimes, and revocation, so that signing a user out (or a stolen refresh token) can be ended.
+            accessTokenValidity: args.accessTokenMinutes ?? 60,
+            idTokenValidity: args.accessTokenMinutes ?? 60,
+            refreshTokenValidity: args.refreshTokenDays ?? 30,
+            tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+            enableTokenRevocation: true,
         }, { parent: this });
         this.clientSecret = pulumi.secret(this.client.clientSecret);
 

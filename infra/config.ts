@@ -23,8 +23,28 @@ export interface ActionConfig {
     readonly corsAllowOrigin?: string;
     readonly lambdaTimeout: number;
     readonly lambdaMemory: number;
+    /** Concurrency reserved for (and capping) the function; undefined reserves none. */
+    readonly lambdaReservedConcurrency?: number;
     /** Creates this Cognito user with a generated temporary password when set. */
     readonly testUserEmail?: string;
+    /** JSON access logs for the stage. */
+    readonly accessLogs: boolean;
+    /** Retention of the function's and the stage's log groups. */
+    readonly logRetentionDays: number;
+    /** Steady-state requests per second across the stage, and the burst above it. */
+    readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+    /** X-Ray tracing on the stage and the function. */
+    readonly tracing: boolean;
+    /** An AWS WAF web ACL with AWS managed rule groups in front of the stage. */
+    readonly waf: boolean;
+    /** Whether this stack creates the region's API Gateway CloudWatch role or relies on one already set. */
+    readonly apiGatewayCloudWatchRole: "create" | "existing";
+    readonly mfa: "off" | "optional" | "on";
+    readonly deletionProtection: boolean;
+    readonly accessTokenMinutes: number;
+    readonly refreshTokenDays: number;
+    /** Cognito threat protection (the Plus tier). */
+    readonly threatProtection: boolean;
 }
 
 /**
@@ -40,8 +60,24 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, string>> = {
     corsAllowOrigin: "*",
     lambdaTimeout: "25",
     lambdaMemory: "256",
+    lambdaReservedConcurrency: "",
     testUserEmail: "",
+    accessLogs: "true",
+    logRetentionDays: "30",
+    throttleRateLimit: "10",
+    throttleBurstLimit: "20",
+    tracing: "true",
+    waf: "false",
+    apiGatewayCloudWatchRole: "create",
+    mfa: "optional",
+    deletionProtection: "auto",
+    accessTokenMinutes: "60",
+    refreshTokenDays: "30",
+    threatProtection: "false",
 };
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** Scopes a Cognito app client can allow without a resource server. */
 const COGNITO_SCOPES = ["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"];
@@ -135,16 +171,52 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
             "pulumi config set corsAllowOrigin https://chatgpt.com");
     }
 
-    const lambdaTimeout = parseWholeNumber(values.lambdaTimeout, 1, MAX_LAMBDA_TIMEOUT);
-    if (lambdaTimeout === undefined) {
-        fail("lambdaTimeout", values.lambdaTimeout, `must be a whole number of seconds from 1 to ${MAX_LAMBDA_TIMEOUT}: API Gateway ends a REST integration after 29 s`,
-            `pulumi config set lambdaTimeout ${CONFIG_DEFAULTS.lambdaTimeout}`);
+    const setTo = (key: string) => `pulumi config set ${key} ${CONFIG_DEFAULTS[key]}`;
+    /** A whole number in [min, max]; on a problem, the default stands in (the problem stops the program anyway). */
+    const whole = (key: string, min: number, max: number, what: string): number => {
+        const n = parseWholeNumber(values[key], min, max);
+        if (n === undefined) {
+            fail(key, values[key], `must be a whole number ${what} from ${min} to ${max}`, setTo(key));
+            return Number(CONFIG_DEFAULTS[key]);
+        }
+        return n;
+    };
+    const flag = (key: string): boolean => {
+        const text = values[key].trim().toLowerCase();
+        if (text !== "true" && text !== "false") {
+            fail(key, values[key], "must be true or false", setTo(key));
+        }
+        return (text === "true" || text === "false" ? text : CONFIG_DEFAULTS[key]) === "true";
+    };
+    const oneOf = <T extends string>(key: string, allowed: readonly T[]): T => {
+        const text = values[key].trim();
+        if (!(allowed as readonly string[]).includes(text)) {
+            fail(key, values[key], `must be one of ${allowed.join(", ")}`, setTo(key));
+            return CONFIG_DEFAULTS[key] as T;
+        }
+        return text as T;
+    };
+
+    const lambdaTimeout = whole("lambdaTimeout", 1, MAX_LAMBDA_TIMEOUT, "of seconds (API Gateway ends a REST integration after 29 s)");
+    const lambdaMemory = whole("lambdaMemory", 128, 10240, "of MB");
+    const lambdaReservedConcurrency = values.lambdaReservedConcurrency === "" ? undefined
+        : whole("lambdaReservedConcurrency", 1, 10000, "of concurrent executions (or empty for none)");
+
+    const logRetentionDays = Number(values.logRetentionDays);
+    if (!LOG_RETENTION_DAYS.includes(logRetentionDays) || !/^\d+$/.test(values.logRetentionDays)) {
+        fail("logRetentionDays", values.logRetentionDays, `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`, setTo("logRetentionDays"));
     }
-    const lambdaMemory = parseWholeNumber(values.lambdaMemory, 128, 10240);
-    if (lambdaMemory === undefined) {
-        fail("lambdaMemory", values.lambdaMemory, "must be a whole number of MB from 128 to 10240",
-            `pulumi config set lambdaMemory ${CONFIG_DEFAULTS.lambdaMemory}`);
+    const rateLimit = Number(values.throttleRateLimit);
+    if (!/^\d+(\.\d+)?$/.test(values.throttleRateLimit.trim()) || !(rateLimit > 0 && rateLimit <= 10000)) {
+        fail("throttleRateLimit", values.throttleRateLimit, "must be a number of requests per second above 0 and at most 10000", setTo("throttleRateLimit"));
     }
+    const burstLimit = whole("throttleBurstLimit", 1, 5000, "of requests");
+    const accessTokenMinutes = whole("accessTokenMinutes", 5, 1440, "of minutes (Cognito allows 5 minutes to 1 day)");
+    const refreshTokenDays = whole("refreshTokenDays", 1, 3650, "of days (Cognito allows up to 10 years)");
+    if (refreshTokenDays * 1440 <= accessTokenMinutes) {
+        fail("refreshTokenDays", values.refreshTokenDays, `must outlast the access token (${accessTokenMinutes} minutes)`, setTo("refreshTokenDays"));
+    }
+    const deletionProtection = oneOf("deletionProtection", ["auto", "on", "off"]);
 
     const testUserEmail = values.testUserEmail === "" ? undefined : values.testUserEmail;
     if (testUserEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(testUserEmail)) {
@@ -152,7 +224,22 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
             "pulumi config set testUserEmail you@example.com");
     }
 
-    if (problems.length > 0 || lambdaTimeout === undefined || lambdaMemory === undefined) {
+    const hardening = {
+        accessLogs: flag("accessLogs"),
+        logRetentionDays,
+        throttle: { rateLimit, burstLimit },
+        tracing: flag("tracing"),
+        waf: flag("waf"),
+        apiGatewayCloudWatchRole: oneOf("apiGatewayCloudWatchRole", ["create", "existing"]),
+        mfa: oneOf("mfa", ["off", "optional", "on"]),
+        // On by default where losing the pool would hurt: stacks named prod, production, prod-eu…
+        deletionProtection: deletionProtection === "auto" ? stack.startsWith("prod") : deletionProtection === "on",
+        accessTokenMinutes,
+        refreshTokenDays,
+        threatProtection: flag("threatProtection"),
+    };
+
+    if (problems.length > 0) {
         throw new ConfigError(problems);
     }
     return {
@@ -166,7 +253,9 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
         corsAllowOrigin,
         lambdaTimeout,
         lambdaMemory,
+        lambdaReservedConcurrency,
         testUserEmail,
+        ...hardening,
     };
 }
 

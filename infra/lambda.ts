@@ -11,7 +11,14 @@ export interface HandlerFunctionArgs {
     readonly logRetentionDays: pulumi.Input<number>;
     /** Plain settings for the handler; never secrets (Lambda shows environment variables to anyone who can read the function). */
     readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Active X-Ray tracing, and the role's permission to send traces. */
+    readonly tracing: boolean;
+    /** Concurrency reserved for the function (and its cap); undefined reserves none. */
+    readonly reservedConcurrency?: pulumi.Input<number>;
 }
+
+/** X-Ray's write actions; they support no resource-level permissions, so their resource must be "*". */
+export const XRAY_WRITE_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"];
 
 export interface HandlerFunction {
     readonly fn: aws.lambda.Function;
@@ -35,17 +42,16 @@ export function createHandlerFunction(name: string, args: HandlerFunctionArgs, p
         }),
     }, opts);
 
-    // Least privilege: write log events to this function's group, nothing else (no AWSLambdaBasicExecutionRole,
-    // whose logs:* on every group is broader than this function needs).
+    // Least privilege: write log events to this function's group (no AWSLambdaBasicExecutionRole, whose logs
+    // permissions cover every group) and, with tracing, send traces; nothing else.
     const logPolicy = new aws.iam.RolePolicy(`${name}-logs-policy`, {
         role: role.id,
         policy: logGroup.arn.apply((arn) => JSON.stringify({
             Version: "2012-10-17",
-            Statement: [{
-                Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: `${arn}:*`,
-            }],
+            Statement: [
+                { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${arn}:*` },
+                ...(args.tracing ? [{ Effect: "Allow", Action: XRAY_WRITE_ACTIONS, Resource: "*" }] : []),
+            ],
         })),
     }, opts);
 
@@ -66,6 +72,8 @@ export function createHandlerFunction(name: string, args: HandlerFunctionArgs, p
         // Without this, Lambda writes to an unmanaged /aws/lambda/<name> group that keeps logs forever and that
         // the scoped policy above does not cover.
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+        tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
+        reservedConcurrentExecutions: args.reservedConcurrency,
     }, { parent, dependsOn: [logPolicy] });
 
     return { fn, logGroup, role };

@@ -22,6 +22,11 @@ function jsonSchema(schema: z.ZodMiniType, io: "input" | "output"): object {
     return document;
 }
 
+/** A request body schema as an API Gateway model: JSON Schema draft 4, the dialect API Gateway validates with. */
+export function requestModelSchema(schema: z.ZodMiniType): object {
+    return z.toJSONSchema(schema, { target: "draft-4", io: "input" });
+}
+
 /** Builds the document for `routes` served at `serverUrl` (the stage URL). */
 export function openApiDocument(routes: readonly RouteEntry[], serverUrl: string, info: OpenApiInfo): object {
     const paths: Record<string, Record<string, object>> = {};

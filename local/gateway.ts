@@ -97,7 +97,7 @@ export function createGateway(options: GatewayOptions) {
         const claims = token === "" ? undefined : await options.verifyAccessToken(token);
         const tokenScopes = typeof claims?.scope === "string" ? claims.scope.split(" ") : [];
         if (claims === undefined || !options.scopes.some((s) => tokenScopes.includes(s))) {
-            gatewayError(res, 401, "Unauthorized");
+            gatewayError(res, 401, "Unauthorized", { "WWW-Authenticate": "Bearer" });
             return true;
         }
 

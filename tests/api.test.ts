@@ -116,8 +116,14 @@ describe("GptActionApi", () => {
         const unauthorized = run.one(RESPONSE, "-unauthorized").inputs;
         expect(unauthorized).to.deep.include({ restApiId: "mockapi", responseType: "UNAUTHORIZED", statusCode: "401" });
         expect(unauthorized.responseTemplates).to.deep.equal({ "application/json": '{"message":$context.error.messageString}' });
-        expect(unauthorized.responseParameters).to.deep.equal({ "gatewayresponse.header.Access-Control-Allow-Origin": "'*'" });
-        expect(run.all(RESPONSE).map((r) => r.inputs.responseType)).to.have.members(["UNAUTHORIZED", "ACCESS_DENIED", "DEFAULT_4XX", "DEFAULT_5XX"]);
+        expect(unauthorized.responseParameters).to.deep.equal({
+            "gatewayresponse.header.WWW-Authenticate": "'Bearer'",
+            "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
+        });
+        expect(run.all(RESPONSE).map((r) => r.inputs.responseType)).to.have.members(["UNAUTHORIZED", "ACCESS_DENIED", "BAD_REQUEST_BODY", "DEFAULT_4XX", "DEFAULT_5XX"]);
+        for (const response of run.all(RESPONSE)) {
+            expect(JSON.stringify(response.inputs.responseTemplates), response.name).to.include("$context.error.messageString");
+        }
     });
 
     it("deploys only after every method and integration exists, redeploying when they change", () => {
@@ -168,22 +174,26 @@ describe("GptActionApi", () => {
     });
 
     it("writes logs to its own log group, with retention", () => {
-        expect(run.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays).to.equal(30);
+        expect(run.one("aws:cloudwatch/logGroup:LogGroup", "handler-logs").inputs.retentionInDays).to.equal(30);
         expect(run.one(FUNCTION).inputs.loggingConfig).to.deep.equal({ logFormat: "JSON", logGroup: "gpt-action-handler-logs" });
     });
 
     it("gives the function a role that may only write to that log group", () => {
-        const trust = JSON.parse(String(run.one("aws:iam/role:Role").inputs.assumeRolePolicy)) as { Statement: unknown[] };
+        const trust = JSON.parse(String(run.one("aws:iam/role:Role", "handler-role").inputs.assumeRolePolicy)) as { Statement: unknown[] };
         expect(trust.Statement).to.deep.equal([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]);
-        const policy = run.one("aws:iam/rolePolicy:RolePolicy");
+        const policy = run.one("aws:iam/rolePolicy:RolePolicy", "handler-logs-policy");
         expect(policy.inputs.role).to.equal("gpt-action-handler-role");
         expect(JSON.parse(String(policy.inputs.policy))).to.deep.equal({
             Version: "2012-10-17",
-            Statement: [{
-                Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: "arn:aws:logs:us-east-1:123456789012:log-group:gpt-action-handler-logs:*",
-            }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: "arn:aws:logs:us-east-1:123456789012:log-group:gpt-action-handler-logs:*",
+                },
+                // X-Ray's write actions support no resource-level permissions.
+                { Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+            ],
         });
         expect(run.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.be.empty;
         expect(run.dependenciesOf(run.one(FUNCTION)).some((urn) => urn.endsWith("::gpt-action-handler-logs-policy"))).to.be.true;
@@ -204,7 +214,7 @@ describe("GptActionApi", () => {
             expect(noCors.all(METHOD).map((m) => m.inputs.httpMethod)).to.not.include("OPTIONS");
             expect(noCors.all("aws:apigateway/integrationResponse:IntegrationResponse")).to.be.empty;
             for (const response of noCors.all(RESPONSE)) {
-                expect(response.inputs.responseParameters ?? {}).to.deep.equal({});
+                expect(response.inputs.responseParameters ?? {}).to.not.have.property("gatewayresponse.header.Access-Control-Allow-Origin");
             }
             const env = (noCors.one(FUNCTION).inputs.environment as { variables: Record<string, string> }).variables;
             expect(env).to.not.have.property("CORS_ALLOW_ORIGIN");

@@ -88,7 +88,15 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
         case "aws:apigateway/restApi:RestApi":
             return { id: "mockapi", state: { rootResourceId: "mockroot", executionArn: arn("execute-api", "mockapi") } };
         case "aws:apigateway/stage:Stage":
-            return { id: `${name}-id`, state: { invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}` } };
+            return {
+                id: `${name}-id`,
+                state: {
+                    invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}`,
+                    arn: `arn:aws:apigateway:${region}::/restapis/${String(inputs.restApi)}/stages/${String(inputs.stageName)}`,
+                },
+            };
+        case "aws:wafv2/webAcl:WebAcl":
+            return { id: `${name}-id`, state: { arn: arn("wafv2", `regional/webacl/${name}/id`) } };
         case "aws:lambda/function:Function": {
             const fnArn = arn("lambda", `function:${name}`);
             return { id: name, state: { name, arn: fnArn, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fnArn}/invocations` } };

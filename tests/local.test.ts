@@ -86,6 +86,7 @@ describe("local mode, end to end", function () {
     async function expectUnauthorized(token: string | undefined, scheme?: string): Promise<void> {
         const res = await callApi(token, "/my_route", "{}", scheme);
         expect(res.status).to.equal(401);
+        expect(res.headers.get("www-authenticate")).to.equal("Bearer");
         expect(await res.json()).to.deep.equal({ message: "Unauthorized" });
     }
 
