@@ -96,6 +96,22 @@ describe("config", () => {
         ["a Lambda memory below 128 MB", { lambdaMemory: "64" }, /lambdaMemory/],
         ["a test user email that is not an email", { testUserEmail: "john" }, /testUserEmail/],
         ["an unknown key (a typo)", { callbakUrl: CALLBACK }, /callbakUrl .*not a gpt-action setting.*pulumi config rm callbakUrl/],
+        ["accessLogs that is not a boolean", { accessLogs: "yes" }, /accessLogs = "yes" must be true or false.*pulumi config set accessLogs true/],
+        ["tracing that is not a boolean", { tracing: "1" }, /tracing .*true or false/],
+        ["waf that is not a boolean", { waf: "on" }, /waf .*true or false/],
+        ["threatProtection that is not a boolean", { threatProtection: "maybe" }, /threatProtection .*true or false/],
+        ["a log retention CloudWatch does not offer", { logRetentionDays: "45" }, /logRetentionDays .*one of CloudWatch's retention periods/],
+        ["a log retention of 0 (never expire)", { logRetentionDays: "0" }, /logRetentionDays/],
+        ["a throttle rate of 0", { throttleRateLimit: "0" }, /throttleRateLimit .*above 0/],
+        ["a throttle rate that is not a number", { throttleRateLimit: "fast" }, /throttleRateLimit/],
+        ["a fractional burst", { throttleBurstLimit: "2.5" }, /throttleBurstLimit .*whole number/],
+        ["an unknown CloudWatch role mode", { apiGatewayCloudWatchRole: "skip" }, /apiGatewayCloudWatchRole .*one of create, existing/],
+        ["an unknown MFA mode", { mfa: "required" }, /mfa .*one of off, optional, on/],
+        ["an unknown deletion protection mode", { deletionProtection: "true" }, /deletionProtection .*one of auto, on, off/],
+        ["an access token shorter than Cognito allows", { accessTokenMinutes: "4" }, /accessTokenMinutes .*from 5 to 1440/],
+        ["a refresh token over ten years", { refreshTokenDays: "3651" }, /refreshTokenDays .*from 1 to 3650/],
+        ["a refresh token that does not outlast the access token", { accessTokenMinutes: "1440", refreshTokenDays: "1" }, /refreshTokenDays .*must outlast the access token/],
+        ["a reserved concurrency of 0", { lambdaReservedConcurrency: "0" }, /lambdaReservedConcurrency/],
     ];
     for (const [what, raw, message] of rejected) {
         it(`rejects ${what}, naming the fix`, () => {

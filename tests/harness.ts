@@ -42,20 +42,26 @@ interface RegisterRequest {
     getName(): string;
     getType(): string;
     getDependenciesList(): string[];
+    getRetainondelete(): boolean;
 }
 interface MonitorWithRegister {
     registerResource(req: RegisterRequest, callback: unknown): unknown;
 }
 
 /**
- * The mocks API hides `dependsOn`; the request the SDK sends the (mock) monitor carries it. Wraps the monitor
- * to record, per "type name", the URNs each resource depends on (explicitly or through its inputs).
+ * The mocks API hides resource options; the request the SDK sends the (mock) monitor carries them. Wraps the
+ * monitor to record, per "type name", the URNs each resource depends on (explicitly or through its inputs) and
+ * whether it is kept on delete.
  */
-function recordDependencies(into: Map<string, string[]>): void {
+function recordOptions(dependencies: Map<string, string[]>, retained: Set<string>): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
-        into.set(`${req.getType()} ${req.getName()}`, req.getDependenciesList());
+        const key = `${req.getType()} ${req.getName()}`;
+        dependencies.set(key, req.getDependenciesList());
+        if (req.getRetainondelete()) {
+            retained.add(key);
+        }
         return register(req, callback);
     };
 }
@@ -68,6 +74,8 @@ export interface Run {
     readonly resources: RecordedResource[];
     /** URNs that the resource `type name` depends on. */
     dependenciesOf(resource: RecordedResource): string[];
+    /** Whether the resource is declared with retainOnDelete. */
+    isRetained(resource: RecordedResource): boolean;
     /** The one resource of `type` (whose name ends with `nameSuffix`, if given); fails if there is not exactly one. */
     one(type: string, nameSuffix?: string): RecordedResource;
     all(type: string): RecordedResource[];
@@ -126,6 +134,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
     const stack = options.stack ?? "dev";
     const resources = options.resources ?? [];
     const dependencies = new Map<string, string[]>();
+    const retained = new Set<string>();
     const config = stackConfig(stack);
     for (const [key, value] of Object.entries(overrides)) {
         config[`${PROJECT}:${key}`] = value;
@@ -147,7 +156,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
         },
     }, PROJECT, stack, false);
     pulumi.runtime.setAllConfig(config);
-    recordDependencies(dependencies);
+    recordOptions(dependencies, retained);
 
     // Load the program afresh, so it reads this run's config.
     const entry = require.resolve("../index");
@@ -162,6 +171,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
         resources,
         all: matching,
         dependenciesOf: (r) => dependencies.get(`${r.type} ${r.name}`) ?? [],
+        isRetained: (r) => retained.has(`${r.type} ${r.name}`),
         one(type, nameSuffix) {
             const found = matching(type).filter((r) => nameSuffix === undefined || r.name.endsWith(nameSuffix));
             if (found.length !== 1) {

@@ -1,0 +1,192 @@
+import { expect } from "chai";
+import { runProgram, type Run } from "./harness";
+
+const STAGE = "aws:apigateway/stage:Stage";
+const POOL = "aws:cognito/userPool:UserPool";
+const CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
+const FUNCTION = "aws:lambda/function:Function";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const ACCOUNT = "aws:apigateway/account:Account";
+
+/** Everything issue 5 lets a user switch on, and off. */
+export const EVERYTHING_ON = {
+    accessLogs: "true", tracing: "true", waf: "true", apiGatewayCloudWatchRole: "create", mfa: "on",
+    deletionProtection: "on", threatProtection: "true", lambdaReservedConcurrency: "5",
+    throttleRateLimit: "2.5", throttleBurstLimit: "5", logRetentionDays: "90", accessTokenMinutes: "15", refreshTokenDays: "7",
+};
+export const EVERYTHING_OFF = {
+    accessLogs: "false", tracing: "false", waf: "false", apiGatewayCloudWatchRole: "existing", mfa: "off",
+    deletionProtection: "off", threatProtection: "false",
+};
+
+const statements = (policy: unknown) => (JSON.parse(String(policy)) as { Statement: Array<{ Action: string[]; Resource: string | string[] }> }).Statement;
+
+describe("production defaults", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram();
+    });
+
+    it("writes JSON access logs, without headers or bodies, to a log group with retention", () => {
+        const group = run.one(LOG_GROUP, "access-logs");
+        expect(group.inputs.retentionInDays).to.equal(30);
+        const settings = run.one(STAGE).inputs.accessLogSettings as { destinationArn: string; format: string };
+        expect(settings.destinationArn).to.equal("arn:aws:logs:us-east-1:123456789012:log-group:gpt-action-access-logs");
+        const format = JSON.parse(settings.format) as Record<string, string>;
+        expect(format).to.include({ requestId: "$context.requestId", status: "$context.status", sub: "$context.authorizer.claims.sub" });
+        expect(settings.format).to.not.match(/requestOverride|\$input|header/i);
+    });
+
+    it("creates the region's API Gateway CloudWatch role with log actions only, kept on delete", () => {
+        const role = run.one("aws:iam/role:Role", "apigateway-cloudwatch-role");
+        const trust = statements(role.inputs.assumeRolePolicy) as unknown as Array<{ Principal: unknown }>;
+        expect(trust[0].Principal).to.deep.equal({ Service: "apigateway.amazonaws.com" });
+        const policy = run.one("aws:iam/rolePolicy:RolePolicy", "apigateway-cloudwatch-policy");
+        const [statement] = statements(policy.inputs.policy);
+        expect(statement.Action.every((a) => a.startsWith("logs:"))).to.be.true;
+        expect(statement.Resource).to.deep.equal([
+            "arn:aws:logs:us-east-1:123456789012:log-group:*",
+            "arn:aws:logs:us-east-1:123456789012:log-group:*:log-stream:*",
+        ]);
+        const account = run.one(ACCOUNT);
+        expect(account.inputs.cloudwatchRoleArn).to.equal("arn:aws:iam::123456789012:role/gpt-action-apigateway-cloudwatch-role");
+        for (const r of [role, policy, account]) {
+            expect(run.isRetained(r), r.name).to.be.true;
+        }
+        expect(run.dependenciesOf(run.one(STAGE)).some((urn) => urn.endsWith("::gpt-action-apigateway-account"))).to.be.true;
+    });
+
+    it("throttles the whole stage and keeps execution logging (which would log bodies) off", () => {
+        expect(run.one("aws:apigateway/methodSettings:MethodSettings").inputs).to.deep.include({
+            restApi: "mockapi",
+            stageName: "Prod",
+            methodPath: "*/*",
+            settings: { throttlingRateLimit: 10, throttlingBurstLimit: 20, metricsEnabled: true, loggingLevel: "OFF", dataTraceEnabled: false },
+        });
+    });
+
+    it("traces the stage and the function with X-Ray", () => {
+        expect(run.one(STAGE).inputs.xrayTracingEnabled).to.equal(true);
+        expect(run.one(FUNCTION).inputs.tracingConfig).to.deep.equal({ mode: "Active" });
+    });
+
+    it("validates request bodies against the route's schema at the gateway", () => {
+        const validator = run.one("aws:apigateway/requestValidator:RequestValidator");
+        expect(validator.inputs).to.deep.include({ validateRequestBody: true, validateRequestParameters: false });
+        const model = run.one("aws:apigateway/model:Model");
+        expect(model.inputs).to.deep.include({ name: "getSalesReportBody", contentType: "application/json" });
+        const schema = JSON.parse(String(model.inputs.schema)) as { $schema: string; required: string[] };
+        expect(schema.$schema).to.equal("http://json-schema.org/draft-04/schema#");
+        expect(schema.required).to.deep.equal(["month"]);
+        expect(run.one("aws:apigateway/method:Method", "getSalesReport-method").inputs).to.deep.include({
+            requestValidatorId: "gpt-action-body-validator-id",
+            requestModels: { "application/json": "getSalesReportBody" },
+        });
+        expect(run.one("aws:apigateway/method:Method", "postSuccess-method").inputs).to.not.have.property("requestModels");
+    });
+
+    it("tells the model what the validator refused", () => {
+        const response = run.one("aws:apigateway/response:Response", "-bad-request-body").inputs;
+        expect(JSON.stringify(response.responseTemplates)).to.include("$util.escapeJavaScript($context.error.validationErrorString)");
+    });
+
+    it("makes no WAF and reserves no concurrency", () => {
+        expect(run.all("aws:wafv2/webAcl:WebAcl")).to.be.empty;
+        expect(run.one(FUNCTION).inputs.reservedConcurrentExecutions).to.be.undefined;
+    });
+
+    it("offers TOTP MFA, recovers accounts by verified email only, and keeps threat protection off", () => {
+        expect(run.one(POOL).inputs).to.deep.include({
+            mfaConfiguration: "OPTIONAL",
+            softwareTokenMfaConfiguration: { enabled: true },
+            accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+            userPoolTier: "ESSENTIALS",
+            userPoolAddOns: { advancedSecurityMode: "OFF" },
+            deletionProtection: "INACTIVE",
+        });
+    });
+
+    it("sets token lifetimes explicitly and allows revocation", () => {
+        expect(run.one(CLIENT).inputs).to.deep.include({
+            accessTokenValidity: 60,
+            idTokenValidity: 60,
+            refreshTokenValidity: 30,
+            tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+            enableTokenRevocation: true,
+        });
+    });
+
+    it("protects the user pool from deletion on stacks named prod…", async () => {
+        const prod = await runProgram({}, { stack: "production" });
+        expect(prod.one(POOL).inputs.deletionProtection).to.equal("ACTIVE");
+    });
+});
+
+describe("everything switched on", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram(EVERYTHING_ON);
+    });
+
+    it("puts a WAF web ACL with AWS managed rule groups in front of the stage", () => {
+        const acl = run.one("aws:wafv2/webAcl:WebAcl").inputs as { scope: string; rules: Array<{ name: string; statement: { managedRuleGroupStatement: { vendorName: string; ruleActionOverrides?: unknown } } }> };
+        expect(acl.scope).to.equal("REGIONAL");
+        expect(acl.rules.map((r) => r.name)).to.deep.equal(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"]);
+        expect(acl.rules.every((r) => r.statement.managedRuleGroupStatement.vendorName === "AWS")).to.be.true;
+        // GPT requests may be up to 100,000 characters: the 8 KB body rule only counts.
+        expect(acl.rules[0].statement.managedRuleGroupStatement.ruleActionOverrides).to.deep.equal([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+        expect(run.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs).to.deep.equal({
+            resourceArn: "arn:aws:apigateway:us-east-1::/restapis/mockapi/stages/Prod",
+            webAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/gpt-action-waf-acl/id",
+        });
+    });
+
+    it("applies MFA, deletion protection, threat protection (Plus tier) and the token lifetimes", () => {
+        expect(run.one(POOL).inputs).to.deep.include({
+            mfaConfiguration: "ON",
+            deletionProtection: "ACTIVE",
+            userPoolTier: "PLUS",
+            userPoolAddOns: { advancedSecurityMode: "ENFORCED" },
+        });
+        expect(run.one(CLIENT).inputs).to.deep.include({ accessTokenValidity: 15, idTokenValidity: 15, refreshTokenValidity: 7 });
+    });
+
+    it("reserves concurrency, and applies the throttle and retention", () => {
+        expect(run.one(FUNCTION).inputs.reservedConcurrentExecutions).to.equal(5);
+        expect((run.one("aws:apigateway/methodSettings:MethodSettings").inputs.settings as Record<string, unknown>)).to.deep.include({ throttlingRateLimit: 2.5, throttlingBurstLimit: 5 });
+        for (const group of run.all(LOG_GROUP)) {
+            expect(group.inputs.retentionInDays, group.name).to.equal(90);
+        }
+    });
+});
+
+describe("everything switched off", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram(EVERYTHING_OFF);
+    });
+
+    it("makes no access logs, no CloudWatch role and no account setting", () => {
+        expect(run.all(LOG_GROUP).map((g) => g.name)).to.deep.equal(["gpt-action-handler-logs"]);
+        expect(run.all(ACCOUNT)).to.be.empty;
+        expect(run.one(STAGE).inputs.accessLogSettings).to.be.undefined;
+    });
+
+    it("turns tracing off, and with it the role's X-Ray permission", () => {
+        expect(run.one(STAGE).inputs.xrayTracingEnabled).to.equal(false);
+        expect(run.one(FUNCTION).inputs.tracingConfig).to.deep.equal({ mode: "PassThrough" });
+        const actions = statements(run.one("aws:iam/rolePolicy:RolePolicy", "handler-logs-policy").inputs.policy).flatMap((st) => st.Action);
+        expect(actions).to.deep.equal(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    });
+
+    it("turns MFA and deletion protection off", () => {
+        expect(run.one(POOL).inputs).to.deep.include({ mfaConfiguration: "OFF", softwareTokenMfaConfiguration: { enabled: false }, deletionProtection: "INACTIVE" });
+    });
+
+    it("keeps access logs but leaves the region's setting alone with apiGatewayCloudWatchRole=existing", async () => {
+        const existing = await runProgram({ apiGatewayCloudWatchRole: "existing" });
+        expect(existing.one(STAGE).inputs.accessLogSettings).to.not.be.undefined;
+        expect(existing.all(ACCOUNT)).to.be.empty;
+        expect(existing.all("aws:iam/role:Role").map((r) => r.name)).to.deep.equal(["gpt-action-handler-role"]);
+    });
+});
