@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { runProgram, type Run } from "./harness";
+import { EVERYTHING_OFF, EVERYTHING_ON, runProgram, type Run } from "./harness";
 
 const STAGE = "aws:apigateway/stage:Stage";
 const POOL = "aws:cognito/userPool:UserPool";
@@ -7,17 +7,6 @@ const CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
 const FUNCTION = "aws:lambda/function:Function";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const ACCOUNT = "aws:apigateway/account:Account";
-
-/** Everything issue 5 lets a user switch on, and off. */
-export const EVERYTHING_ON = {
-    accessLogs: "true", tracing: "true", waf: "true", apiGatewayCloudWatchRole: "create", mfa: "on",
-    deletionProtection: "on", threatProtection: "true", lambdaReservedConcurrency: "5",
-    throttleRateLimit: "2.5", throttleBurstLimit: "5", logRetentionDays: "90", accessTokenMinutes: "15", refreshTokenDays: "7",
-};
-export const EVERYTHING_OFF = {
-    accessLogs: "false", tracing: "false", waf: "false", apiGatewayCloudWatchRole: "existing", mfa: "off",
-    deletionProtection: "off", threatProtection: "false",
-};
 
 const statements = (policy: unknown) => (JSON.parse(String(policy)) as { Statement: Array<{ Action: string[]; Resource: string | string[] }> }).Statement;
 
@@ -153,7 +142,7 @@ describe("everything switched on", () => {
 
     it("reserves concurrency, and applies the throttle and retention", () => {
         expect(run.one(FUNCTION).inputs.reservedConcurrentExecutions).to.equal(5);
-        expect((run.one("aws:apigateway/methodSettings:MethodSettings").inputs.settings as Record<string, unknown>)).to.deep.include({ throttlingRateLimit: 2.5, throttlingBurstLimit: 5 });
+        expect((run.one("aws:apigateway/methodSettings:MethodSettings").inputs.settings)).to.deep.include({ throttlingRateLimit: 2.5, throttlingBurstLimit: 5 });
         for (const group of run.all(LOG_GROUP)) {
             expect(group.inputs.retentionInDays, group.name).to.equal(90);
         }

@@ -186,3 +186,15 @@ export async function runProgram(overrides: Record<string, string> = {}, options
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));
 }
+
+/** Every production switch on (with non-default values), and every one off. */
+export const EVERYTHING_ON = {
+    accessLogs: "true", tracing: "true", waf: "true", apiGatewayCloudWatchRole: "create", mfa: "on",
+    deletionProtection: "on", threatProtection: "true", lambdaReservedConcurrency: "5",
+    throttleRateLimit: "2.5", throttleBurstLimit: "5", logRetentionDays: "90", accessTokenMinutes: "15", refreshTokenDays: "7",
+};
+export const EVERYTHING_OFF = {
+    accessLogs: "false", tracing: "false", waf: "false", apiGatewayCloudWatchRole: "existing", mfa: "off",
+    deletionProtection: "off", threatProtection: "false",
+};
+
