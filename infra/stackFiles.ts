@@ -10,6 +10,7 @@ const ROOT = path.join(__dirname, "..");
 
 export interface ProjectFile {
     readonly name: string;
+    readonly template?: { readonly config?: Record<string, { readonly description?: string; readonly default?: unknown }> };
     readonly config: Record<string, { readonly type: string; readonly description?: string; readonly default?: unknown }>;
 }
 
