@@ -21,6 +21,7 @@ const auth = new CognitoAuth("gpt-action", {
     accessTokenMinutes: config.accessTokenMinutes,
     refreshTokenDays: config.refreshTokenDays,
     threatProtection: config.threatProtection,
+    customDomain: config.customDomain && { host: config.customDomain.authHost, zone: config.customDomain.zone, hostedZoneId: config.customDomain.hostedZoneId },
 });
 
 const api = new GptActionApi("gpt-action", {
@@ -39,6 +40,7 @@ const api = new GptActionApi("gpt-action", {
     throttle: config.throttle,
     tracing: config.tracing,
     waf: config.waf,
+    customDomain: config.customDomain && { host: config.customDomain.apiHost, zone: config.customDomain.zone, hostedZoneId: config.customDomain.hostedZoneId },
 });
 
 // `pulumi stack output <name>` prints one; add --show-secrets for clientSecret and testUserTemporaryPassword.

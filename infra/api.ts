@@ -6,6 +6,7 @@ import type { RouteEntry } from "../handler/routes";
 import { HANDLER_ENTRY } from "./bundle";
 import { createHandlerFunction } from "./lambda";
 import { createApiGatewayAccount } from "./apiGatewayAccount";
+import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
 import { DEFAULT_INFO, openApiSchemaText, requestModelSchema, type OpenApiInfo } from "./openapi";
 import { createWaf } from "./waf";
 import { routeTableProblems } from "./routeTable";
@@ -47,6 +48,11 @@ export interface GptActionApiArgs {
     readonly tracing?: boolean;
     /** An AWS WAF web ACL with AWS managed rule groups in front of the stage. Default: false. */
     readonly waf?: boolean;
+    /**
+     * Serves the stage at the root of this host of a Route 53 zone (a REGIONAL custom domain with its certificate,
+     * a base path mapping and an alias record); `url` becomes https://<host>. Default: the execute-api URL.
+     */
+    readonly customDomain?: { readonly host: string; readonly zone: string; readonly hostedZoneId?: string };
     /** The handler's entry module. Default: handler/index.ts. */
     readonly handlerEntry?: string;
     /** Title and description of the generated OpenAPI document. */
@@ -279,7 +285,26 @@ export class GptActionApi extends pulumi.ComponentResource {
             createWaf(`${name}-waf`, this.stage.arn, this);
         }
 
-        this.url = this.stage.invokeUrl;
+        if (args.customDomain === undefined) {
+            this.url = this.stage.invokeUrl;
+        } else {
+            const { host, zone } = args.customDomain;
+            const zoneId = hostedZoneId(zone, args.customDomain.hostedZoneId, this);
+            const domain = new aws.apigateway.DomainName(`${name}-domain`, {
+                domainName: host,
+                regionalCertificateArn: validatedCertificate(`${name}-api`, host, zoneId, this),
+                endpointConfiguration: { types: "REGIONAL" },
+                securityPolicy: "TLS_1_2",
+            }, parent);
+            // The stage at the host's root, so the URL carries no stage name.
+            const mapping = new aws.apigateway.BasePathMapping(`${name}-base-path`, {
+                restApi,
+                stageName: this.stage.stageName,
+                domainName: domain.domainName,
+            }, parent);
+            aliasRecord(`${name}-api`, host, zoneId, { name: domain.regionalDomainName, zoneId: domain.regionalZoneId }, this);
+            this.url = mapping.domainName.apply((h) => `https://${h}`);
+        }
         const info = args.info ?? DEFAULT_INFO;
         this.openApiSchema = this.url.apply((url) => openApiSchemaText(args.routes, url, info));
 

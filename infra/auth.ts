@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
 
 export interface CognitoAuthArgs {
     /** Exact redirect URIs the app client accepts. Cognito needs at least one when OAuth is on. */
@@ -30,6 +31,12 @@ export interface CognitoAuthArgs {
     readonly refreshTokenDays?: pulumi.Input<number>;
     /** Cognito threat protection, which needs the Plus feature plan. Default: false. */
     readonly threatProtection?: pulumi.Input<boolean>;
+    /**
+     * Serves the hosted UI on this host of a Route 53 zone (a certificate in us-east-1, as Cognito requires, and an
+     * alias record) instead of a prefix domain. The zone's apex must resolve (have an A record), or Cognito refuses
+     * the domain. Default: a `<prefix>.auth.<region>.amazoncognito.com` domain.
+     */
+    readonly customDomain?: { readonly host: string; readonly zone: string; readonly hostedZoneId?: string };
 }
 
 /** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
@@ -102,17 +109,34 @@ export class CognitoAuth extends pulumi.ComponentResource {
         }, { parent: this });
         this.clientSecret = pulumi.secret(this.client.clientSecret);
 
-        const prefix = args.domainPrefix ?? new random.RandomString(`${name}-domain-suffix`, {
-            length: 6,
-            upper: false,
-            special: false,
-        }, { parent: this }).result.apply((suffix) => `${args.domainPrefixBase ?? name}-${suffix}`);
-        this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
-            domain: prefix,
-            userPoolId: this.userPool.id,
-        }, { parent: this });
-
-        const hostedUi = pulumi.interpolate`https://${this.domain.domain}.auth.${this.domain.region}.amazoncognito.com`;
+        let hostedUi: pulumi.Output<string>;
+        if (args.customDomain === undefined) {
+            const prefix = args.domainPrefix ?? new random.RandomString(`${name}-domain-suffix`, {
+                length: 6,
+                upper: false,
+                special: false,
+            }, { parent: this }).result.apply((suffix) => `${args.domainPrefixBase ?? name}-${suffix}`);
+            this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
+                domain: prefix,
+                userPoolId: this.userPool.id,
+            }, { parent: this });
+            hostedUi = pulumi.interpolate`https://${this.domain.domain}.auth.${this.domain.region}.amazoncognito.com`;
+        } else {
+            const { host, zone } = args.customDomain;
+            const zoneId = hostedZoneId(zone, args.customDomain.hostedZoneId, this);
+            // Cognito serves custom domains through CloudFront, which takes certificates from us-east-1 only.
+            const usEast1 = new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, { parent: this });
+            this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
+                domain: host,
+                certificateArn: validatedCertificate(`${name}-auth`, host, zoneId, this, usEast1),
+                userPoolId: this.userPool.id,
+            }, { parent: this });
+            aliasRecord(`${name}-auth`, host, zoneId, {
+                name: this.domain.cloudfrontDistribution,
+                zoneId: this.domain.cloudfrontDistributionZoneId,
+            }, this);
+            hostedUi = pulumi.output(`https://${host}`);
+        }
         this.authorizationUrl = pulumi.interpolate`${hostedUi}/oauth2/authorize`;
         this.tokenUrl = pulumi.interpolate`${hostedUi}/oauth2/token`;
 

@@ -45,6 +45,19 @@ export interface ActionConfig {
     readonly refreshTokenDays: number;
     /** Cognito threat protection (the Plus tier). */
     readonly threatProtection: boolean;
+    /** Hosts under one zone for the hosted UI and the API (ChatGPT's same-root-domain rule); undefined keeps AWS's hosts. */
+    readonly customDomain?: CustomDomain;
+}
+
+export interface CustomDomain {
+    /** The Route 53 hosted zone's domain, e.g. example.com. */
+    readonly zone: string;
+    /** Its id; undefined looks the public zone up by name. */
+    readonly hostedZoneId?: string;
+    /** The hosted UI's host, e.g. auth.example.com. */
+    readonly authHost: string;
+    /** The API's host, e.g. api.example.com. */
+    readonly apiHost: string;
 }
 
 /**
@@ -74,7 +87,14 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, string>> = {
     accessTokenMinutes: "60",
     refreshTokenDays: "30",
     threatProtection: "false",
+    customDomain: "",
 };
+
+/**
+ * Keys whose values are objects or lists of objects. Pulumi.yaml cannot declare such types, so these are the
+ * only keys not declared there; infra/config.ts validates them like the rest.
+ */
+export const OBJECT_KEYS = ["customDomain"];
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -224,6 +244,9 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
             "pulumi config set testUserEmail you@example.com");
     }
 
+    const customDomain = values.customDomain === "" ? undefined : parseCustomDomain(values.customDomain, (why) =>
+        fail("customDomain", values.customDomain, why, "pulumi config set --path customDomain.zone example.com (and optionally customDomain.authSubdomain, customDomain.apiSubdomain, customDomain.hostedZoneId)"));
+
     const hardening = {
         accessLogs: flag("accessLogs"),
         logRetentionDays,
@@ -237,6 +260,7 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
         accessTokenMinutes,
         refreshTokenDays,
         threatProtection: flag("threatProtection"),
+        customDomain,
     };
 
     if (problems.length > 0) {
@@ -283,6 +307,50 @@ export function domainPrefixBase(text: string): string {
         .slice(0, 56)
         .replace(/^-+|-+$/g, "");
     return base === "" ? "gpt-action" : base;
+}
+
+const DNS_LABELS = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** `{ zone, authSubdomain?, apiSubdomain?, hostedZoneId? }` from its JSON, or undefined after reporting why not. */
+function parseCustomDomain(json: string, problem: (why: string) => void): CustomDomain | undefined {
+    let value: unknown;
+    try {
+        value = JSON.parse(json);
+    } catch {
+        value = undefined;
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        problem("must be an object with a zone");
+        return undefined;
+    }
+    const fields = value as Record<string, unknown>;
+    const unknown = Object.keys(fields).filter((k) => !["zone", "authSubdomain", "apiSubdomain", "hostedZoneId"].includes(k));
+    if (unknown.length > 0) {
+        problem(`has unknown fields ${unknown.join(", ")} (allowed: zone, authSubdomain, apiSubdomain, hostedZoneId)`);
+        return undefined;
+    }
+    const text = (key: string, fallback?: string) => (typeof fields[key] === "string" ? fields[key] : fallback);
+    const zone = text("zone");
+    const auth = text("authSubdomain", "auth");
+    const api = text("apiSubdomain", "api");
+    const hostedZoneId = text("hostedZoneId");
+    if (zone === undefined || !DNS_LABELS.test(zone) || !zone.includes(".") || zone.length > 200) {
+        problem("needs a zone: the lower-case domain of a Route 53 hosted zone, e.g. example.com");
+        return undefined;
+    }
+    if (auth === undefined || api === undefined || !DNS_LABELS.test(auth) || !DNS_LABELS.test(api)) {
+        problem("has an authSubdomain or apiSubdomain that is not lower-case DNS labels (e.g. auth, api, gpt.api)");
+        return undefined;
+    }
+    if (auth === api) {
+        problem(`uses ${auth} for both the hosted UI and the API; they need different hosts`);
+        return undefined;
+    }
+    if (hostedZoneId !== undefined && !/^Z[0-9A-Z]{1,32}$/.test(hostedZoneId)) {
+        problem("has a hostedZoneId that is not a Route 53 zone id (Z followed by letters and digits)");
+        return undefined;
+    }
+    return { zone, hostedZoneId, authHost: `${auth}.${zone}`, apiHost: `${api}.${zone}` };
 }
 
 function parseStringList(json: string): string[] | undefined {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { chatGptTwin, PLACEHOLDER_CALLBACK_URL, withChatGptTwins } from "../infra/callbacks";
-import { ConfigError, CONFIG_DEFAULTS, domainPrefixBase, domainPrefixProblem, parseConfig, type ActionConfig } from "../infra/config";
+import { ConfigError, CONFIG_DEFAULTS, OBJECT_KEYS, domainPrefixBase, domainPrefixProblem, parseConfig, type ActionConfig } from "../infra/config";
 import { projectFile } from "../infra/stackFiles";
 import { runProgram, type RecordedResource } from "./harness";
 
@@ -24,7 +24,8 @@ const TWIN = "https://chat.openai.com/aip/g-0123456789abcdef/oauth/callback";
 describe("config", () => {
     it("declares every key in Pulumi.yaml with a description and the same default as the code", () => {
         const declared = projectFile().config;
-        expect(Object.keys(declared)).to.have.members(Object.keys(CONFIG_DEFAULTS));
+        // Object-valued keys cannot be declared (Pulumi.yaml's types are string, integer, boolean and array).
+        expect(Object.keys(declared)).to.have.members(Object.keys(CONFIG_DEFAULTS).filter((k) => !OBJECT_KEYS.includes(k)));
         for (const [key, spec] of Object.entries(declared)) {
             expect(spec.description, key).to.be.a("string").and.not.empty;
             const asPassed = typeof spec.default === "string" ? spec.default : JSON.stringify(spec.default);

@@ -72,6 +72,8 @@ export type Program = typeof import("../index");
 export interface Run {
     readonly program: Program;
     readonly resources: RecordedResource[];
+    /** Tokens of the data sources the program called. */
+    readonly calls: string[];
     /** URNs that the resource `type name` depends on. */
     dependenciesOf(resource: RecordedResource): string[];
     /** Whether the resource is declared with retainOnDelete. */
@@ -92,7 +94,23 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
         case "aws:cognito/userPoolClient:UserPoolClient":
             return { id: "mockclientid", state: { clientSecret: "mock-client-secret" } };
         case "aws:cognito/userPoolDomain:UserPoolDomain":
-            return { id: String(inputs.domain), state: { region } };
+            return { id: String(inputs.domain), state: { region, cloudfrontDistribution: "d111111abcdef8.cloudfront.net", cloudfrontDistributionZoneId: "Z2FDTNDATAQYW2" } };
+        case "aws:acm/certificate:Certificate": {
+            const domain = String(inputs.domainName);
+            return {
+                id: `${name}-id`,
+                state: {
+                    arn: arn("acm", `certificate/${name}`),
+                    domainValidationOptions: [{ domainName: domain, resourceRecordName: `_x1.${domain}.`, resourceRecordType: "CNAME", resourceRecordValue: "_y1.acm-validations.aws." }],
+                },
+            };
+        }
+        case "aws:acm/certificateValidation:CertificateValidation":
+            return { id: `${name}-id`, state: { certificateArn: inputs.certificateArn } };
+        case "aws:route53/record:Record":
+            return { id: `${name}-id`, state: { fqdn: String(inputs.name).replace(/\.$/, "") } };
+        case "aws:apigateway/domainName:DomainName":
+            return { id: `${name}-id`, state: { regionalDomainName: `d-mock.execute-api.${region}.amazonaws.com`, regionalZoneId: "ZMOCKREGIONAL" } };
         case "aws:apigateway/restApi:RestApi":
             return { id: "mockapi", state: { rootResourceId: "mockroot", executionArn: arn("execute-api", "mockapi") } };
         case "aws:apigateway/stage:Stage":
@@ -134,6 +152,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
     const stack = options.stack ?? "dev";
     const resources = options.resources ?? [];
     const dependencies = new Map<string, string[]>();
+    const calls: string[] = [];
     const retained = new Set<string>();
     const config = stackConfig(stack);
     for (const [key, value] of Object.entries(overrides)) {
@@ -152,6 +171,10 @@ export async function runProgram(overrides: Record<string, string> = {}, options
         },
         // Strict: a data source nobody mocked must fail the test, not return nothing.
         call(args) {
+            if (args.token === "aws:route53/getZone:getZone") {
+                calls.push(args.token);
+                return { id: "ZLOOKEDUP", zoneId: "ZLOOKEDUP", name: (args.inputs as { name: string }).name };
+            }
             throw new Error(`unexpected data source call: ${args.token}`);
         },
     }, PROJECT, stack, false);
@@ -169,6 +192,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
     return {
         program,
         resources,
+        calls,
         all: matching,
         dependenciesOf: (r) => dependencies.get(`${r.type} ${r.name}`) ?? [],
         isRetained: (r) => retained.has(`${r.type} ${r.name}`),

@@ -1,0 +1,42 @@
+/** TLS for custom hosts: an ACM certificate validated through DNS in the Route 53 zone, and the zone's id. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The id of the public hosted zone `zone`: `explicitId` when given, else looked up by name. */
+export function hostedZoneId(zone: string, explicitId: string | undefined, parent: pulumi.Resource): pulumi.Output<string> {
+    return explicitId !== undefined
+        ? pulumi.output(explicitId)
+        : aws.route53.getZoneOutput({ name: zone, privateZone: false }, { parent }).zoneId;
+}
+
+/**
+ * A certificate for `host`, validated by a DNS record in `zoneId`; resolves once ACM has issued it. `provider`
+ * picks the region (Cognito's custom domains need us-east-1).
+ */
+export function validatedCertificate(name: string, host: string, zoneId: pulumi.Input<string>, parent: pulumi.Resource, provider?: aws.Provider): pulumi.Output<string> {
+    const opts = { parent, provider };
+    const certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName: host, validationMethod: "DNS" }, opts);
+    const option = certificate.domainValidationOptions[0];
+    const record = new aws.route53.Record(`${name}-certificate-validation`, {
+        zoneId,
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        records: [option.resourceRecordValue],
+        ttl: 60,
+        allowOverwrite: true,
+    }, { parent });
+    return new aws.acm.CertificateValidation(`${name}-certificate-validation`, {
+        certificateArn: certificate.arn,
+        validationRecordFqdns: [record.fqdn],
+    }, opts).certificateArn;
+}
+
+/** An alias A record for `host` pointing at an AWS endpoint. */
+export function aliasRecord(name: string, host: string, zoneId: pulumi.Input<string>, target: { name: pulumi.Input<string>; zoneId: pulumi.Input<string> }, parent: pulumi.Resource): aws.route53.Record {
+    return new aws.route53.Record(`${name}-alias`, {
+        zoneId,
+        name: host,
+        type: "A",
+        aliases: [{ name: target.name, zoneId: target.zoneId, evaluateTargetHealth: false }],
+    }, { parent });
+}

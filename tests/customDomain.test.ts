@@ -1,0 +1,104 @@
+import { expect } from "chai";
+import { ConfigError, parseConfig } from "../infra/config";
+import { runProgram, valueOf, type Run } from "./harness";
+
+const DOMAIN = JSON.stringify({ zone: "example.com" });
+const CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
+
+describe("custom domains (ChatGPT's same-root-domain rule)", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram({ customDomain: DOMAIN, callbackUrl: CALLBACK });
+    });
+
+    it("moves the OAuth URLs, the API URL and the schema's server to hosts of the zone", async () => {
+        expect(await valueOf(run.program.authorizationUrl)).to.equal("https://auth.example.com/oauth2/authorize");
+        expect(await valueOf(run.program.tokenUrl)).to.equal("https://auth.example.com/oauth2/token");
+        expect(await valueOf(run.program.apiUrl)).to.equal("https://api.example.com");
+        const schema = JSON.parse(await valueOf(run.program.openApiSchema)) as { servers: Array<{ url: string }> };
+        expect(schema.servers[0].url).to.equal("https://api.example.com");
+    });
+
+    it("serves the hosted UI on the custom host with a DNS-validated certificate from us-east-1", () => {
+        const provider = run.one("pulumi:providers:aws");
+        expect(provider.inputs.region).to.equal("us-east-1");
+        const certificate = run.one("aws:acm/certificate:Certificate", "auth-certificate");
+        expect(certificate.inputs).to.deep.include({ domainName: "auth.example.com", validationMethod: "DNS" });
+        expect(run.one("aws:route53/record:Record", "auth-certificate-validation").inputs).to.deep.include({
+            zoneId: "ZLOOKEDUP", name: "_x1.auth.example.com.", type: "CNAME", records: ["_y1.acm-validations.aws."],
+        });
+        expect(run.one("aws:cognito/userPoolDomain:UserPoolDomain").inputs).to.deep.include({
+            domain: "auth.example.com",
+            certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/gpt-action-auth-certificate",
+        });
+        expect(run.one("aws:route53/record:Record", "auth-alias").inputs).to.deep.include({
+            zoneId: "ZLOOKEDUP", name: "auth.example.com", type: "A",
+            aliases: [{ name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }],
+        });
+        expect(run.all("random:index/randomString:RandomString")).to.be.empty;
+    });
+
+    it("serves the stage at the root of the API host through a REGIONAL custom domain", () => {
+        expect(run.one("aws:acm/certificate:Certificate", "api-certificate").inputs.domainName).to.equal("api.example.com");
+        expect(run.one("aws:apigateway/domainName:DomainName").inputs).to.deep.include({
+            domainName: "api.example.com",
+            endpointConfiguration: { types: "REGIONAL" },
+            securityPolicy: "TLS_1_2",
+        });
+        expect(run.one("aws:apigateway/basePathMapping:BasePathMapping").inputs).to.deep.include({ restApi: "mockapi", stageName: "Prod", domainName: "api.example.com" });
+        expect(run.one("aws:route53/record:Record", "api-alias").inputs).to.deep.include({
+            name: "api.example.com", type: "A",
+            aliases: [{ name: "d-mock.execute-api.us-east-1.amazonaws.com", zoneId: "ZMOCKREGIONAL", evaluateTargetHealth: false }],
+        });
+    });
+
+    it("uses a given hosted zone id instead of looking the zone up", async () => {
+        const given = await runProgram({ customDomain: JSON.stringify({ zone: "example.com", hostedZoneId: "Z0123456789ABC", authSubdomain: "login", apiSubdomain: "gpt.api" }) });
+        expect(given.calls).to.be.empty;
+        expect(run.calls).to.deep.equal(["aws:route53/getZone:getZone", "aws:route53/getZone:getZone"]);
+        expect(given.one("aws:route53/record:Record", "auth-alias").inputs).to.deep.include({ zoneId: "Z0123456789ABC", name: "login.example.com" });
+        expect(await valueOf(given.program.apiUrl)).to.equal("https://gpt.api.example.com");
+    });
+
+    it("keeps the callbackUrl-change promise: only the app client's callback URLs change", async () => {
+        const after = await runProgram({ customDomain: DOMAIN, callbackUrl: "https://chatgpt.com/aip/g-fedcba9876543210/oauth/callback" });
+        const key = (r: { type: string; name: string }) => `${r.type} ${r.name}`;
+        expect(after.resources.map(key)).to.have.members(run.resources.map(key));
+        const changed = run.resources.flatMap((old) => {
+            const now = after.resources.find((r) => key(r) === key(old));
+            return Object.keys({ ...old.inputs, ...now?.inputs })
+                .filter((input) => JSON.stringify(old.inputs[input]) !== JSON.stringify(now?.inputs[input]))
+                .map((input) => `${key(old)}.${input}`);
+        });
+        expect(changed).to.deep.equal(["aws:cognito/userPoolClient:UserPoolClient gpt-action-client.callbackUrls"]);
+    });
+
+    it("makes none of this without customDomain", async () => {
+        const plain = await runProgram();
+        for (const type of ["aws:acm/certificate:Certificate", "aws:route53/record:Record", "aws:apigateway/domainName:DomainName", "pulumi:providers:aws"]) {
+            expect(plain.all(type), type).to.be.empty;
+        }
+    });
+
+    const bad: Array<[string, unknown, RegExp]> = [
+        ["no zone", { authSubdomain: "auth" }, /needs a zone/],
+        ["a zone that is not a domain", { zone: "localhost" }, /needs a zone/],
+        ["an upper-case zone", { zone: "Example.com" }, /needs a zone/],
+        ["a subdomain that is not a DNS label", { zone: "example.com", apiSubdomain: "api_v1" }, /not lower-case DNS labels/],
+        ["the same host twice", { zone: "example.com", authSubdomain: "gpt", apiSubdomain: "gpt" }, /different hosts/],
+        ["a bad hosted zone id", { zone: "example.com", hostedZoneId: "abc" }, /hostedZoneId/],
+        ["an unknown field", { zone: "example.com", certificateArn: "arn:x" }, /unknown fields certificateArn/],
+        ["a string instead of an object", "example.com", /must be an object/],
+    ];
+    for (const [what, value, message] of bad) {
+        it(`rejects ${what}`, () => {
+            try {
+                parseConfig({ customDomain: JSON.stringify(value) }, "gpt-action", "dev");
+                expect.fail("accepted");
+            } catch (error) {
+                expect(error).to.be.instanceOf(ConfigError);
+                expect((error as ConfigError).problems[0]).to.match(message).and.match(/^customDomain .*Fix: pulumi config set --path customDomain.zone/);
+            }
+        });
+    }
+});
