@@ -21,6 +21,8 @@ const auth = new CognitoAuth("gpt-action", {
     accessTokenMinutes: config.accessTokenMinutes,
     refreshTokenDays: config.refreshTokenDays,
     threatProtection: config.threatProtection,
+    identityProviders: config.identityProviders,
+    localUsers: config.localUsers,
     customDomain: config.customDomain && { host: config.customDomain.authHost, zone: config.customDomain.zone, hostedZoneId: config.customDomain.hostedZoneId },
 });
 

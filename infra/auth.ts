@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
+import type { IdentityProviderConfig } from "./identityProviders";
 
 export interface CognitoAuthArgs {
     /** Exact redirect URIs the app client accepts. Cognito needs at least one when OAuth is on. */
@@ -37,6 +38,10 @@ export interface CognitoAuthArgs {
      * the domain. Default: a `<prefix>.auth.<region>.amazoncognito.com` domain.
      */
     readonly customDomain?: { readonly host: string; readonly zone: string; readonly hostedZoneId?: string };
+    /** OIDC or SAML providers offered on the hosted UI. Default: none. */
+    readonly identityProviders?: readonly IdentityProviderConfig[];
+    /** Whether the hosted UI also signs in the pool's own users. Default: true. */
+    readonly localUsers?: boolean;
 }
 
 /** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
@@ -88,6 +93,25 @@ export class CognitoAuth extends pulumi.ComponentResource {
             },
         }, { parent: this });
 
+        const providers = (args.identityProviders ?? []).map((idp) => new aws.cognito.IdentityProvider(`${name}-idp-${idp.name}`, {
+            userPoolId: this.userPool.id,
+            providerName: idp.name,
+            providerType: idp.type === "oidc" ? "OIDC" : "SAML",
+            providerDetails: idp.type === "oidc"
+                ? pulumi.secret({
+                    client_id: idp.clientId,
+                    client_secret: idp.clientSecret,
+                    oidc_issuer: idp.issuer,
+                    authorize_scopes: idp.scopes.join(" "),
+                    attributes_request_method: "GET",
+                })
+                : { MetadataURL: idp.metadataUrl },
+            attributeMapping: idp.attributeMapping,
+        }, { parent: this }));
+        // Provider names come from the providers, so the client waits for them to exist.
+        const identityProviders = pulumi.all(providers.map((p) => p.providerName))
+            .apply((names) => [...((args.localUsers ?? true) ? ["COGNITO"] : []), ...names]);
+
         // The only mutable piece: a new ChatGPT callback URL updates this client in place and nothing else.
         this.client = new aws.cognito.UserPoolClient(`${name}-client`, {
             userPoolId: this.userPool.id,
@@ -96,7 +120,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
             allowedOauthFlows: ["code"],
             allowedOauthScopes: args.scopes ?? ["openid", "email", "profile"],
             callbackUrls: args.callbackUrls,
-            supportedIdentityProviders: ["COGNITO"],
+            supportedIdentityProviders: identityProviders,
             preventUserExistenceErrors: "ENABLED",
             // Users sign in through the hosted UI only; no password flow is exposed to API callers.
             explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],

@@ -3,6 +3,7 @@
  * the command that fixes it, before any resource is declared. Pure: local mode uses it without loading Pulumi;
  * infra/loadConfig.ts feeds it from the Pulumi runtime.
  */
+import { parseIdentityProviders, type IdentityProviderConfig } from "./identityProviders";
 import { MAX_CALLBACK_URLS, PLACEHOLDER_CALLBACK_URL, callbackUrlProblem, withChatGptTwins } from "./callbacks";
 
 export interface ActionConfig {
@@ -45,6 +46,10 @@ export interface ActionConfig {
     readonly refreshTokenDays: number;
     /** Cognito threat protection (the Plus tier). */
     readonly threatProtection: boolean;
+    /** Your identity providers, offered on the hosted UI. */
+    readonly identityProviders: IdentityProviderConfig[];
+    /** Whether the hosted UI also signs in the pool's own (Cognito) users. */
+    readonly localUsers: boolean;
     /** Hosts under one zone for the hosted UI and the API (ChatGPT's same-root-domain rule); undefined keeps AWS's hosts. */
     readonly customDomain?: CustomDomain;
 }
@@ -88,13 +93,15 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, string>> = {
     refreshTokenDays: "30",
     threatProtection: "false",
     customDomain: "",
+    identityProviders: "[]",
+    localUsers: "true",
 };
 
 /**
  * Keys whose values are objects or lists of objects. Pulumi.yaml cannot declare such types, so these are the
  * only keys not declared there; infra/config.ts validates them like the rest.
  */
-export const OBJECT_KEYS = ["customDomain"];
+export const OBJECT_KEYS = ["customDomain", "identityProviders"];
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -247,6 +254,15 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
     const customDomain = values.customDomain === "" ? undefined : parseCustomDomain(values.customDomain, (why) =>
         fail("customDomain", values.customDomain, why, "pulumi config set --path customDomain.zone example.com (and optionally customDomain.authSubdomain, customDomain.apiSubdomain, customDomain.hostedZoneId)"));
 
+    const federation = parseIdentityProviders(values.identityProviders);
+    for (const problem of federation.problems) {
+        fail("identityProviders", "…", problem, "pulumi config set --path 'identityProviders[0].name' … (see the README's identity provider examples)");
+    }
+    const localUsers = flag("localUsers");
+    if (!localUsers && federation.providers.length === 0 && federation.problems.length === 0) {
+        fail("localUsers", values.localUsers, "leaves no way to sign in: no identityProviders are configured", "pulumi config set localUsers true");
+    }
+
     const hardening = {
         accessLogs: flag("accessLogs"),
         logRetentionDays,
@@ -261,6 +277,8 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
         refreshTokenDays,
         threatProtection: flag("threatProtection"),
         customDomain,
+        identityProviders: federation.providers,
+        localUsers,
     };
 
     if (problems.length > 0) {
