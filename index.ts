@@ -42,6 +42,7 @@ const api = new GptActionApi("gpt-action", {
     throttle: config.throttle,
     tracing: config.tracing,
     waf: config.waf,
+    vpc: config.vpc,
     customDomain: config.customDomain && { host: config.customDomain.apiHost, zone: config.customDomain.zone, hostedZoneId: config.customDomain.hostedZoneId },
 });
 

@@ -8,6 +8,7 @@ import { createHandlerFunction } from "./lambda";
 import { createApiGatewayAccount } from "./apiGatewayAccount";
 import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
 import { DEFAULT_INFO, openApiSchemaText, requestModelSchema, type OpenApiInfo } from "./openapi";
+import { functionNetwork, type NetworkConfig } from "./network";
 import { createWaf } from "./waf";
 import { routeTableProblems } from "./routeTable";
 
@@ -48,6 +49,8 @@ export interface GptActionApiArgs {
     readonly tracing?: boolean;
     /** An AWS WAF web ACL with AWS managed rule groups in front of the stage. Default: false. */
     readonly waf?: boolean;
+    /** Places the function in a VPC made here ({ create: true }) or an existing one. Default: no VPC. */
+    readonly vpc?: NetworkConfig;
     /**
      * Serves the stage at the root of this host of a Route 53 zone (a REGIONAL custom domain with its certificate,
      * a base path mapping and an alias record); `url` becomes https://<host>. Default: the execute-api URL.
@@ -131,6 +134,7 @@ export class GptActionApi extends pulumi.ComponentResource {
             environment: { APP_CLIENT_ID: args.appClientId, ...(cors === undefined ? {} : { CORS_ALLOW_ORIGIN: cors }) },
             tracing,
             reservedConcurrency: args.lambdaReservedConcurrency,
+            network: args.vpc === undefined ? undefined : functionNetwork(`${name}`, args.vpc, this),
         }, this);
         this.function = handler.fn;
 

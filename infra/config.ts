@@ -4,6 +4,7 @@
  * infra/loadConfig.ts feeds it from the Pulumi runtime.
  */
 import { parseIdentityProviders, type IdentityProviderConfig } from "./identityProviders";
+import { parseNetwork, type NetworkConfig } from "./network";
 import { MAX_CALLBACK_URLS, PLACEHOLDER_CALLBACK_URL, callbackUrlProblem, withChatGptTwins } from "./callbacks";
 
 export interface ActionConfig {
@@ -50,6 +51,8 @@ export interface ActionConfig {
     readonly identityProviders: IdentityProviderConfig[];
     /** Whether the hosted UI also signs in the pool's own (Cognito) users. */
     readonly localUsers: boolean;
+    /** The function's VPC: made here, or an existing one; undefined keeps it outside any VPC. */
+    readonly vpc?: NetworkConfig;
     /** Hosts under one zone for the hosted UI and the API (ChatGPT's same-root-domain rule); undefined keeps AWS's hosts. */
     readonly customDomain?: CustomDomain;
 }
@@ -95,13 +98,14 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, string>> = {
     customDomain: "",
     identityProviders: "[]",
     localUsers: "true",
+    vpc: "",
 };
 
 /**
  * Keys whose values are objects or lists of objects. Pulumi.yaml cannot declare such types, so these are the
  * only keys not declared there; infra/config.ts validates them like the rest.
  */
-export const OBJECT_KEYS = ["customDomain", "identityProviders"];
+export const OBJECT_KEYS = ["customDomain", "identityProviders", "vpc"];
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -263,6 +267,11 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
         fail("localUsers", values.localUsers, "leaves no way to sign in: no identityProviders are configured", "pulumi config set localUsers true");
     }
 
+    const network = values.vpc === "" ? undefined : parseNetwork(values.vpc);
+    if (typeof network === "string") {
+        fail("vpc", values.vpc, network, "pulumi config set --path vpc.create true, or set vpc.subnetIds[0] and vpc.securityGroupIds[0] with --path");
+    }
+
     const hardening = {
         accessLogs: flag("accessLogs"),
         logRetentionDays,
@@ -278,6 +287,7 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
         threatProtection: flag("threatProtection"),
         customDomain,
         identityProviders: federation.providers,
+        vpc: typeof network === "string" ? undefined : network,
         localUsers,
     };
 

@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleHandler } from "./bundle";
+import { VPC_DESCRIBE_ACTIONS, VPC_ENI_ACTIONS, type FunctionNetwork } from "./network";
 
 export interface HandlerFunctionArgs {
     /** The handler's entry module, bundled with esbuild when the program runs. */
@@ -15,6 +16,8 @@ export interface HandlerFunctionArgs {
     readonly tracing: boolean;
     /** Concurrency reserved for the function (and its cap); undefined reserves none. */
     readonly reservedConcurrency?: pulumi.Input<number>;
+    /** Subnets and security groups to place the function in; undefined keeps it outside any VPC. */
+    readonly network?: FunctionNetwork;
 }
 
 /** X-Ray's write actions; they support no resource-level permissions, so their resource must be "*". */
@@ -51,6 +54,7 @@ export function createHandlerFunction(name: string, args: HandlerFunctionArgs, p
             Statement: [
                 { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${arn}:*` },
                 ...(args.tracing ? [{ Effect: "Allow", Action: XRAY_WRITE_ACTIONS, Resource: "*" }] : []),
+                ...(args.network === undefined ? [] : vpcStatements(arn)),
             ],
         })),
     }, opts);
@@ -74,7 +78,22 @@ export function createHandlerFunction(name: string, args: HandlerFunctionArgs, p
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
         tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
         reservedConcurrentExecutions: args.reservedConcurrency,
+        vpcConfig: args.network,
     }, { parent, dependsOn: [logPolicy] });
 
     return { fn, logGroup, role };
+}
+
+/**
+ * What Lambda needs to attach the function to a VPC, in this account and region only (read from the function's
+ * log group ARN). AWS's managed AWSLambdaVPCAccessExecutionRole grants the same on every resource.
+ */
+function vpcStatements(logGroupArn: string): object[] {
+    const [, partition, , region, account] = logGroupArn.split(":");
+    const ec2 = (resource: string) => `arn:${partition}:ec2:${region}:${account}:${resource}`;
+    return [
+        { Effect: "Allow", Action: ["ec2:CreateNetworkInterface"], Resource: [ec2("network-interface/*"), ec2("subnet/*"), ec2("security-group/*")] },
+        { Effect: "Allow", Action: VPC_ENI_ACTIONS.filter((a) => a !== "ec2:CreateNetworkInterface"), Resource: ec2("network-interface/*") },
+        { Effect: "Allow", Action: VPC_DESCRIBE_ACTIONS, Resource: "*" },
+    ];
 }

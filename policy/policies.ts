@@ -11,6 +11,7 @@ import {
 } from "@pulumi/policy";
 import { callbackUrlProblem } from "../infra/callbacks";
 import { XRAY_WRITE_ACTIONS } from "../infra/lambda";
+import { VPC_DESCRIBE_ACTIONS } from "../infra/network";
 
 interface Statement {
     Effect?: string;
@@ -27,7 +28,13 @@ function statementsOf(policy: unknown): Statement[] {
     return statement === undefined ? [] : Array.isArray(statement) ? statement : [statement];
 }
 
-/** Why `statement` is too broad, or undefined. X-Ray's write actions may use "*": they have no resource-level permissions. */
+/**
+ * Actions that support no resource-level permissions, so "*" is their only possible resource: X-Ray's writes,
+ * and the two EC2 Describe calls Lambda needs to attach a function to a VPC.
+ */
+const RESOURCELESS_ACTIONS = [...XRAY_WRITE_ACTIONS, ...VPC_DESCRIBE_ACTIONS];
+
+/** Why `statement` is too broad, or undefined. */
 export function statementProblem(statement: Statement): string | undefined {
     if (statement.Effect === "Deny") {
         return undefined;
@@ -37,7 +44,7 @@ export function statementProblem(statement: Statement): string | undefined {
     if (wildcardAction !== undefined) {
         return `allows the wildcard action "${wildcardAction}"`;
     }
-    if (list(statement.Resource).includes("*") && !actions.every((a) => XRAY_WRITE_ACTIONS.includes(a))) {
+    if (list(statement.Resource).includes("*") && !actions.every((a) => RESOURCELESS_ACTIONS.includes(a))) {
         return `allows ${actions.join(", ")} on every resource ("*")`;
     }
     return undefined;
@@ -107,7 +114,7 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     },
     {
         name: "iam-no-wildcards",
-        description: 'No IAM statement allows a wildcard action or "*" resources (except X-Ray\'s write actions), and no AWS-managed policy is attached.',
+        description: 'No IAM statement allows a wildcard action or "*" resources (except actions without resource-level permissions: X-Ray writes, and EC2 Describe calls for VPC functions), and no AWS-managed policy is attached.',
         enforcementLevel: "mandatory",
         validateResource: [
             validateResourceOfType(aws.iam.RolePolicy, (policy, _args, report) => {

@@ -109,6 +109,8 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
             return { id: `${name}-id`, state: { certificateArn: inputs.certificateArn } };
         case "aws:route53/record:Record":
             return { id: `${name}-id`, state: { fqdn: String(inputs.name).replace(/\.$/, "") } };
+        case "awsx:ec2:Vpc":
+            return { id: `${name}-id`, state: { vpcId: "vpc-0mock", privateSubnetIds: ["subnet-0mocka", "subnet-0mockb"], publicSubnetIds: ["subnet-0mockc", "subnet-0mockd"] } };
         case "aws:apigateway/domainName:DomainName":
             return { id: `${name}-id`, state: { regionalDomainName: `d-mock.execute-api.${region}.amazonaws.com`, regionalZoneId: "ZMOCKREGIONAL" } };
         case "aws:apigateway/restApi:RestApi":

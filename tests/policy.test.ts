@@ -70,6 +70,15 @@ describe("policy pack", () => {
         expect(await violations((await runProgram(EVERYTHING_ON)).resources)).to.deep.equal([]);
     });
 
+    it("finds no violation with a VPC, custom domains and an identity provider", async () => {
+        const run = await runProgram({
+            vpc: JSON.stringify({ create: true }),
+            customDomain: JSON.stringify({ zone: "example.com" }),
+            identityProviders: JSON.stringify([{ type: "saml", name: "Corp", metadataUrl: "https://idp.example.com/metadata.xml" }]),
+        });
+        expect(await violations(run.resources)).to.deep.equal([]);
+    });
+
     it("flags only the missing access logs with everything switched off", async () => {
         const found = await violations((await runProgram(EVERYTHING_OFF)).resources);
         expect(found.map((v) => `${v.policy} ${v.resource}`)).to.deep.equal(["stages-have-access-logs gpt-action-stage"]);
@@ -107,8 +116,10 @@ describe("policy pack", () => {
         }
     });
 
-    it("lets X-Ray's write actions use \"*\", and nothing else", () => {
+    it("lets only actions without resource-level permissions (X-Ray writes, EC2 Describe for VPCs) use \"*\"", () => {
         expect(statementProblem({ Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" })).to.be.undefined;
+        expect(statementProblem({ Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], Resource: "*" })).to.be.undefined;
+        expect(statementProblem({ Effect: "Allow", Action: ["ec2:CreateNetworkInterface"], Resource: "*" })).to.match(/every resource/);
         expect(statementProblem({ Effect: "Allow", Action: ["xray:PutTraceSegments", "s3:GetObject"], Resource: "*" })).to.match(/every resource/);
         expect(statementProblem({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::b" })).to.match(/wildcard action "\*"/);
         expect(statementProblem({ Effect: "Deny", Action: "*", Resource: "*" })).to.be.undefined;
