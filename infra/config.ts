@@ -4,6 +4,7 @@
  * infra/loadConfig.ts feeds it from the Pulumi runtime.
  */
 import { parseIdentityProviders, type IdentityProviderConfig } from "./identityProviders";
+import { isObject, parseJson } from "./json";
 import { parseNetwork, type NetworkConfig } from "./network";
 import { MAX_CALLBACK_URLS, PLACEHOLDER_CALLBACK_URL, callbackUrlProblem, withChatGptTwins } from "./callbacks";
 
@@ -341,17 +342,11 @@ const DNS_LABELS = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9
 
 /** `{ zone, authSubdomain?, apiSubdomain?, hostedZoneId? }` from its JSON, or undefined after reporting why not. */
 function parseCustomDomain(json: string, problem: (why: string) => void): CustomDomain | undefined {
-    let value: unknown;
-    try {
-        value = JSON.parse(json);
-    } catch {
-        value = undefined;
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const fields = parseJson(json);
+    if (!isObject(fields)) {
         problem("must be an object with a zone");
         return undefined;
     }
-    const fields = value as Record<string, unknown>;
     const unknown = Object.keys(fields).filter((k) => !["zone", "authSubdomain", "apiSubdomain", "hostedZoneId"].includes(k));
     if (unknown.length > 0) {
         problem(`has unknown fields ${unknown.join(", ")} (allowed: zone, authSubdomain, apiSubdomain, hostedZoneId)`);
@@ -382,12 +377,7 @@ function parseCustomDomain(json: string, problem: (why: string) => void): Custom
 }
 
 function parseStringList(json: string): string[] | undefined {
-    let value: unknown;
-    try {
-        value = JSON.parse(json);
-    } catch {
-        return undefined;
-    }
+    const value = parseJson(json);
     return Array.isArray(value) && value.every((v): v is string => typeof v === "string") ? value : undefined;
 }
 

@@ -3,6 +3,8 @@
  * Entra ID, Google…) or SAML providers, read from config and validated before anything is declared.
  */
 
+import { isObject, parseJson } from "./json";
+
 export type IdentityProviderConfig =
     | {
         readonly type: "oidc";
@@ -29,7 +31,7 @@ const DEFAULT_MAPPING = {
 };
 
 const isRecordOfStrings = (value: unknown): value is Record<string, string> =>
-    typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+    isObject(value) && Object.values(value).every((v) => typeof v === "string");
 
 const httpsUrl = (value: unknown): value is string => {
     try {
@@ -41,12 +43,7 @@ const httpsUrl = (value: unknown): value is string => {
 
 /** The providers in `json`, or the problems with it (each naming the provider's position). */
 export function parseIdentityProviders(json: string): { providers: IdentityProviderConfig[]; problems: string[] } {
-    let value: unknown;
-    try {
-        value = JSON.parse(json);
-    } catch {
-        value = undefined;
-    }
+    const value = parseJson(json);
     if (!Array.isArray(value)) {
         return { providers: [], problems: ["must be a list of providers"] };
     }
@@ -55,11 +52,11 @@ export function parseIdentityProviders(json: string): { providers: IdentityProvi
     const names = new Set<string>();
     value.forEach((raw: unknown, i) => {
         const at = `[${i}]`;
-        if (typeof raw !== "object" || raw === null) {
+        if (!isObject(raw)) {
             problems.push(`${at} must be an object`);
             return;
         }
-        const p = raw as Record<string, unknown>;
+        const p = raw;
         const name = typeof p.name === "string" ? p.name : "";
         // Cognito: 1-32 characters; "COGNITO" is the built-in user store's own name.
         if (!/^[A-Za-z0-9_.-]{1,32}$/.test(name) || name.toUpperCase() === "COGNITO") {

@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import type * as pulumi from "@pulumi/pulumi";
+import { isObject, parseJson } from "./json";
 
 export type NetworkConfig =
     | { readonly create: true; readonly natGateways: "Single" | "OnePerAz" }
@@ -50,16 +51,10 @@ export const VPC_DESCRIBE_ACTIONS = ["ec2:DescribeNetworkInterfaces", "ec2:Descr
 
 /** Parses the `vpc` config value; returns the problem as text when it is not valid. */
 export function parseNetwork(json: string): NetworkConfig | string {
-    let value: unknown;
-    try {
-        value = JSON.parse(json);
-    } catch {
-        value = undefined;
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const v = parseJson(json);
+    if (!isObject(v)) {
         return "must be { create: true } or { subnetIds: [...], securityGroupIds: [...] }";
     }
-    const v = value as Record<string, unknown>;
     if ("create" in v) {
         const extra = Object.keys(v).filter((k) => !["create", "natGateways"].includes(k));
         const nat = v.natGateways ?? "Single";

@@ -11,6 +11,7 @@ import { routeList } from "../handler/routes";
 import { parseConfig, TOKEN_EXCHANGE_METHOD, type ActionConfig } from "../infra/config";
 import { openApiSchemaText } from "../infra/openapi";
 import { projectConfig, projectFile } from "../infra/stackFiles";
+import type { StackOutputs } from "../scripts/outputs";
 import { createGateway, type Handler } from "./gateway";
 import { sendHtml, sendJson } from "./http";
 import { LocalAuthority } from "./oauth";
@@ -38,16 +39,8 @@ export interface LocalOptions {
 }
 
 /** The stack outputs' keys, with local values, plus the test user. */
-export interface LocalOutputs {
-    readonly apiUrl: string;
-    readonly authorizationUrl: string;
-    readonly tokenUrl: string;
-    readonly clientId: string;
-    readonly clientSecret: string;
-    readonly scope: string;
+export interface LocalOutputs extends StackOutputs {
     readonly tokenExchangeMethod: string;
-    readonly openApiSchema: string;
-    readonly callbackUrls: string[];
     readonly testUser: { readonly username: string; readonly password: string };
 }
 

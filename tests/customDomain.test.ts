@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError, parseConfig } from "../infra/config";
-import { runProgram, valueOf, type Run } from "./harness";
+import { changedInputs, resourceKey, runProgram, valueOf, type Run } from "./harness";
 
 const DOMAIN = JSON.stringify({ zone: "example.com" });
 const CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
@@ -62,14 +62,8 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
 
     it("keeps the callbackUrl-change promise: only the app client's callback URLs change", async () => {
         const after = await runProgram({ customDomain: DOMAIN, callbackUrl: "https://chatgpt.com/aip/g-fedcba9876543210/oauth/callback" });
-        const key = (r: { type: string; name: string }) => `${r.type} ${r.name}`;
-        expect(after.resources.map(key)).to.have.members(run.resources.map(key));
-        const changed = run.resources.flatMap((old) => {
-            const now = after.resources.find((r) => key(r) === key(old));
-            return Object.keys({ ...old.inputs, ...now?.inputs })
-                .filter((input) => JSON.stringify(old.inputs[input]) !== JSON.stringify(now?.inputs[input]))
-                .map((input) => `${key(old)}.${input}`);
-        });
+        expect(after.resources.map(resourceKey)).to.have.members(run.resources.map(resourceKey));
+        const changed = changedInputs(run, after);
         expect(changed).to.deep.equal(["aws:cognito/userPoolClient:UserPoolClient gpt-action-client.callbackUrls"]);
     });
 

@@ -208,6 +208,23 @@ export async function runProgram(overrides: Record<string, string> = {}, options
     };
 }
 
+/** "type name" of a recorded resource. */
+export const resourceKey = (r: { type: string; name: string }): string => `${r.type} ${r.name}`;
+
+/** Every "type name.input" whose value differs between two runs (resources missing from `after` included). */
+export function changedInputs(before: Run, after: Run): string[] {
+    const changed: string[] = [];
+    for (const old of before.resources) {
+        const now = after.resources.find((r) => resourceKey(r) === resourceKey(old));
+        for (const input of new Set([...Object.keys(old.inputs), ...Object.keys(now?.inputs ?? {})])) {
+            if (JSON.stringify(old.inputs[input]) !== JSON.stringify(now?.inputs[input])) {
+                changed.push(`${resourceKey(old)}.${input}`);
+            }
+        }
+    }
+    return changed;
+}
+
 /** An Output's value, for assertions. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { runProgram, valueOf, type Run } from "./harness";
+import { changedInputs, resourceKey, runProgram, valueOf, type Run } from "./harness";
 
 const CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
 
@@ -93,20 +93,8 @@ describe("changing callbackUrl (the design card's promise)", () => {
     it("changes only the app client's callback URLs, with the same resources and names", async () => {
         const before = await runProgram({ callbackUrl: CALLBACK });
         const after = await runProgram({ callbackUrl: "https://chatgpt.com/aip/g-fedcba9876543210/oauth/callback" });
-        const key = (r: { type: string; name: string }) => `${r.type} ${r.name}`;
-        expect(after.resources.map(key)).to.have.members(before.resources.map(key));
-
-        const changed: string[] = [];
-        for (const old of before.resources) {
-            const now = after.resources.find((r) => key(r) === key(old));
-            const keys = new Set([...Object.keys(old.inputs), ...Object.keys(now?.inputs ?? {})]);
-            for (const input of keys) {
-                if (JSON.stringify(old.inputs[input]) !== JSON.stringify(now?.inputs[input])) {
-                    changed.push(`${key(old)}.${input}`);
-                }
-            }
-        }
-        expect(changed).to.deep.equal(["aws:cognito/userPoolClient:UserPoolClient gpt-action-client.callbackUrls"]);
+        expect(after.resources.map(resourceKey)).to.have.members(before.resources.map(resourceKey));
+        expect(changedInputs(before, after)).to.deep.equal(["aws:cognito/userPoolClient:UserPoolClient gpt-action-client.callbackUrls"]);
     });
 
     it("does not change the bundled code between runs", async () => {
