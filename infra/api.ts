@@ -8,7 +8,8 @@ import { createHandlerFunction } from "./lambda";
 import { createApiGatewayAccount } from "./apiGatewayAccount";
 import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
 import { DEFAULT_INFO, openApiSchemaText, requestModelSchema, type OpenApiInfo } from "./openapi";
-import { functionNetwork, type NetworkConfig } from "./network";
+import { functionNetwork } from "./network";
+import type { NetworkConfig } from "./networkConfig";
 import { createWaf } from "./waf";
 import { routeTableProblems } from "./routeTable";
 

@@ -5,7 +5,7 @@
  */
 import { parseIdentityProviders, type IdentityProviderConfig } from "./identityProviders";
 import { isObject, parseJson } from "./json";
-import { parseNetwork, type NetworkConfig } from "./network";
+import { parseNetwork, type NetworkConfig } from "./networkConfig";
 import { MAX_CALLBACK_URLS, PLACEHOLDER_CALLBACK_URL, callbackUrlProblem, withChatGptTwins } from "./callbacks";
 
 export interface ActionConfig {

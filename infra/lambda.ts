@@ -2,7 +2,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleHandler } from "./bundle";
-import { VPC_DESCRIBE_ACTIONS, VPC_ENI_ACTIONS, type FunctionNetwork } from "./network";
+import type { FunctionNetwork } from "./network";
+import { VPC_DESCRIBE_ACTIONS, VPC_ENI_ACTIONS } from "./networkConfig";
 
 export interface HandlerFunctionArgs {
     /** The handler's entry module, bundled with esbuild when the program runs. */

@@ -120,7 +120,7 @@ export function createGateway(options: GatewayOptions) {
             headers[name] = value;
             (multiValueHeaders[name] ??= []).push(value);
         }
-        const query = url.searchParams.size === 0 ? null : Object.fromEntries(url.searchParams);
+        const query = url.search === "" ? null : Object.fromEntries(url.searchParams);
         const event = {
             resource: route.path,
             path,

@@ -11,7 +11,7 @@ import {
 } from "@pulumi/policy";
 import { callbackUrlProblem } from "../infra/callbacks";
 import { XRAY_WRITE_ACTIONS } from "../infra/lambda";
-import { VPC_DESCRIBE_ACTIONS } from "../infra/network";
+import { VPC_DESCRIBE_ACTIONS } from "../infra/networkConfig";
 
 interface Statement {
     Effect?: string;

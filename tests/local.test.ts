@@ -3,7 +3,7 @@
  * (openid-client for the OAuth side), then attacked.
  */
 import { expect } from "chai";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
@@ -156,6 +156,12 @@ describe("local mode, end to end", function () {
             const unknown = await fetch(`${local.outputs.apiUrl}/nope`, { method: "POST" });
             expect(unknown.status).to.equal(403);
             expect(await unknown.json()).to.deep.equal({ message: "Missing Authentication Token" });
+        });
+
+        it("loads no Pulumi package (the config module is pure), so it starts fast and stays light", () => {
+            const probe = "require('./local/server.ts'); console.log(Object.keys(require.cache).filter((k) => k.includes('@pulumi')).length)";
+            const out = execFileSync(process.execPath, ["--require", "tsx/cjs", "-e", probe], { cwd: path.join(__dirname, ".."), encoding: "utf8" });
+            expect(out.trim()).to.equal("0");
         });
 
         it("prints the outputs as one JSON line when started with npm run local", async () => {
