@@ -47,7 +47,7 @@ const api = new GptActionApi("gpt-action", {
 });
 
 // `pulumi stack output <name>` prints one; add --show-secrets for clientSecret and testUserTemporaryPassword.
-/** The API's base URL (the stage URL). */
+/** The API's base URL: the stage URL, or https://<api host> with customDomain. */
 export const apiUrl = api.url;
 /** Paste into the GPT's Action: Schema. */
 export const openApiSchema = api.openApiSchema;

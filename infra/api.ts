@@ -68,10 +68,11 @@ const GATEWAY_RESPONSES: Record<string, { statusCode?: string; template?: string
     // RFC 6750: a 401 for a bearer-token API says which scheme it wants.
     UNAUTHORIZED: { statusCode: "401", headers: { "WWW-Authenticate": "'Bearer'" } },
     ACCESS_DENIED: { statusCode: "403" },
-    // What the request validator found, so the model can correct its call.
+    // What the request validator found, so the model can correct its call. Gateway response templates get plain
+    // variable substitution, not VTL, so this is AWS's documented form.
     BAD_REQUEST_BODY: {
         statusCode: "400",
-        template: '{"message":$context.error.messageString,"validationErrors":"$util.escapeJavaScript($context.error.validationErrorString)"}',
+        template: '{"message":$context.error.messageString,"validationErrors":"$context.error.validationErrorString"}',
     },
     DEFAULT_4XX: {},
     DEFAULT_5XX: {},
@@ -252,7 +253,7 @@ export class GptActionApi extends pulumi.ComponentResource {
         const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
             restApi,
             triggers: {
-                redeployment: pulumi.all([definition, args.scopes, handler.fn.invokeArn, authorizer.id]).apply((parts) =>
+                redeployment: pulumi.all([definition, args.scopes, handler.fn.invokeArn, authorizer.id, args.userPoolArn]).apply((parts) =>
                     createHash("sha256").update(JSON.stringify(parts)).digest("hex")),
             },
         }, { parent: this, dependsOn: deployed });

@@ -107,7 +107,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 })
                 : { MetadataURL: idp.metadataUrl },
             attributeMapping: idp.attributeMapping,
-        }, { parent: this }));
+        }, { parent: this, deleteBeforeReplace: true }));
         // Provider names come from the providers, so the client waits for them to exist.
         const identityProviders = pulumi.all(providers.map((p) => p.providerName))
             .apply((names) => [...((args.localUsers ?? true) ? ["COGNITO"] : []), ...names]);
@@ -133,28 +133,31 @@ export class CognitoAuth extends pulumi.ComponentResource {
         }, { parent: this });
         this.clientSecret = pulumi.secret(this.client.clientSecret);
 
+        // A pool holds one domain of each kind: a new one can only be made once the old one is gone.
+        const domainOptions = { parent: this, deleteBeforeReplace: true };
         let hostedUi: pulumi.Output<string>;
         if (args.customDomain === undefined) {
             const prefix = args.domainPrefix ?? new random.RandomString(`${name}-domain-suffix`, {
                 length: 6,
+                // Digits only: letters could spell "aws", which Cognito refuses in a prefix.
+                lower: false,
                 upper: false,
                 special: false,
             }, { parent: this }).result.apply((suffix) => `${args.domainPrefixBase ?? name}-${suffix}`);
             this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
                 domain: prefix,
                 userPoolId: this.userPool.id,
-            }, { parent: this });
+            }, domainOptions);
             hostedUi = pulumi.interpolate`https://${this.domain.domain}.auth.${this.domain.region}.amazoncognito.com`;
         } else {
             const { host, zone } = args.customDomain;
             const zoneId = hostedZoneId(zone, args.customDomain.hostedZoneId, this);
             // Cognito serves custom domains through CloudFront, which takes certificates from us-east-1 only.
-            const usEast1 = new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, { parent: this });
             this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
                 domain: host,
-                certificateArn: validatedCertificate(`${name}-auth`, host, zoneId, this, usEast1),
+                certificateArn: validatedCertificate(`${name}-auth`, host, zoneId, this, "us-east-1"),
                 userPoolId: this.userPool.id,
-            }, { parent: this });
+            }, domainOptions);
             aliasRecord(`${name}-auth`, host, zoneId, {
                 name: this.domain.cloudfrontDistribution,
                 zoneId: this.domain.cloudfrontDistributionZoneId,

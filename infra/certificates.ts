@@ -10,12 +10,13 @@ export function hostedZoneId(zone: string, explicitId: string | undefined, paren
 }
 
 /**
- * A certificate for `host`, validated by a DNS record in `zoneId`; resolves once ACM has issued it. `provider`
- * picks the region (Cognito's custom domains need us-east-1).
+ * A certificate for `host`, validated by a DNS record in `zoneId`; resolves once ACM has issued it. `region`
+ * overrides the stack's (Cognito's custom domains need us-east-1); a per-resource region keeps the stack's
+ * credentials and provider settings, which a second explicit provider would not.
  */
-export function validatedCertificate(name: string, host: string, zoneId: pulumi.Input<string>, parent: pulumi.Resource, provider?: aws.Provider): pulumi.Output<string> {
-    const opts = { parent, provider };
-    const certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName: host, validationMethod: "DNS" }, opts);
+export function validatedCertificate(name: string, host: string, zoneId: pulumi.Input<string>, parent: pulumi.Resource, region?: string): pulumi.Output<string> {
+    const opts = { parent };
+    const certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName: host, validationMethod: "DNS", region }, opts);
     const option = certificate.domainValidationOptions[0];
     const record = new aws.route53.Record(`${name}-certificate-validation`, {
         zoneId,
@@ -28,6 +29,7 @@ export function validatedCertificate(name: string, host: string, zoneId: pulumi.
     return new aws.acm.CertificateValidation(`${name}-certificate-validation`, {
         certificateArn: certificate.arn,
         validationRecordFqdns: [record.fqdn],
+        region,
     }, opts).certificateArn;
 }
 

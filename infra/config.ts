@@ -329,9 +329,13 @@ export function domainPrefixProblem(prefix: string): string | undefined {
  * dropped, at most 56 characters so that "-" and a 6-character suffix still fit in 63.
  */
 export function domainPrefixBase(text: string): string {
-    const base = text
-        .toLowerCase()
-        .replace(/aws|amazon|cognito/g, "")
+    let base = text.toLowerCase();
+    // Until none is left: removing one reserved word can join the letters around it into another ("aawsws").
+    for (let before = ""; before !== base;) {
+        before = base;
+        base = base.replace(/aws|amazon|cognito/g, "");
+    }
+    base = base
         .replace(/[^a-z0-9]+/g, "-")
         .slice(0, 56)
         .replace(/^-+|-+$/g, "");

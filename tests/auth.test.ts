@@ -57,8 +57,11 @@ describe("CognitoAuth", () => {
     });
 
     it("derives the hosted-UI domain from project, stack and a random suffix", () => {
-        expect(run.one(DOMAIN).inputs).to.deep.include({ domain: "gpt-action-dev-k3x9q2", userPoolId: "us-east-1_MockPool" });
-        expect(run.one("random:index/randomString:RandomString").inputs).to.deep.include({ length: 6, upper: false, special: false });
+        expect(run.one(DOMAIN).inputs).to.deep.include({ domain: "gpt-action-dev-482913", userPoolId: "us-east-1_MockPool" });
+        // Digits only: letters could spell "aws", which Cognito refuses in a prefix.
+        expect(run.one("random:index/randomString:RandomString").inputs).to.deep.include({ length: 6, lower: false, upper: false, special: false });
+        // A pool holds one domain of each kind, so a changed domain must go before its successor comes.
+        expect(run.isDeletedBeforeReplace(run.one(DOMAIN))).to.be.true;
     });
 
     it("uses a configured domain prefix and then makes no random suffix", async () => {

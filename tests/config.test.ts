@@ -144,7 +144,7 @@ describe("config", () => {
     });
 
     it("derives a valid domain prefix base from any project and stack name", () => {
-        for (const text of ["gpt-action-dev", "AWS_Prod", "my.amazon.cognito.stack", "---", "x".repeat(200), "Ünïcode stack"]) {
+        for (const text of ["gpt-action-dev", "AWS_Prod", "my.amazon.cognito.stack", "---", "x".repeat(200), "Ünïcode stack", "aawsws", "cogawsnito"]) {
             const base = domainPrefixBase(text);
             expect(base.length, text).to.be.at.most(56);
             expect(domainPrefixProblem(`${base}-abc123`), text).to.be.undefined;

@@ -20,10 +20,12 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
     });
 
     it("serves the hosted UI on the custom host with a DNS-validated certificate from us-east-1", () => {
-        const provider = run.one("pulumi:providers:aws");
-        expect(provider.inputs.region).to.equal("us-east-1");
+        // A per-resource region, so the stack's own provider settings and credentials still apply.
+        expect(run.all("pulumi:providers:aws")).to.be.empty;
         const certificate = run.one("aws:acm/certificate:Certificate", "auth-certificate");
-        expect(certificate.inputs).to.deep.include({ domainName: "auth.example.com", validationMethod: "DNS" });
+        expect(certificate.inputs).to.deep.include({ domainName: "auth.example.com", validationMethod: "DNS", region: "us-east-1" });
+        expect(run.one("aws:acm/certificateValidation:CertificateValidation", "auth-certificate-validation").inputs.region).to.equal("us-east-1");
+        expect(run.one("aws:acm/certificate:Certificate", "api-certificate").inputs.region).to.be.undefined;
         expect(run.one("aws:route53/record:Record", "auth-certificate-validation").inputs).to.deep.include({
             zoneId: "ZLOOKEDUP", name: "_x1.auth.example.com.", type: "CNAME", records: ["_y1.acm-validations.aws."],
         });

@@ -20,7 +20,7 @@ describe("npm run gpt-settings", () => {
         expect([...positions].sort((a, b) => a - b)).to.deep.equal(positions);
         expect(lines[positions[1]]).to.match(/Client ID\s+4mocpq1lr0uqknv9j2g6example$/);
         expect(lines[positions[2]]).to.match(/Client Secret\s+example-secret-1q2w3e4r5t6y7u8i9o0p$/);
-        expect(lines[positions[3]]).to.match(/Authorization URL\s+https:\/\/gpt-action-dev-k3x9q2\.auth\.eu-west-1\.amazoncognito\.com\/oauth2\/authorize$/);
+        expect(lines[positions[3]]).to.match(/Authorization URL\s+https:\/\/gpt-action-dev-482913\.auth\.eu-west-1\.amazoncognito\.com\/oauth2\/authorize$/);
         expect(lines[positions[4]]).to.match(/Token URL\s+https:\/\/.*\/oauth2\/token$/);
         expect(lines[positions[5]]).to.match(/Scope\s+openid$/);
         expect(lines[positions[6]]).to.match(/Token Exchange Method\s+Basic authorization header$/);

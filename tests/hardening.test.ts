@@ -76,7 +76,9 @@ describe("production defaults", () => {
 
     it("tells the model what the validator refused", () => {
         const response = run.one("aws:apigateway/response:Response", "-bad-request-body").inputs;
-        expect(JSON.stringify(response.responseTemplates)).to.include("$util.escapeJavaScript($context.error.validationErrorString)");
+        expect(response.responseTemplates).to.deep.equal({
+            "application/json": '{"message":$context.error.messageString,"validationErrors":"$context.error.validationErrorString"}',
+        });
     });
 
     it("makes no WAF and reserves no concurrency", () => {

@@ -43,6 +43,7 @@ interface RegisterRequest {
     getType(): string;
     getDependenciesList(): string[];
     getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
 }
 interface MonitorWithRegister {
     registerResource(req: RegisterRequest, callback: unknown): unknown;
@@ -53,7 +54,7 @@ interface MonitorWithRegister {
  * monitor to record, per "type name", the URNs each resource depends on (explicitly or through its inputs) and
  * whether it is kept on delete.
  */
-function recordOptions(dependencies: Map<string, string[]>, retained: Set<string>): void {
+function recordOptions(dependencies: Map<string, string[]>, retained: Set<string>, deletedFirst: Set<string>): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
@@ -61,6 +62,9 @@ function recordOptions(dependencies: Map<string, string[]>, retained: Set<string
         dependencies.set(key, req.getDependenciesList());
         if (req.getRetainondelete()) {
             retained.add(key);
+        }
+        if (req.getDeletebeforereplace()) {
+            deletedFirst.add(key);
         }
         return register(req, callback);
     };
@@ -78,6 +82,8 @@ export interface Run {
     dependenciesOf(resource: RecordedResource): string[];
     /** Whether the resource is declared with retainOnDelete. */
     isRetained(resource: RecordedResource): boolean;
+    /** Whether the resource is declared with deleteBeforeReplace. */
+    isDeletedBeforeReplace(resource: RecordedResource): boolean;
     /** The one resource of `type` (whose name ends with `nameSuffix`, if given); fails if there is not exactly one. */
     one(type: string, nameSuffix?: string): RecordedResource;
     all(type: string): RecordedResource[];
@@ -134,7 +140,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
         case "aws:iam/role:Role":
             return { id: name, state: { name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` } };
         case "random:index/randomString:RandomString":
-            return { id: `${name}-id`, state: { result: "k3x9q2" } };
+            return { id: `${name}-id`, state: { result: "482913" } };
         case "random:index/randomPassword:RandomPassword":
             return { id: `${name}-id`, state: { result: "Mock-Temp-Password-1!" } };
         default:
@@ -156,6 +162,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
     const dependencies = new Map<string, string[]>();
     const calls: string[] = [];
     const retained = new Set<string>();
+    const deletedFirst = new Set<string>();
     const config = stackConfig(stack);
     for (const [key, value] of Object.entries(overrides)) {
         config[`${PROJECT}:${key}`] = value;
@@ -181,7 +188,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
         },
     }, PROJECT, stack, false);
     pulumi.runtime.setAllConfig(config);
-    recordOptions(dependencies, retained);
+    recordOptions(dependencies, retained, deletedFirst);
 
     // Load the program afresh, so it reads this run's config.
     const entry = require.resolve("../index");
@@ -198,6 +205,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
         all: matching,
         dependenciesOf: (r) => dependencies.get(`${r.type} ${r.name}`) ?? [],
         isRetained: (r) => retained.has(`${r.type} ${r.name}`),
+        isDeletedBeforeReplace: (r) => deletedFirst.has(`${r.type} ${r.name}`),
         one(type, nameSuffix) {
             const found = matching(type).filter((r) => nameSuffix === undefined || r.name.endsWith(nameSuffix));
             if (found.length !== 1) {

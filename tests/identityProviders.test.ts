@@ -29,6 +29,7 @@ describe("your existing identity provider", () => {
             attributes_request_method: "GET",
         });
         expect(okta.secretInputs).to.include("providerDetails");
+        expect(run.isDeletedBeforeReplace(okta)).to.be.true;
     });
 
     it("creates a SAML provider from its metadata URL", () => {

@@ -12,8 +12,8 @@ describe("stack outputs", () => {
     it("gives ChatGPT's OAuth settings", async () => {
         const p = run.program;
         expect(await valueOf(p.clientId)).to.equal("mockclientid");
-        expect(await valueOf(p.authorizationUrl)).to.equal("https://gpt-action-dev-k3x9q2.auth.us-east-1.amazoncognito.com/oauth2/authorize");
-        expect(await valueOf(p.tokenUrl)).to.equal("https://gpt-action-dev-k3x9q2.auth.us-east-1.amazoncognito.com/oauth2/token");
+        expect(await valueOf(p.authorizationUrl)).to.equal("https://gpt-action-dev-482913.auth.us-east-1.amazoncognito.com/oauth2/authorize");
+        expect(await valueOf(p.tokenUrl)).to.equal("https://gpt-action-dev-482913.auth.us-east-1.amazoncognito.com/oauth2/token");
         expect(p.scope).to.equal("openid");
         expect(p.tokenExchangeMethod).to.equal("Basic authorization header");
         expect(p.callbackUrls).to.deep.equal([CALLBACK, "https://chat.openai.com/aip/g-0123456789abcdef/oauth/callback"]);
