@@ -5,7 +5,7 @@
  * Budget (issue 4): local mode ≥ 50 % of the bare server. Exits 1 when it is missed.
  */
 import autocannon from "autocannon";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -68,15 +68,25 @@ async function accessToken(o: LocalOutputs): Promise<string> {
     return ((await token.json()) as { access_token: string }).access_token;
 }
 
+/** taskset prefixes for the servers, and this process moved to the other core, where the machine allows it. */
+function pinning(): { server: string[]; note: string } {
+    if (os.availableParallelism() < 2 || spawnSync("taskset", ["-p", "-c", "0", String(process.pid)]).status !== 0) {
+        return { server: [], note: "unpinned" };
+    }
+    return { server: ["taskset", "-c", "1"], note: "servers pinned to CPU 1, autocannon to CPU 0" };
+}
+
 async function load(url: string, headers: Record<string, string>): Promise<{ rps: number; non2xx: number }> {
     const result = await autocannon({ url, method: "POST", headers, body: "{}", connections: CONNECTIONS, duration: SECONDS });
     return { rps: result.requests.average, non2xx: result.non2xx + result.errors };
 }
 
 async function main(): Promise<number> {
-    // Local mode exactly as users start it.
-    const local = await startProcess(["npm", "run", "--silent", "local"], { PORT: "0" });
-    const bare = await startProcess([process.execPath, "-e", BARE_SERVER]);
+    // Servers on one core, the load generator (this process) on the other, so that neither server competes with
+    // autocannon for a core and the ratio compares the servers' own costs. Local mode exactly as users start it.
+    const pin = pinning();
+    const local = await startProcess([...pin.server, "npm", "run", "--silent", "local"], { PORT: "0" });
+    const bare = await startProcess([...pin.server, process.execPath, "-e", BARE_SERVER]);
     try {
         const outputs = JSON.parse(local.firstLine) as LocalOutputs;
         const headers = { Authorization: `Bearer ${await accessToken(outputs)}`, "Content-Type": "application/json" };
@@ -95,7 +105,7 @@ async function main(): Promise<number> {
         const ratios = runs.local.map((l, i) => l / runs.bare[i]).sort((a, b) => a - b);
         const ratio = (ratios[(ROUNDS - 1) >> 1] + ratios[ROUNDS >> 1]) / 2;
         const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-        console.log(`\nAuthorized POST /my_route, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s (autocannon)`);
+        console.log(`\nAuthorized POST /my_route, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s (autocannon; ${pin.note})`);
         console.log(`  local mode (JWT check + handler): ${median(runs.local).toFixed(0)} req/s (median)`);
         console.log(`  bare node:http server:            ${median(runs.bare).toFixed(0)} req/s (median)`);
         console.log(`  ratio: ${(ratio * 100).toFixed(0)} % (median of the pairwise ratios ${ratios.map((r) => (r * 100).toFixed(0)).join(", ")})`);
