@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { arnInAccount, serviceTrustPolicy } from "./iam";
 
 /** The log actions of AWS's AmazonAPIGatewayPushToCloudWatchLogs policy, granted inline instead. */
 const API_GATEWAY_LOG_ACTIONS = [
@@ -26,16 +27,13 @@ export function createApiGatewayAccount(name: string, logGroupArn: pulumi.Output
     const opts = { parent, retainOnDelete: true };
     const role = new aws.iam.Role(`${name}-cloudwatch-role`, {
         description: "Lets API Gateway write access and execution logs in this region (shared by every API).",
-        assumeRolePolicy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("apigateway.amazonaws.com"),
     }, opts);
     const policy = new aws.iam.RolePolicy(`${name}-cloudwatch-policy`, {
         role: role.id,
         policy: logGroupArn.apply((arn) => {
-            // arn:aws:logs:<region>:<account>:log-group:<name> → every log group of that account and region.
-            const groups = `${arn.split(":log-group:")[0]}:log-group:*`;
+            // Every log group of the log group's account and region.
+            const groups = arnInAccount(arn, "logs", "log-group:*");
             return JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Action: API_GATEWAY_LOG_ACTIONS, Resource: [groups, `${groups}:log-stream:*`] }],

@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleHandler } from "./bundle";
+import { arnInAccount, serviceTrustPolicy } from "./iam";
 import type { FunctionNetwork } from "./network";
 import { VPC_DESCRIBE_ACTIONS, VPC_ENI_ACTIONS } from "./networkConfig";
 
@@ -40,10 +41,7 @@ export function createHandlerFunction(name: string, args: HandlerFunctionArgs, p
     }, opts);
 
     const role = new aws.iam.Role(`${name}-role`, {
-        assumeRolePolicy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
     }, opts);
 
     // Least privilege: write log events to this function's group (no AWSLambdaBasicExecutionRole, whose logs
@@ -90,8 +88,7 @@ export function createHandlerFunction(name: string, args: HandlerFunctionArgs, p
  * log group ARN). AWS's managed AWSLambdaVPCAccessExecutionRole grants the same on every resource.
  */
 function vpcStatements(logGroupArn: string): object[] {
-    const [, partition, , region, account] = logGroupArn.split(":");
-    const ec2 = (resource: string) => `arn:${partition}:ec2:${region}:${account}:${resource}`;
+    const ec2 = (resource: string) => arnInAccount(logGroupArn, "ec2", resource);
     return [
         { Effect: "Allow", Action: ["ec2:CreateNetworkInterface"], Resource: [ec2("network-interface/*"), ec2("subnet/*"), ec2("security-group/*")] },
         { Effect: "Allow", Action: VPC_ENI_ACTIONS.filter((a) => a !== "ec2:CreateNetworkInterface"), Resource: ec2("network-interface/*") },
