@@ -23,7 +23,7 @@ const auth = new CognitoAuth("gpt-action", {
     threatProtection: config.threatProtection,
     identityProviders: config.identityProviders,
     localUsers: config.localUsers,
-    customDomain: config.customDomain && { host: config.customDomain.authHost, zone: config.customDomain.zone, hostedZoneId: config.customDomain.hostedZoneId },
+    customDomain: config.customDomain?.auth,
 });
 
 const api = new GptActionApi("gpt-action", {
@@ -43,7 +43,7 @@ const api = new GptActionApi("gpt-action", {
     tracing: config.tracing,
     waf: config.waf,
     vpc: config.vpc,
-    customDomain: config.customDomain && { host: config.customDomain.apiHost, zone: config.customDomain.zone, hostedZoneId: config.customDomain.hostedZoneId },
+    customDomain: config.customDomain?.api,
 });
 
 // `pulumi stack output <name>` prints one; add --show-secrets for clientSecret and testUserTemporaryPassword.

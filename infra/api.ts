@@ -8,6 +8,7 @@ import { createHandlerFunction } from "./lambda";
 import { createApiGatewayAccount } from "./apiGatewayAccount";
 import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
 import { DEFAULT_INFO, openApiSchemaText, requestModelSchema, type OpenApiInfo } from "./openapi";
+import type { CustomHost } from "./config";
 import { functionNetwork } from "./network";
 import type { NetworkConfig } from "./networkConfig";
 import { createWaf } from "./waf";
@@ -56,7 +57,7 @@ export interface GptActionApiArgs {
      * Serves the stage at the root of this host of a Route 53 zone (a REGIONAL custom domain with its certificate,
      * a base path mapping and an alias record); `url` becomes https://<host>. Default: the execute-api URL.
      */
-    readonly customDomain?: { readonly host: string; readonly zone: string; readonly hostedZoneId?: string };
+    readonly customDomain?: CustomHost;
     /** The handler's entry module. Default: handler/index.ts. */
     readonly handlerEntry?: string;
     /** Title and description of the generated OpenAPI document. */

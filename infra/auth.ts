@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
+import type { CustomHost } from "./config";
 import type { IdentityProviderConfig } from "./identityProviders";
 
 export interface CognitoAuthArgs {
@@ -37,7 +38,7 @@ export interface CognitoAuthArgs {
      * alias record) instead of a prefix domain. The zone's apex must resolve (have an A record), or Cognito refuses
      * the domain. Default: a `<prefix>.auth.<region>.amazoncognito.com` domain.
      */
-    readonly customDomain?: { readonly host: string; readonly zone: string; readonly hostedZoneId?: string };
+    readonly customDomain?: CustomHost;
     /** OIDC or SAML providers offered on the hosted UI. Default: none. */
     readonly identityProviders?: readonly IdentityProviderConfig[];
     /** Whether the hosted UI also signs in the pool's own users. Default: true. */

@@ -58,15 +58,21 @@ export interface ActionConfig {
     readonly customDomain?: CustomDomain;
 }
 
-export interface CustomDomain {
-    /** The Route 53 hosted zone's domain, e.g. example.com. */
+/** One host of a Route 53 hosted zone, as CognitoAuth and GptActionApi take it. */
+export interface CustomHost {
+    /** e.g. auth.example.com */
+    readonly host: string;
+    /** The hosted zone's domain, e.g. example.com. */
     readonly zone: string;
-    /** Its id; undefined looks the public zone up by name. */
+    /** The zone's id; undefined looks the public zone up by name. */
     readonly hostedZoneId?: string;
-    /** The hosted UI's host, e.g. auth.example.com. */
-    readonly authHost: string;
-    /** The API's host, e.g. api.example.com. */
-    readonly apiHost: string;
+}
+
+export interface CustomDomain {
+    /** The hosted UI's host. */
+    readonly auth: CustomHost;
+    /** The API's host. */
+    readonly api: CustomHost;
 }
 
 /**
@@ -377,7 +383,7 @@ function parseCustomDomain(json: string, problem: (why: string) => void): Custom
         problem("has a hostedZoneId that is not a Route 53 zone id (Z followed by letters and digits)");
         return undefined;
     }
-    return { zone, hostedZoneId, authHost: `${auth}.${zone}`, apiHost: `${api}.${zone}` };
+    return { auth: { host: `${auth}.${zone}`, zone, hostedZoneId }, api: { host: `${api}.${zone}`, zone, hostedZoneId } };
 }
 
 function parseStringList(json: string): string[] | undefined {
