@@ -29,7 +29,8 @@ function stringRecord(value: unknown, lowerCaseKeys = false): Record<string, str
         return undefined;
     }
     const out: Record<string, string> = {};
-    for (const [key, entry] of Object.entries(value)) {
+    for (const key of Object.keys(value)) {
+        const entry = value[key];
         if (typeof entry === "string") {
             out[lowerCaseKeys ? key.toLowerCase() : key] = entry;
         }

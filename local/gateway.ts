@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JWTPayload } from "jose";
 import type { RouteEntry } from "../handler/routes";
-import { BodyTooLarge, readBody } from "./http";
+import { BodyTooLarge, failed, readBody } from "./http";
 
 export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -20,6 +20,11 @@ export interface GatewayOptions {
     readonly corsAllowOrigin?: string;
     /** The claims of a valid access token of the user pool, or undefined. */
     readonly verifyAccessToken: (token: string) => Promise<JWTPayload | undefined>;
+    /**
+     * The claims of a token that passed `verifyAccessToken` before and has not expired, else undefined;
+     * synchronous, so that a client reusing its token (as ChatGPT does) costs no wait. Default: none.
+     */
+    readonly rememberedAccessToken?: (token: string) => JWTPayload | undefined;
     readonly handler: Handler;
     readonly lambdaTimeoutSeconds: number;
 }
@@ -56,6 +61,28 @@ function stringClaims(claims: JWTPayload): Record<string, string> {
     return strings;
 }
 
+/** A proxy result API Gateway would accept: a status code, and a string body and header map if any. */
+function wellFormed(result: unknown): result is Omit<APIGatewayProxyResult, "body"> & { body?: string } {
+    if (typeof result !== "object" || result === null) {
+        return false;
+    }
+    const { statusCode, body, headers } = result as Record<string, unknown>;
+    return Number.isInteger(statusCode) && (statusCode as number) >= 100 && (statusCode as number) <= 599
+        && (body === undefined || typeof body === "string")
+        && (headers === undefined || (typeof headers === "object" && headers !== null && !Array.isArray(headers)));
+}
+
+/** The path and query string of a request target ("/Prod/my_route?a=1"). */
+interface Target {
+    readonly path: string;
+    readonly query: string;
+}
+
+function splitTarget(target: string): Target {
+    const q = target.indexOf("?");
+    return q < 0 ? { path: target, query: "" } : { path: target.slice(0, q), query: target.slice(q + 1) };
+}
+
 export function createGateway(options: GatewayOptions) {
     const prefix = `/${options.stageName}`;
     const cors = options.corsAllowOrigin;
@@ -67,12 +94,101 @@ export function createGateway(options: GatewayOptions) {
         res.end(JSON.stringify({ message }));
     };
 
-    /** Serves the API; false when `url` is outside the stage. */
-    return async function serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-        if (!url.pathname.startsWith(`${prefix}/`)) {
+    /** Reads the body, builds the proxy event, calls the function and writes its result. */
+    async function invoke(req: IncomingMessage, res: ServerResponse, route: RouteEntry, target: Target, claims: JWTPayload): Promise<void> {
+        let requestBody: Buffer;
+        try {
+            requestBody = await readBody(req);
+        } catch (error) {
+            if (error instanceof BodyTooLarge) {
+                gatewayError(res, 413, "Request Too Long");
+                return;
+            }
+            throw error;
+        }
+
+        const requestId = randomUUID();
+        const headers: Record<string, string> = {};
+        const multiValueHeaders: Record<string, string[]> = {};
+        const raw = req.rawHeaders;
+        for (let i = 0; i < raw.length; i += 2) {
+            headers[raw[i]] = raw[i + 1];
+            (multiValueHeaders[raw[i]] ??= []).push(raw[i + 1]);
+        }
+        const { path, query } = target;
+        const params = query === "" ? undefined : new URLSearchParams(query);
+        const method = route.method;
+        const event = {
+            resource: route.path,
+            path: path.slice(prefix.length),
+            httpMethod: method,
+            headers,
+            multiValueHeaders,
+            queryStringParameters: params === undefined ? null : Object.fromEntries(params),
+            multiValueQueryStringParameters: params === undefined ? null : Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k)])),
+            pathParameters: null,
+            stageVariables: null,
+            body: requestBody.length === 0 ? null : requestBody.toString("utf8"),
+            isBase64Encoded: false,
+            requestContext: {
+                requestId,
+                stage: options.stageName,
+                resourcePath: route.path,
+                httpMethod: method,
+                path,
+                authorizer: { claims: stringClaims(claims) },
+            },
+        } as unknown as APIGatewayProxyEvent;
+
+        let result: unknown;
+        try {
+            result = await options.handler(event, lambdaContext(requestId, options.lambdaTimeoutSeconds));
+        } catch {
+            result = undefined;
+        }
+        if (!wellFormed(result)) {
+            // API Gateway's answer when the function throws or returns something that is not a proxy result.
+            gatewayError(res, 502, "Internal server error");
+            return;
+        }
+        const responseHeaders: Record<string, string> = {};
+        const resultHeaders = result.headers ?? {};
+        for (const name of Object.keys(resultHeaders)) {
+            responseHeaders[name] = String(resultHeaders[name]);
+        }
+        // A string body goes out in the same write as the headers; a known length spares chunked encoding.
+        const payload = result.isBase64Encoded ? Buffer.from(result.body ?? "", "base64") : result.body ?? "";
+        responseHeaders["Content-Length"] = String(typeof payload === "string" ? Buffer.byteLength(payload) : payload.length);
+        res.writeHead(result.statusCode, responseHeaders);
+        res.end(payload);
+    }
+
+    /** The authorizer's rules: a valid access token of the pool that holds one of the configured scopes. */
+    const authorized = (claims: JWTPayload | undefined): claims is JWTPayload => {
+        const tokenScopes = typeof claims?.scope === "string" ? claims.scope.split(" ") : [];
+        return claims !== undefined && options.scopes.some((s) => tokenScopes.includes(s));
+    };
+
+    /** Verifies a token not seen before, then invokes or answers 401. */
+    async function verifyAndInvoke(req: IncomingMessage, res: ServerResponse, route: RouteEntry, target: Target, token: string): Promise<void> {
+        const claims = token === "" ? undefined : await options.verifyAccessToken(token);
+        if (!authorized(claims)) {
+            gatewayError(res, 401, "Unauthorized", { "WWW-Authenticate": "Bearer" });
+            return;
+        }
+        await invoke(req, res, route, target, claims);
+    }
+
+    /**
+     * Serves `requestTarget` (the request line's path and query) when it is inside the stage, and returns false
+     * otherwise. Routing is synchronous; the rest finishes on its own and answers 500 if it fails.
+     */
+    return function serve(req: IncomingMessage, res: ServerResponse, requestTarget: string): boolean {
+        if (!requestTarget.startsWith(`${prefix}/`)) {
             return false;
         }
-        const path = url.pathname.slice(prefix.length);
+        const target = splitTarget(requestTarget);
+        const path = target.path.slice(prefix.length);
         const method = req.method ?? "";
         const onPath = options.routes.filter((r) => r.path === path);
         if (method === "OPTIONS" && cors !== undefined && onPath.length > 0) {
@@ -91,75 +207,11 @@ export function createGateway(options: GatewayOptions) {
             gatewayError(res, 403, "Missing Authentication Token");
             return true;
         }
-
         // The Cognito authorizer: the Authorization header holds the token, with or without "Bearer ".
         const token = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "").trim();
-        const claims = token === "" ? undefined : await options.verifyAccessToken(token);
-        const tokenScopes = typeof claims?.scope === "string" ? claims.scope.split(" ") : [];
-        if (claims === undefined || !options.scopes.some((s) => tokenScopes.includes(s))) {
-            gatewayError(res, 401, "Unauthorized", { "WWW-Authenticate": "Bearer" });
-            return true;
-        }
-
-        let body: Buffer;
-        try {
-            body = await readBody(req);
-        } catch (error) {
-            if (error instanceof BodyTooLarge) {
-                gatewayError(res, 413, "Request Too Long");
-                return true;
-            }
-            throw error;
-        }
-
-        const requestId = randomUUID();
-        const headers: Record<string, string> = {};
-        const multiValueHeaders: Record<string, string[]> = {};
-        for (let i = 0; i < req.rawHeaders.length; i += 2) {
-            const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
-            headers[name] = value;
-            (multiValueHeaders[name] ??= []).push(value);
-        }
-        const query = url.search === "" ? null : Object.fromEntries(url.searchParams);
-        const event = {
-            resource: route.path,
-            path,
-            httpMethod: method,
-            headers,
-            multiValueHeaders,
-            queryStringParameters: query,
-            multiValueQueryStringParameters: query === null ? null : Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])),
-            pathParameters: null,
-            stageVariables: null,
-            body: body.length === 0 ? null : body.toString("utf8"),
-            isBase64Encoded: false,
-            requestContext: {
-                requestId,
-                stage: options.stageName,
-                resourcePath: route.path,
-                httpMethod: method,
-                path: url.pathname,
-                authorizer: { claims: stringClaims(claims) },
-            },
-        } as unknown as APIGatewayProxyEvent;
-
-        let result: APIGatewayProxyResult;
-        try {
-            result = await options.handler(event, lambdaContext(requestId, options.lambdaTimeoutSeconds));
-        } catch {
-            // API Gateway's answer when the function throws.
-            gatewayError(res, 502, "Internal server error");
-            return true;
-        }
-        const responseHeaders: Record<string, string> = {};
-        for (const [name, value] of Object.entries(result.headers ?? {})) {
-            responseHeaders[name] = String(value);
-        }
-        // A string body goes out in the same write as the headers; a known length spares chunked encoding.
-        const payload = result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body;
-        responseHeaders["Content-Length"] = String(typeof payload === "string" ? Buffer.byteLength(payload) : payload.length);
-        res.writeHead(result.statusCode, responseHeaders);
-        res.end(payload);
+        const remembered = token === "" ? undefined : options.rememberedAccessToken?.(token);
+        const reply = authorized(remembered) ? invoke(req, res, route, target, remembered) : verifyAndInvoke(req, res, route, target, token);
+        reply.catch(() => failed(res));
         return true;
     };
 }

@@ -20,7 +20,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
             }
             chunks.push(chunk);
         });
-        req.on("end", () => resolve(Buffer.concat(chunks)));
+        req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
         req.on("error", reject);
     });
 }
@@ -40,6 +40,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     const text = JSON.stringify(body);
     res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers });
     res.end(text);
+}
+
+/** After an unexpected error: a 500 if nothing was sent yet, else the connection is cut. */
+export function failed(res: ServerResponse): void {
+    if (!res.headersSent) {
+        sendJson(res, 500, { message: "Internal server error" });
+    } else {
+        res.destroy();
+    }
 }
 
 export function sendHtml(res: ServerResponse, status: number, html: string): void {

@@ -13,7 +13,7 @@ import { openApiSchemaText } from "../infra/openapi";
 import { projectConfig, projectFile } from "../infra/stackFiles";
 import type { StackOutputs } from "../scripts/outputs";
 import { createGateway, type Handler } from "./gateway";
-import { sendHtml, sendJson } from "./http";
+import { failed, sendHtml, sendJson } from "./http";
 import { LocalAuthority } from "./oauth";
 import { callbackPage } from "./pages";
 
@@ -108,14 +108,19 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         scopes: config.scopes,
         corsAllowOrigin: config.corsAllowOrigin,
         verifyAccessToken: (token) => authority.verifyAccessToken(token),
+        rememberedAccessToken: (token) => authority.rememberedAccessToken(token),
         handler: options.handler ?? handler,
         lambdaTimeoutSeconds: config.lambdaTimeout,
     });
 
     server.on("request", (req, res) => {
+        // The API first, and without a URL object: it is the path that takes load.
+        if (gateway(req, res, req.url ?? "/")) {
+            return;
+        }
         const url = new URL(req.url ?? "/", baseUrl);
         void (async () => {
-            if (await gateway(req, res, url) || await authority.handle(req, res, url)) {
+            if (await authority.handle(req, res, url)) {
                 return;
             }
             if (req.method === "GET" && url.pathname === "/callback") {
@@ -123,13 +128,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
                 return;
             }
             sendJson(res, 404, { message: "Not Found" });
-        })().catch(() => {
-            if (!res.headersSent) {
-                sendJson(res, 500, { message: "Internal server error" });
-            } else {
-                res.destroy();
-            }
-        });
+        })().catch(() => failed(res));
     });
 
     const apiUrl = `${baseUrl}/${config.stageName}`;

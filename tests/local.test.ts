@@ -2,6 +2,7 @@
  * End to end over real HTTP: local mode started on a free port, driven the way ChatGPT drives a GPT Action
  * (openid-client for the OAuth side), then attacked.
  */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { expect } from "chai";
 import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
@@ -10,6 +11,7 @@ import * as path from "node:path";
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
 import * as oidc from "openid-client";
 import { logSink } from "../handler/log";
+import { LocalAuthority } from "../local/oauth";
 import { startLocal, type LocalServer } from "../local/server";
 import { parseOutputs } from "../scripts/outputs";
 import { smoke } from "../scripts/smoke";
@@ -397,5 +399,114 @@ describe("local mode, end to end", function () {
             expect(() => parseOutputs({ ...local.outputs, clientSecret: "[secret]" })).to.throw(/--show-secrets/);
             expect(() => parseOutputs({ apiUrl: "x" })).to.throw(/lack authorizationUrl/);
         });
+    });
+});
+
+describe("local mode's API Gateway emulation", function () {
+    this.timeout(30_000);
+    let local: LocalServer;
+    let token: string;
+    /** What the stand-in function received last, and what it answers next. */
+    let received: { event: APIGatewayProxyEvent; context: Context } | undefined;
+    let answer: () => unknown;
+
+    before(async () => {
+        local = await startLocal({
+            port: 0,
+            handler: (event, context) => {
+                received = { event, context };
+                return Promise.resolve(answer() as APIGatewayProxyResult);
+            },
+        });
+        const claims = { sub: "user-1", iss: local.authority.issuer, client_id: local.outputs.clientId, token_use: "access", scope: "openid", exp: Math.floor(Date.now() / 1000) + 600 };
+        token = await local.authority.sign(claims);
+    });
+    after(async () => {
+        await local.close();
+        delete process.env.APP_CLIENT_ID;
+        delete process.env.CORS_ALLOW_ORIGIN;
+    });
+    beforeEach(() => {
+        received = undefined;
+        answer = () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: "{}" });
+    });
+
+    const post = (target: string, headers: Record<string, string> = {}) =>
+        fetch(`${local.outputs.apiUrl}${target}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...headers }, body: '{"a":1}' });
+
+    it("hands the function API Gateway's proxy event, query string included", async () => {
+        expect((await post("/my_route?month=2026-10&tag=a&tag=b", { "X-Trace": "t1" })).status).to.equal(200);
+        const event = received?.event;
+        expect(event).to.deep.include({
+            resource: "/my_route",
+            path: "/my_route",
+            httpMethod: "POST",
+            body: '{"a":1}',
+            isBase64Encoded: false,
+            queryStringParameters: { month: "2026-10", tag: "b" },
+            multiValueQueryStringParameters: { month: ["2026-10"], tag: ["a", "b"] },
+            pathParameters: null,
+            stageVariables: null,
+        });
+        expect(event?.headers).to.include({ Authorization: `Bearer ${token}`, "X-Trace": "t1" });
+        expect(event?.multiValueHeaders["X-Trace"]).to.deep.equal(["t1"]);
+        expect(event?.requestContext).to.deep.include({ stage: local.config.stageName, resourcePath: "/my_route", httpMethod: "POST", path: `/${local.config.stageName}/my_route` });
+        // The authorizer hands over every claim as a string.
+        const claims = event?.requestContext.authorizer?.claims as Record<string, unknown>;
+        expect(claims).to.deep.include({ sub: "user-1", token_use: "access", scope: "openid" });
+        expect(Object.values(claims).map((v) => typeof v)).to.not.include("number");
+        expect(received?.context.awsRequestId).to.equal(event?.requestContext.requestId);
+    });
+
+    it("sends null query parameters when there is no query string", async () => {
+        await post("/my_route");
+        expect(received?.event.queryStringParameters).to.equal(null);
+        expect(received?.event.multiValueQueryStringParameters).to.equal(null);
+    });
+
+    it("answers 502 Internal server error when the function throws or returns no proxy result", async () => {
+        for (const bad of [() => { throw new Error("boom"); }, () => undefined, () => ({ body: "{}" }), () => ({ statusCode: 200, body: {} }), () => ({ statusCode: 42 })]) {
+            answer = bad;
+            const res = await post("/my_route");
+            expect(res.status).to.equal(502);
+            expect(await res.json()).to.deep.equal({ message: "Internal server error" });
+        }
+    });
+
+    it("sends the function's result with its length, decoding a base64 body and allowing none", async () => {
+        answer = () => ({ statusCode: 201, headers: { "X-Count": 3 }, body: Buffer.from("héllo").toString("base64"), isBase64Encoded: true });
+        const decoded = await post("/my_route");
+        expect(decoded.status).to.equal(201);
+        expect(decoded.headers.get("x-count")).to.equal("3");
+        expect(decoded.headers.get("content-length")).to.equal("6");
+        expect(await decoded.text()).to.equal("héllo");
+        answer = () => ({ statusCode: 204 });
+        const empty = await post("/my_route");
+        expect(empty.status).to.equal(204);
+        expect(await empty.text()).to.equal("");
+    });
+
+    it("keeps accepting remembered tokens in any order, and refuses each once it expires", async () => {
+        const clock = { now: Date.now() };
+        const authority = await LocalAuthority.create({
+            issuer: "http://127.0.0.1",
+            client: { id: "c", secret: "s", callbackUrls: [], scopes: ["openid"] },
+            users: [],
+            clock: () => clock.now,
+        });
+        const exp = Math.floor(clock.now / 1000) + 60;
+        const [first, second] = await Promise.all(["a", "b"].map((sub) => authority.sign({ sub, iss: authority.issuer, token_use: "access", exp })));
+        expect(authority.rememberedAccessToken(first), "not verified yet").to.equal(undefined);
+        expect((await authority.verifyAccessToken(first))?.sub).to.equal("a");
+        expect((await authority.verifyAccessToken(second))?.sub).to.equal("b");
+        for (const [t, sub] of [[first, "a"], [second, "b"], [second, "b"], [first, "a"]]) {
+            expect(authority.rememberedAccessToken(t)?.sub).to.equal(sub);
+        }
+        // A fresh copy of the same bytes is the same token.
+        expect(authority.rememberedAccessToken(` ${first}`.slice(1))?.sub).to.equal("a");
+        clock.now += 61_000;
+        expect(authority.rememberedAccessToken(first)).to.equal(undefined);
+        expect(authority.rememberedAccessToken(second)).to.equal(undefined);
+        expect(await authority.verifyAccessToken(first)).to.equal(undefined);
     });
 });
