@@ -115,7 +115,12 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
 
     server.on("request", (req, res) => {
         // The API first, and without a URL object: it is the path that takes load.
-        if (gateway(req, res, req.url ?? "/")) {
+        try {
+            if (gateway(req, res, req.url ?? "/")) {
+                return;
+            }
+        } catch {
+            failed(res);
             return;
         }
         const url = new URL(req.url ?? "/", baseUrl);
