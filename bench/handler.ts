@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { bundleHandler } from "../infra/bundle";
+import { median } from "./median";
 
 const SAMPLES = 15;
 const WARM_CALLS = 2000;
@@ -52,11 +53,6 @@ function sample(file: string): Sample {
     }
     return JSON.parse(out) as Sample;
 }
-
-const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
-};
 
 interface Figures { bytes: number; initMs: number; invokeUs: number }
 

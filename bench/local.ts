@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { LocalOutputs } from "../local/server";
+import { median } from "./median";
 
 const ROUNDS = 5;
 const SECONDS = 3;
@@ -179,13 +180,9 @@ async function round(generate: Generator, url: string, headers: Record<string, s
     };
 }
 
-const median = (xs: readonly number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2;
-};
 const percent = (x: number) => `${(x * 100).toFixed(0)} %`;
 
-function describe(rounds: readonly Round[]): string {
+function summarize(rounds: readonly Round[]): string {
     const cpu = rounds.map((r) => r.cpuPerRequest);
     const busy = rounds.map((r) => r.generatorBusy);
     return `${median(rounds.map((r) => r.rps)).toFixed(0).padStart(7)} req/s`
@@ -219,8 +216,8 @@ async function main(): Promise<number> {
         const ratios = localRounds.map((l, i) => l.rps / bareRounds[i].rps);
         const ratio = median(ratios);
         console.log(`\nAuthorized POST /my_route, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s (${wrk === undefined ? "autocannon" : "wrk"}; ${pin.note}); medians`);
-        console.log(`  local mode (JWT check + handler): ${describe(localRounds)}`);
-        console.log(`  bare node:http server:            ${describe(bareRounds)}`);
+        console.log(`  local mode (JWT check + handler): ${summarize(localRounds)}`);
+        console.log(`  bare node:http server:            ${summarize(bareRounds)}`);
         console.log(`  ratio: ${percent(ratio)} (pairs: ${ratios.map((r) => (r * 100).toFixed(0)).join(", ")})`);
         if (wrk === undefined && median(bareRounds.map((r) => r.generatorBusy ?? 0)) > 0.9) {
             console.log("  autocannon was the bottleneck in the bare rounds, so this ratio reads high; install wrk for a load that saturates both");
