@@ -12,8 +12,10 @@ export interface Caller {
     readonly scopes: readonly string[];
 }
 
-/** The app client ChatGPT uses; the infrastructure sets it. */
+/** The app client ChatGPT's GPT Action uses; the infrastructure sets it. */
 export const APP_CLIENT_ID_ENV = "APP_CLIENT_ID";
+/** The app client MCP clients use; set only when the MCP surface is on. */
+export const MCP_CLIENT_ID_ENV = "MCP_CLIENT_ID";
 
 export function authenticate(request: Request, appClientId: string): Caller {
     const claims = request.claims;

@@ -28,15 +28,23 @@ export function readBody(request: Request, schema: z.ZodMiniType): unknown {
     } catch {
         throw new HttpError(400, "invalid_json", "The request body is not valid JSON.");
     }
+    return validated(schema, value, "The request body does not match the schema");
+}
+
+/**
+ * `value` as `schema` accepts it, or a 400 that names each field to fix after `lead`. The REST routes and the MCP
+ * tools both validate through here, so a model gets the same field-level message from either surface.
+ */
+export function validated(schema: z.ZodMiniType, value: unknown, lead: string): unknown {
     const parsed = z.safeParse(schema, value);
     if (!parsed.success) {
-        throw new HttpError(400, "invalid_body", `The request body does not match the schema: ${describeIssues(parsed.error.issues)}.`);
+        throw new HttpError(400, "invalid_body", `${lead}: ${describeIssues(parsed.error.issues)}.`);
     }
     return parsed.data;
 }
 
-/** The body as text (base64 decoded), undefined when absent or empty. */
-function bodyText(request: Request): string | undefined {
+/** The body as text (base64 decoded), undefined when absent or empty; a 4xx when too large or badly encoded. */
+export function bodyText(request: Request): string | undefined {
     const { body } = request;
     if (body === undefined || body === "") {
         return undefined;

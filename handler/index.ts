@@ -3,51 +3,67 @@
  * throw into a bare 502 the model cannot act on.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { APP_CLIENT_ID_ENV, authenticate, type Caller } from "./auth";
+import { APP_CLIENT_ID_ENV, authenticate, MCP_CLIENT_ID_ENV, type Caller } from "./auth";
 import { readBody } from "./body";
+import { MCP_PATH, runOperation } from "./dispatch";
 import { readEvent, type Request } from "./event";
 import { errorResult, HttpError, okResult } from "./http";
 import { logError, logRequest } from "./log";
-import { operations } from "./operations";
 import { routeList, type RouteEntry as Route } from "./routes";
 
 const ROUTES = routeList();
-/** Untyped view of the operations, for dispatch by name; the Operations type checks each one. */
-const dispatch = operations as unknown as Readonly<Record<string, (call: { body: unknown; caller: Caller; requestId: string }) => unknown>>;
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
     const started = performance.now();
     const request = readEvent(event);
     const requestId = context?.awsRequestId ?? request.gatewayRequestId ?? "local";
-    let route: Route | undefined;
-    let caller: Caller | undefined;
+    const served: Served = { route: "none" };
     let result: APIGatewayProxyResult;
     try {
-        const appClientId = process.env[APP_CLIENT_ID_ENV];
-        if (!appClientId) {
-            throw new Error(`${APP_CLIENT_ID_ENV} is not set; the function cannot check which app client a token belongs to`);
-        }
-        caller = authenticate(request, appClientId);
-        route = findRoute(request);
-        const body = route.request === undefined ? undefined : readBody(request, route.request);
-        result = okResult(await dispatch[route.operationId]({ body, caller, requestId }));
+        result = await serve(request, requestId, served);
     } catch (error) {
         if (error instanceof HttpError) {
             result = errorResult(error);
         } else {
-            logError(requestId, route?.operationId ?? "none", error);
+            logError(requestId, served.route, error);
             result = errorResult(new HttpError(500, "internal_error", `Something went wrong on our side; quote request id ${requestId} when reporting it.`), { requestId });
         }
     }
     logRequest({
         requestId,
-        route: route?.operationId ?? "none",
+        route: served.route,
         method: request.method.slice(0, 10),
         status: result.statusCode,
         latencyMs: Math.round((performance.now() - started) * 100) / 100,
-        ...(caller === undefined ? {} : { sub: caller.sub }),
+        ...(served.caller === undefined ? {} : { sub: served.caller.sub }),
     });
     return result;
+}
+
+/** What the log line says of a request: the route it reached and who called. */
+interface Served {
+    route: string;
+    caller?: Caller;
+}
+
+async function serve(request: Request, requestId: string, served: Served): Promise<APIGatewayProxyResult> {
+    const mcpClientId = process.env[MCP_CLIENT_ID_ENV];
+    if (request.path === MCP_PATH && mcpClientId) {
+        served.route = "mcp";
+        // The MCP surface takes only the MCP client's tokens, and loads the SDK only when called.
+        served.caller = authenticate(request, mcpClientId);
+        const { handleMcp } = await import("./mcp.js");
+        return handleMcp(request, served.caller, requestId);
+    }
+    const appClientId = process.env[APP_CLIENT_ID_ENV];
+    if (!appClientId) {
+        throw new Error(`${APP_CLIENT_ID_ENV} is not set; the function cannot check which app client a token belongs to`);
+    }
+    served.caller = authenticate(request, appClientId);
+    const route = findRoute(request);
+    served.route = route.operationId;
+    const body = route.request === undefined ? undefined : readBody(request, route.request);
+    return okResult(await runOperation(route.operationId, { body, caller: served.caller, requestId }));
 }
 
 /** The route for the request's method and path: 404 for an unknown path, 405 (with Allow) for a wrong method. */

@@ -4,6 +4,9 @@
  * handler dispatches on it and validates request bodies against its schemas. It holds metadata and zod
  * schemas only, so the Pulumi program imports no handler code.
  *
+ * Each route is also an MCP tool of the same name (handler/mcp.ts), so ChatGPT apps, Claude and other MCP
+ * clients reach the same operations.
+ *
  * To add a route: add an entry here (its key is the operationId), a function of the same name in
  * handler/operations.ts (TypeScript and a test both fail until the two match), and its tests.
  */
@@ -21,8 +24,21 @@ export interface RouteSpec {
     readonly description: string;
     /** When true, ChatGPT asks the user before every call (`x-openai-isConsequential`). Use it for anything that changes data. */
     readonly consequential: boolean;
-    /** Schema of the JSON request body; omit for a route that takes none (its body is then ignored). */
+    /** The MCP tool's display name. Default: the operationId in words ("getSalesReport" → "Get sales report"). */
+    readonly title?: string;
+    /**
+     * MCP tool annotations (hints a client shows or acts on; ChatGPT asks the user before a tool that is not
+     * read-only). Defaults, from `consequential` and `method` (see toolAnnotations in handler/tools.ts):
+     * readOnly = !consequential; destructive = not read-only and PUT, PATCH or DELETE; idempotent = read-only or
+     * GET, PUT or DELETE (RFC 9110 §9.2.2); openWorld = false (the tool reaches your own systems, not the web).
+     */
+    readonly readOnly?: boolean;
+    readonly destructive?: boolean;
+    readonly idempotent?: boolean;
+    readonly openWorld?: boolean;
+    /** Schema of the JSON request body, a JSON object; omit for a route that takes none (its body is then ignored). */
     readonly request?: z.ZodMiniType;
+    /** What the route returns: a JSON object (an MCP tool's structured result is one). */
     readonly response: { readonly description: string; readonly schema: z.ZodMiniType };
 }
 

@@ -1,0 +1,115 @@
+/**
+ * The MCP surface: `POST /mcp` speaks MCP's Streamable HTTP transport (MCP 2025-11-25, "Base Protocol ›
+ * Transports") through the official SDK, stateless (a fresh server and transport per request, no session id) and
+ * with JSON responses rather than SSE. Each route of the table is a tool that runs the same operation, with the same
+ * validation, as its REST route. The handler loads this module only for /mcp, so the GPT routes' cold start never
+ * pays for the SDK.
+ */
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { APIGatewayProxyResult } from "aws-lambda";
+import type { Caller } from "./auth";
+import { bodyText, validated } from "./body";
+import type { Request } from "./event";
+import { HttpError } from "./http";
+import { logError } from "./log";
+import { runOperation } from "./dispatch";
+import { routeList, type RouteEntry } from "./routes";
+import { returnsFiles, toolDefinition } from "./tools";
+
+/** The path API Gateway and local mode route to this module. */
+export { MCP_PATH } from "./dispatch";
+
+const ROUTES = new Map(routeList().map((route) => [route.operationId, route]));
+const TOOLS = [...ROUTES.values()].map(toolDefinition);
+const SERVER_INFO = { name: "gpt-action", version: "1.0.0" };
+
+/** Answers one HTTP request to /mcp for an authenticated caller. */
+export async function handleMcp(request: Request, caller: Caller, requestId: string): Promise<APIGatewayProxyResult> {
+    // Stateless: no stream to open and no session to end (MCP 2025-11-25, Transports: a server MAY answer 405).
+    if (request.method !== "POST") {
+        return rpcError(405, ErrorCode.ConnectionClosed, "Method not allowed: this server is stateless; send JSON-RPC messages with POST.", { Allow: "POST" });
+    }
+    let text: string | undefined;
+    try {
+        text = bodyText(request);
+    } catch (error) {
+        if (error instanceof HttpError) {
+            return rpcError(error.statusCode, ErrorCode.InvalidRequest, error.message);
+        }
+        throw error;
+    }
+    const server = mcpServer(caller, requestId);
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    try {
+        await server.connect(transport);
+        const response = await transport.handleRequest(new globalThis.Request(`https://${request.headers.host ?? "localhost"}/mcp`, {
+            method: "POST",
+            headers: request.headers,
+            body: text ?? "",
+        }));
+        return {
+            statusCode: response.status,
+            headers: Object.fromEntries(response.headers),
+            body: await response.text(),
+        };
+    } finally {
+        await server.close();
+    }
+}
+
+/** A server that lists the route table's tools and runs them as `caller`. */
+function mcpServer(caller: Caller, requestId: string): Server {
+    const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
+    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS.map((tool) => ({ ...tool })) }));
+    server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
+        const route = ROUTES.get(params.name);
+        if (route === undefined) {
+            // MCP 2025-11-25, Tools › Error Handling: an unknown tool is a protocol error.
+            throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${params.name.slice(0, 100)}. Call tools/list for the available ones.`);
+        }
+        try {
+            const body = route.request === undefined ? undefined : validated(route.request, params.arguments ?? {}, "The arguments do not match the tool's input schema");
+            return toolResult(route, await runOperation(route.operationId, { body, caller, requestId }));
+        } catch (error) {
+            // A tool execution error goes back as a result the model can read and correct its call from.
+            if (error instanceof HttpError) {
+                return failure(error.message);
+            }
+            logError(requestId, route.operationId, error);
+            return failure(`Something went wrong on our side; quote request id ${requestId} when reporting it.`);
+        }
+    });
+    return server;
+}
+
+/** A result as structured content plus its JSON as text, or, for files, one embedded resource each. */
+function toolResult(route: RouteEntry, value: unknown): CallToolResult {
+    if (returnsFiles(route)) {
+        const files = (value as { openaiFileResponse: Array<{ name: string; mime_type: string; content: string }> }).openaiFileResponse;
+        return {
+            content: [
+                { type: "text", text: `${files.length} file(s): ${files.map((f) => `${f.name} (${f.mime_type})`).join(", ")}` },
+                ...files.map((file) => ({
+                    type: "resource" as const,
+                    resource: { uri: `file:///${encodeURIComponent(file.name)}`, mimeType: file.mime_type, blob: file.content },
+                })),
+            ],
+        };
+    }
+    return { structuredContent: value as Record<string, unknown>, content: [{ type: "text", text: JSON.stringify(value) }] };
+}
+
+function failure(message: string): CallToolResult {
+    return { isError: true, content: [{ type: "text", text: message }] };
+}
+
+/** A JSON-RPC error outside any request (id null), as the SDK's transport words its own. */
+function rpcError(statusCode: number, code: number, message: string, headers: Record<string, string> = {}): APIGatewayProxyResult {
+    return {
+        statusCode,
+        headers: { "Content-Type": "application/json", ...headers },
+        body: JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }),
+    };
+}
