@@ -56,6 +56,17 @@ export interface ActionConfig {
     readonly vpc?: NetworkConfig;
     /** Hosts under one zone for the hosted UI and the API (ChatGPT's same-root-domain rule); undefined keeps AWS's hosts. */
     readonly customDomain?: CustomDomain;
+    /** The MCP surface (POST /mcp, its OAuth metadata and app client); undefined when `mcp` is false. */
+    readonly mcp?: McpConfig;
+}
+
+export interface McpConfig {
+    /** Callback URLs of the MCP app client: the configured ones, or the placeholder. */
+    readonly callbackUrls: string[];
+    /** True while no MCP callback URL is configured and the placeholder stands in. */
+    readonly awaitingCallbackUrl: boolean;
+    /** A public client (no secret, PKCE only) instead of a confidential one. */
+    readonly publicClient: boolean;
 }
 
 /** One host of a Route 53 hosted zone, as CognitoAuth and GptActionApi take it. */
@@ -106,6 +117,10 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, string>> = {
     identityProviders: "[]",
     localUsers: "true",
     vpc: "",
+    mcp: "true",
+    mcpCallbackUrl: "",
+    mcpCallbackUrls: "[]",
+    mcpPublicClient: "false",
 };
 
 /**
@@ -155,30 +170,62 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
         }
     }
 
-    const urls: string[] = [];
-    const checkUrl = (key: string, url: string, fix: string) => {
-        const problem = callbackUrlProblem(url);
-        if (problem === undefined) {
-            urls.push(url);
-        } else {
-            fail(key, url, problem, fix);
+    const setTo = (key: string) => `pulumi config set ${key} ${CONFIG_DEFAULTS[key]}`;
+    /** A whole number in [min, max]; on a problem, the default stands in (the problem stops the program anyway). */
+    const whole = (key: string, min: number, max: number, what: string): number => {
+        const n = parseWholeNumber(values[key], min, max);
+        if (n === undefined) {
+            fail(key, values[key], `must be a whole number ${what} from ${min} to ${max}`, setTo(key));
+            return Number(CONFIG_DEFAULTS[key]);
         }
+        return n;
     };
-    if (values.callbackUrl !== "") {
-        checkUrl("callbackUrl", values.callbackUrl, "pulumi config set callbackUrl <the https URL ChatGPT shows>");
-    }
-    const extra = parseStringList(values.callbackUrls);
-    if (extra === undefined) {
-        fail("callbackUrls", values.callbackUrls, "is not a list of strings",
-            "pulumi config set --path 'callbackUrls[0]' <https URL>");
-    } else {
-        extra.forEach((url, i) => checkUrl(`callbackUrls[${i}]`, url, `pulumi config set --path 'callbackUrls[${i}]' <https URL>`));
-    }
-    const callbackUrls = withChatGptTwins(urls);
-    if (callbackUrls.length > MAX_CALLBACK_URLS) {
-        fail("callbackUrls", `${callbackUrls.length} URLs`, `exceed Cognito's limit of ${MAX_CALLBACK_URLS} (ChatGPT twins included)`,
-            "pulumi config rm callbackUrls, then set fewer");
-    }
+    const flag = (key: string): boolean => {
+        const text = values[key].trim().toLowerCase();
+        if (text !== "true" && text !== "false") {
+            fail(key, values[key], "must be true or false", setTo(key));
+        }
+        return (text === "true" || text === "false" ? text : CONFIG_DEFAULTS[key]) === "true";
+    };
+    const oneOf = <T extends string>(key: string, allowed: readonly T[]): T => {
+        const text = values[key].trim();
+        if (!(allowed as readonly string[]).includes(text)) {
+            fail(key, values[key], `must be one of ${allowed.join(", ")}`, setTo(key));
+            return CONFIG_DEFAULTS[key] as T;
+        }
+        return text as T;
+    };
+
+    /** The URLs of `single` and `list` (each checked), with their ChatGPT twins. */
+    const callbacksFrom = (single: string, list: string, shows: string): string[] => {
+        const urls: string[] = [];
+        const checkUrl = (key: string, url: string, fix: string) => {
+            const problem = callbackUrlProblem(url);
+            if (problem === undefined) {
+                urls.push(url);
+            } else {
+                fail(key, url, problem, fix);
+            }
+        };
+        if (values[single] !== "") {
+            checkUrl(single, values[single], `pulumi config set ${single} <the https URL ${shows}>`);
+        }
+        const extra = parseStringList(values[list]);
+        if (extra === undefined) {
+            fail(list, values[list], "is not a list of strings", `pulumi config set --path '${list}[0]' <https URL>`);
+        } else {
+            extra.forEach((url, i) => checkUrl(`${list}[${i}]`, url, `pulumi config set --path '${list}[${i}]' <https URL>`));
+        }
+        const all = withChatGptTwins(urls);
+        if (all.length > MAX_CALLBACK_URLS) {
+            fail(list, `${all.length} URLs`, `exceed Cognito's limit of ${MAX_CALLBACK_URLS} (ChatGPT twins included)`,
+                `pulumi config rm ${list}, then set fewer`);
+        }
+        return all;
+    };
+    const callbackUrls = callbacksFrom("callbackUrl", "callbackUrls", "ChatGPT shows");
+    const mcpOn = flag("mcp");
+    const mcpCallbackUrls = callbacksFrom("mcpCallbackUrl", "mcpCallbackUrls", "ChatGPT (or your MCP client) shows for the app");
 
     const domainPrefix = values.domainPrefix === "" ? undefined : values.domainPrefix;
     if (domainPrefix !== undefined) {
@@ -208,32 +255,6 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
         fail("corsAllowOrigin", corsAllowOrigin, "must be *, an origin such as https://chatgpt.com (scheme and host, no path), or empty to turn CORS off",
             "pulumi config set corsAllowOrigin https://chatgpt.com");
     }
-
-    const setTo = (key: string) => `pulumi config set ${key} ${CONFIG_DEFAULTS[key]}`;
-    /** A whole number in [min, max]; on a problem, the default stands in (the problem stops the program anyway). */
-    const whole = (key: string, min: number, max: number, what: string): number => {
-        const n = parseWholeNumber(values[key], min, max);
-        if (n === undefined) {
-            fail(key, values[key], `must be a whole number ${what} from ${min} to ${max}`, setTo(key));
-            return Number(CONFIG_DEFAULTS[key]);
-        }
-        return n;
-    };
-    const flag = (key: string): boolean => {
-        const text = values[key].trim().toLowerCase();
-        if (text !== "true" && text !== "false") {
-            fail(key, values[key], "must be true or false", setTo(key));
-        }
-        return (text === "true" || text === "false" ? text : CONFIG_DEFAULTS[key]) === "true";
-    };
-    const oneOf = <T extends string>(key: string, allowed: readonly T[]): T => {
-        const text = values[key].trim();
-        if (!(allowed as readonly string[]).includes(text)) {
-            fail(key, values[key], `must be one of ${allowed.join(", ")}`, setTo(key));
-            return CONFIG_DEFAULTS[key] as T;
-        }
-        return text as T;
-    };
 
     const lambdaTimeout = whole("lambdaTimeout", 1, MAX_LAMBDA_TIMEOUT, "of seconds (API Gateway ends a REST integration after 29 s)");
     const lambdaMemory = whole("lambdaMemory", 128, 10240, "of MB");
@@ -315,6 +336,11 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
         lambdaReservedConcurrency,
         testUserEmail,
         ...hardening,
+        mcp: mcpOn ? {
+            callbackUrls: mcpCallbackUrls.length > 0 ? mcpCallbackUrls : [PLACEHOLDER_CALLBACK_URL],
+            awaitingCallbackUrl: mcpCallbackUrls.length === 0,
+            publicClient: flag("mcpPublicClient"),
+        } : undefined,
     };
 }
 

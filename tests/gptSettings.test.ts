@@ -48,10 +48,11 @@ describe("npm run gpt-settings", () => {
         }
     });
 
-    it("makes Pulumi.yaml a pulumi new template that asks for the region and the callback URL", () => {
+    it("makes Pulumi.yaml a pulumi new template that asks for the region and both callback URLs", () => {
         const prompts = projectFile().template?.config ?? {};
-        expect(Object.keys(prompts)).to.have.members(["aws:region", "callbackUrl"]);
+        expect(Object.keys(prompts)).to.have.members(["aws:region", "callbackUrl", "mcpCallbackUrl"]);
         expect(prompts.callbackUrl.default).to.equal("");
+        expect(prompts.mcpCallbackUrl.default).to.equal("");
         expect(prompts["aws:region"].description).to.be.a("string").and.not.empty;
     });
 });
