@@ -1,14 +1,26 @@
 /**
- * gpt-action: a ChatGPT custom GPT Action on AWS. Reads the stack's config, builds the OAuth server
- * (CognitoAuth) and the API (GptActionApi), and exports what the GPT builder pastes into ChatGPT.
+ * gpt-action: ChatGPT (a GPT Action, and an app through MCP) on AWS. Reads the stack's config, builds the OAuth
+ * server (CognitoAuth) and the API (GptActionApi), and exports what the builder pastes into ChatGPT.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { GptActionApi } from "./infra/api";
 import { CognitoAuth } from "./infra/auth";
 import { TOKEN_EXCHANGE_METHOD } from "./infra/config";
 import { loadConfig } from "./infra/loadConfig";
+import { routeTableError } from "./infra/routeTable";
 import { routeList } from "./handler/routes";
 
 const config = loadConfig();
+const routes = routeList();
+// Checked before anything is declared, so a bad table stops the program with nothing half-made.
+const routeProblem = routeTableError(routes);
+if (routeProblem !== undefined) {
+    throw new pulumi.RunError(routeProblem);
+}
+
+// The MCP resource server is named by the MCP URL, which the API makes; the API's function takes the MCP client's
+// id. A deferred output breaks that circle between the two components (no resource depends on itself).
+const [mcpResourceUrl, resolveMcpResourceUrl] = pulumi.deferredOutput<string>();
 
 const auth = new CognitoAuth("gpt-action", {
     callbackUrls: config.callbackUrls,
@@ -24,13 +36,18 @@ const auth = new CognitoAuth("gpt-action", {
     identityProviders: config.identityProviders,
     localUsers: config.localUsers,
     customDomain: config.customDomain?.auth,
+    mcp: config.mcp === undefined ? undefined : {
+        resourceUrl: mcpResourceUrl,
+        callbackUrls: config.mcp.callbackUrls,
+        publicClient: config.mcp.publicClient,
+    },
 });
 
 const api = new GptActionApi("gpt-action", {
     userPoolArn: auth.userPool.arn,
     appClientId: auth.client.id,
     scopes: config.scopes,
-    routes: routeList(),
+    routes,
     stageName: config.stageName,
     corsAllowOrigin: config.corsAllowOrigin,
     lambdaTimeout: config.lambdaTimeout,
@@ -44,7 +61,20 @@ const api = new GptActionApi("gpt-action", {
     waf: config.waf,
     vpc: config.vpc,
     customDomain: config.customDomain?.api,
+    mcp: auth.mcpClient === undefined || auth.mcpScope === undefined ? undefined : {
+        clientId: auth.mcpClient.id,
+        scope: auth.mcpScope,
+        cognito: {
+            authorizationEndpoint: auth.authorizationUrl,
+            tokenEndpoint: auth.tokenUrl,
+            revocationEndpoint: auth.revocationUrl,
+            jwksUri: auth.jwksUrl,
+        },
+    },
 });
+if (api.mcpUrl !== undefined) {
+    resolveMcpResourceUrl(api.mcpUrl);
+}
 
 // `pulumi stack output <name>` prints one; add --show-secrets for clientSecret and testUserTemporaryPassword.
 /** The API's base URL: the stage URL, or https://<api host> with customDomain. */
@@ -68,7 +98,21 @@ export const callbackUrls = config.callbackUrls;
 export const userPoolId = auth.userPool.id;
 /** The test user's temporary password (a Pulumi secret); the hosted UI asks for a new one at first login. */
 export const testUserTemporaryPassword = auth.testUserTemporaryPassword;
-/** What to do next, while ChatGPT's callback URL is not configured yet. */
-export const nextStep = config.awaitingCallbackUrl
-    ? "Save the Action in ChatGPT, copy the callback URL it shows, then run: pulumi config set callbackUrl <url> && pulumi up"
-    : undefined;
+/** ChatGPT app (MCP): the MCP server URL. */
+export const mcpServerUrl = api.mcpUrl;
+/** ChatGPT app (MCP) → Advanced OAuth settings: the user-defined client's ID. */
+export const mcpClientId = auth.mcpClient?.id;
+/** … and its secret (a Pulumi secret); absent for a public client. */
+export const mcpClientSecret = auth.mcpClientSecret;
+/** The redirect URIs the MCP app client accepts. */
+export const mcpCallbackUrls = config.mcp?.callbackUrls;
+/** What to do next, while a callback URL (the GPT Action's, the MCP app's) is not configured yet. */
+export const nextStep = nextSteps([
+    config.awaitingCallbackUrl ? "GPT Action: save the Action in ChatGPT, copy the callback URL it shows, then run: pulumi config set callbackUrl <url> && pulumi up" : undefined,
+    config.mcp?.awaitingCallbackUrl === true ? "ChatGPT app (MCP): create the app with mcpServerUrl, mcpClientId and mcpClientSecret, copy the callback URL it shows, then run: pulumi config set mcpCallbackUrl <url> && pulumi up" : undefined,
+]);
+
+function nextSteps(steps: Array<string | undefined>): string | undefined {
+    const left = steps.filter((step) => step !== undefined);
+    return left.length === 0 ? undefined : left.join("\n");
+}

@@ -9,10 +9,11 @@ import { createApiGatewayAccount } from "./apiGatewayAccount";
 import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
 import { DEFAULT_INFO, openApiSchemaText, requestModelSchema, type OpenApiInfo } from "./openapi";
 import type { CustomHost } from "./config";
+import { authorizationServerMetadata, bearerChallenge, MCP_METADATA_PATHS, mcpServerUrl, protectedResourceMetadata, type CognitoEndpoints } from "./mcpMetadata";
 import { functionNetwork } from "./network";
 import type { NetworkConfig } from "./networkConfig";
 import { createWaf } from "./waf";
-import { routeTableProblems } from "./routeTable";
+import { routeTableError } from "./routeTable";
 
 export interface GptActionApiArgs {
     /** ARN of the Cognito user pool whose access tokens the authorizer accepts. */
@@ -62,6 +63,17 @@ export interface GptActionApiArgs {
     readonly handlerEntry?: string;
     /** Title and description of the generated OpenAPI document. */
     readonly info?: OpenApiInfo;
+    /** Serves the route table as an MCP server at /mcp too, with its OAuth metadata. Default: none. */
+    readonly mcp?: McpApiArgs;
+}
+
+export interface McpApiArgs {
+    /** The MCP app client: /mcp takes only its tokens, and the GPT routes refuse them. */
+    readonly clientId: pulumi.Input<string>;
+    /** The scope /mcp requires (the MCP resource server's). */
+    readonly scope: pulumi.Input<string>;
+    /** Cognito's endpoints, which the authorization server metadata points to. */
+    readonly cognito: { readonly [K in keyof CognitoEndpoints]: pulumi.Input<string> };
 }
 
 /** Gateway-generated errors that keep a JSON body (and CORS headers, so a browser can read them). */
@@ -95,7 +107,7 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
     wafResponse: "$context.waf.status",
 });
 
-const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token";
+const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,Mcp-Protocol-Version,Mcp-Session-Id";
 
 
 /** API Gateway model names are alphanumeric. */
@@ -111,6 +123,8 @@ export class GptActionApi extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** The OpenAPI 3.1 document (JSON) to paste into the GPT's Action, its server URL filled in. */
     public readonly openApiSchema: pulumi.Output<string>;
+    /** The MCP server URL (<url>/mcp); undefined without `mcp`. Known before the stage exists, so Cognito can name it. */
+    public readonly mcpUrl?: pulumi.Output<string>;
 
     /**
      * A REGIONAL REST API with one resource, method and Lambda proxy integration per route, each method behind a
@@ -119,9 +133,9 @@ export class GptActionApi extends pulumi.ComponentResource {
     constructor(name: string, args: GptActionApiArgs, opts?: pulumi.ComponentResourceOptions) {
         // Args stay off the component's own inputs, so a preview shows only the child that really changes.
         super("gpt-action:api:GptActionApi", name, {}, opts);
-        const problems = routeTableProblems(args.routes);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`The route table has problems:\n  - ${problems.join("\n  - ")}`, this);
+        const problem = routeTableError(args.routes);
+        if (problem !== undefined) {
+            throw new pulumi.ResourceError(problem, this);
         }
         const parent = { parent: this };
         const stageName = args.stageName ?? "Prod";
@@ -134,7 +148,11 @@ export class GptActionApi extends pulumi.ComponentResource {
             timeoutSeconds: args.lambdaTimeout ?? 25,
             memoryMb: args.lambdaMemory ?? 256,
             logRetentionDays: args.logRetentionDays ?? 30,
-            environment: { APP_CLIENT_ID: args.appClientId, ...(cors === undefined ? {} : { CORS_ALLOW_ORIGIN: cors }) },
+            environment: {
+                APP_CLIENT_ID: args.appClientId,
+                ...(args.mcp === undefined ? {} : { MCP_CLIENT_ID: args.mcp.clientId }),
+                ...(cors === undefined ? {} : { CORS_ALLOW_ORIGIN: cors }),
+            },
             tracing,
             reservedConcurrency: args.lambdaReservedConcurrency,
             network: args.vpc === undefined ? undefined : functionNetwork(`${name}`, args.vpc, this),
@@ -146,6 +164,12 @@ export class GptActionApi extends pulumi.ComponentResource {
             endpointConfiguration: { types: "REGIONAL" },
         }, parent);
         const restApi = this.restApi.id;
+        // The URL clients will call, built from the API's id rather than the stage, so that the MCP resource server
+        // (and through it the function's environment) can name it without waiting for a deployment. AWS: "Invoke a
+        // REST API in API Gateway" gives https://{restapi_id}.execute-api.{region}.amazonaws.com/{stage_name}.
+        const baseUrl = args.customDomain === undefined
+            ? pulumi.interpolate`https://${restApi}.execute-api.${this.restApi.region}.amazonaws.com/${stageName}`
+            : pulumi.output(`https://${args.customDomain.host}`);
 
         // Accepts only tokens of this pool; with scopes on the method, only access tokens (what ChatGPT sends).
         const authorizer = new aws.apigateway.Authorizer(`${name}-authorizer`, {
@@ -232,8 +256,68 @@ export class GptActionApi extends pulumi.ComponentResource {
             }
         }
 
+        let mcpDocuments: pulumi.Output<string[]> | undefined;
+        let challenge: pulumi.Output<string> | undefined;
+        if (args.mcp !== undefined) {
+            const mcp = args.mcp;
+            this.mcpUrl = baseUrl.apply(mcpServerUrl);
+            const mcpResource = resourceFor("/mcp");
+            // Every verb reaches the function behind the authorizer: POST carries JSON-RPC, the rest get a 405.
+            const method = new aws.apigateway.Method(`${name}-mcp-method`, {
+                restApi,
+                resourceId: mcpResource,
+                httpMethod: "ANY",
+                authorization: "COGNITO_USER_POOLS",
+                authorizerId: authorizer.id,
+                authorizationScopes: [mcp.scope],
+                operationName: "mcp",
+            }, parent);
+            const integration = new aws.apigateway.Integration(`${name}-mcp-integration`, {
+                restApi,
+                resourceId: mcpResource,
+                httpMethod: method.httpMethod,
+                type: "AWS_PROXY",
+                integrationHttpMethod: "POST",
+                uri: handler.fn.invokeArn,
+            }, parent);
+            new aws.lambda.Permission(`${name}-mcp-permission`, {
+                action: "lambda:InvokeFunction",
+                function: handler.fn.name,
+                principal: "apigateway.amazonaws.com",
+                sourceArn: pulumi.interpolate`${this.restApi.executionArn}/${stageName}/*/mcp`,
+            }, parent);
+            deployed.push(method, integration);
+            if (cors !== undefined) {
+                deployed.push(...this.corsPreflight(`${name}-options/mcp`, restApi, mcpResource, cors, ["POST"]));
+            }
+
+            // The discovery documents, public and answered by API Gateway itself (no function, no token).
+            const endpoints = pulumi.output(mcp.cognito);
+            const resourceDocument = pulumi.all([baseUrl, mcp.scope]).apply(([url, scope]) => JSON.stringify(protectedResourceMetadata(url, scope)));
+            const serverDocument = pulumi.all([baseUrl, mcp.scope, endpoints]).apply(([url, scope, cognito]) =>
+                JSON.stringify(authorizationServerMetadata(url, scope, cognito)));
+            const documents: Array<[string, pulumi.Output<string>]> = [
+                ...MCP_METADATA_PATHS.protectedResource.map((path): [string, pulumi.Output<string>] => [path, resourceDocument]),
+                ...MCP_METADATA_PATHS.authorizationServer.map((path): [string, pulumi.Output<string>] => [path, serverDocument]),
+            ];
+            for (const [path, document] of documents) {
+                deployed.push(...this.mockMethod(`${name}-metadata${path}`, restApi, resourceFor(path), "GET", {
+                    // Public documents: any origin may read them (browser-based MCP clients do).
+                    "Access-Control-Allow-Origin": "'*'",
+                    "Cache-Control": "'public, max-age=3600'",
+                }, document));
+            }
+            mcpDocuments = pulumi.all([resourceDocument, serverDocument]);
+            challenge = pulumi.all([baseUrl, mcp.scope]).apply(([url, scope]) => `'${bearerChallenge(url, scope)}'`);
+        }
+
         for (const [responseType, response] of Object.entries(GATEWAY_RESPONSES)) {
-            const headers = { ...response.headers, ...(cors === undefined ? {} : { "Access-Control-Allow-Origin": `'${cors}'` }) };
+            const headers: Record<string, pulumi.Input<string>> = {
+                ...response.headers,
+                // RFC 9728 §5.1: a 401 names the protected resource metadata, where an MCP client starts.
+                ...(responseType === "UNAUTHORIZED" && challenge !== undefined ? { "WWW-Authenticate": challenge } : {}),
+                ...(cors === undefined ? {} : { "Access-Control-Allow-Origin": `'${cors}'` }),
+            };
             deployed.push(new aws.apigateway.Response(`${name}-${responseType.toLowerCase().replace(/_/g, "-")}`, {
                 restApiId: restApi,
                 responseType,
@@ -250,11 +334,12 @@ export class GptActionApi extends pulumi.ComponentResource {
                 ({ method, path, operationId, model: request === undefined ? null : requestModelSchema(request) })),
             cors: cors ?? null,
             gatewayResponses: GATEWAY_RESPONSES,
+            mcp: args.mcp !== undefined,
         });
         const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
             restApi,
             triggers: {
-                redeployment: pulumi.all([definition, args.scopes, handler.fn.invokeArn, authorizer.id, args.userPoolArn]).apply((parts) =>
+                redeployment: pulumi.all([definition, args.scopes, handler.fn.invokeArn, authorizer.id, args.userPoolArn, mcpDocuments ?? [], challenge ?? ""]).apply((parts) =>
                     createHash("sha256").update(JSON.stringify(parts)).digest("hex")),
             },
         }, { parent: this, dependsOn: deployed });
@@ -315,18 +400,32 @@ export class GptActionApi extends pulumi.ComponentResource {
         const info = args.info ?? DEFAULT_INFO;
         this.openApiSchema = this.url.apply((url) => openApiSchemaText(args.routes, url, info));
 
-        this.registerOutputs({ url: this.url, openApiSchema: this.openApiSchema });
+        this.registerOutputs({ url: this.url, openApiSchema: this.openApiSchema, mcpUrl: this.mcpUrl });
     }
 
     /**
-     * An unauthenticated OPTIONS method answering CORS preflights from API Gateway itself. A MOCK integration
-     * needs the {"statusCode": 200} template and matching method/integration responses, or preflights get a 500.
+     * An unauthenticated OPTIONS method answering CORS preflights from API Gateway itself, without the function.
      */
     private corsPreflight(name: string, restApi: pulumi.Output<string>, resourceId: pulumi.Output<string>, origin: string, methods: string[]): pulumi.Resource[] {
+        return this.mockMethod(name, restApi, resourceId, "OPTIONS", {
+            "Access-Control-Allow-Headers": `'${CORS_ALLOW_HEADERS}'`,
+            "Access-Control-Allow-Methods": `'${[...methods, "OPTIONS"].join(",")}'`,
+            "Access-Control-Allow-Origin": `'${origin}'`,
+        });
+    }
+
+    /**
+     * An unauthenticated method that API Gateway answers itself (a MOCK integration): status 200, these headers
+     * (static values in single quotes) and, when given, this JSON body. A MOCK integration needs the
+     * {"statusCode": 200} request template and matching method and integration responses, or it answers 500
+     * (API Gateway developer guide, "Set up mock integrations in API Gateway").
+     */
+    private mockMethod(name: string, restApi: pulumi.Output<string>, resourceId: pulumi.Output<string>, httpMethod: string,
+        headers: Record<string, pulumi.Input<string>>, body?: pulumi.Input<string>): pulumi.Resource[] {
         const parent = { parent: this };
-        const header = (h: string) => `method.response.header.Access-Control-Allow-${h}`;
+        const header = (h: string) => `method.response.header.${h}`;
         const method = new aws.apigateway.Method(`${name}-method`, {
-            restApi, resourceId, httpMethod: "OPTIONS", authorization: "NONE",
+            restApi, resourceId, httpMethod, authorization: "NONE",
         }, parent);
         const integration = new aws.apigateway.Integration(`${name}-integration`, {
             restApi, resourceId, httpMethod: method.httpMethod, type: "MOCK",
@@ -335,15 +434,12 @@ export class GptActionApi extends pulumi.ComponentResource {
         const methodResponse = new aws.apigateway.MethodResponse(`${name}-method-response`, {
             restApi, resourceId, httpMethod: method.httpMethod, statusCode: "200",
             responseModels: { "application/json": "Empty" },
-            responseParameters: { [header("Headers")]: true, [header("Methods")]: true, [header("Origin")]: true },
+            responseParameters: Object.fromEntries(Object.keys(headers).map((h) => [header(h), true])),
         }, parent);
         const integrationResponse = new aws.apigateway.IntegrationResponse(`${name}-integration-response`, {
             restApi, resourceId, httpMethod: method.httpMethod, statusCode: methodResponse.statusCode,
-            responseParameters: {
-                [header("Headers")]: `'${CORS_ALLOW_HEADERS}'`,
-                [header("Methods")]: `'${[...methods, "OPTIONS"].join(",")}'`,
-                [header("Origin")]: `'${origin}'`,
-            },
+            responseParameters: Object.fromEntries(Object.entries(headers).map(([h, v]) => [header(h), v])),
+            ...(body === undefined ? {} : { responseTemplates: { "application/json": body } }),
         }, { parent: this, dependsOn: [integration] });
         return [method, integration, methodResponse, integrationResponse];
     }

@@ -43,7 +43,24 @@ export interface CognitoAuthArgs {
     readonly identityProviders?: readonly IdentityProviderConfig[];
     /** Whether the hosted UI also signs in the pool's own users. Default: true. */
     readonly localUsers?: boolean;
+    /** The MCP surface's OAuth side: a resource server and an app client for MCP clients. Default: none. */
+    readonly mcp?: McpAuthArgs;
 }
+
+export interface McpAuthArgs {
+    /**
+     * The MCP server's URL, RFC 9728's `resource`: it names the resource server, so that Cognito accepts the RFC 8707
+     * `resource` parameter MCP clients send and binds the access token to it.
+     */
+    readonly resourceUrl: pulumi.Input<string>;
+    /** Exact redirect URIs of the MCP app client. */
+    readonly callbackUrls: pulumi.Input<pulumi.Input<string>[]>;
+    /** No client secret (PKCE only) when true. Default: false, a confidential client with a secret. */
+    readonly publicClient?: boolean;
+}
+
+/** The scope an MCP access token carries, `<resource server identifier>/<this>` (Cognito's format). */
+export const MCP_SCOPE_NAME = "tools";
 
 /** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
 const PASSWORD_SYMBOLS = "!#%&*()-_=+[]{}<>:?";
@@ -60,6 +77,16 @@ export class CognitoAuth extends pulumi.ComponentResource {
     public readonly tokenUrl: pulumi.Output<string>;
     /** The test user's temporary password, as a Pulumi secret; undefined when no test user is made. */
     public readonly testUserTemporaryPassword?: pulumi.Output<string>;
+    /** Cognito's token revocation endpoint (RFC 7009). */
+    public readonly revocationUrl: pulumi.Output<string>;
+    /** The pool's signing keys (JWKS). */
+    public readonly jwksUrl: pulumi.Output<string>;
+    /** The MCP app client; undefined without `mcp`. */
+    public readonly mcpClient?: aws.cognito.UserPoolClient;
+    /** Its secret, as a Pulumi secret; undefined without `mcp` or for a public client. */
+    public readonly mcpClientSecret?: pulumi.Output<string>;
+    /** The scope the MCP endpoint requires, e.g. https://…/Prod/mcp/tools; undefined without `mcp`. */
+    public readonly mcpScope?: pulumi.Output<string>;
 
     /**
      * A user pool that only administrators add users to, an OAuth app client for ChatGPT (authorization-code
@@ -113,25 +140,29 @@ export class CognitoAuth extends pulumi.ComponentResource {
         const identityProviders = pulumi.all(providers.map((p) => p.providerName))
             .apply((names) => [...((args.localUsers ?? true) ? ["COGNITO"] : []), ...names]);
 
+        /** An authorization-code client of the pool for `scopes`, signing users in through the hosted UI. */
+        const oauthClient = (clientName: string, scopes: pulumi.Input<pulumi.Input<string>[]>, callbackUrls: pulumi.Input<pulumi.Input<string>[]>, generateSecret: boolean) =>
+            new aws.cognito.UserPoolClient(clientName, {
+                userPoolId: this.userPool.id,
+                generateSecret,
+                allowedOauthFlowsUserPoolClient: true,
+                allowedOauthFlows: ["code"],
+                allowedOauthScopes: scopes,
+                callbackUrls,
+                supportedIdentityProviders: identityProviders,
+                preventUserExistenceErrors: "ENABLED",
+                // Users sign in through the hosted UI only; no password flow is exposed to API callers.
+                explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+                // Explicit lifetimes, and revocation, so that signing a user out (or a stolen refresh token) can be ended.
+                accessTokenValidity: args.accessTokenMinutes ?? 60,
+                idTokenValidity: args.accessTokenMinutes ?? 60,
+                refreshTokenValidity: args.refreshTokenDays ?? 30,
+                tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+                enableTokenRevocation: true,
+            }, { parent: this });
+
         // The only mutable piece: a new ChatGPT callback URL updates this client in place and nothing else.
-        this.client = new aws.cognito.UserPoolClient(`${name}-client`, {
-            userPoolId: this.userPool.id,
-            generateSecret: true,
-            allowedOauthFlowsUserPoolClient: true,
-            allowedOauthFlows: ["code"],
-            allowedOauthScopes: args.scopes ?? ["openid", "email", "profile"],
-            callbackUrls: args.callbackUrls,
-            supportedIdentityProviders: identityProviders,
-            preventUserExistenceErrors: "ENABLED",
-            // Users sign in through the hosted UI only; no password flow is exposed to API callers.
-            explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-            // Explicit lifetimes, and revocation, so that signing a user out (or a stolen refresh token) can be ended.
-            accessTokenValidity: args.accessTokenMinutes ?? 60,
-            idTokenValidity: args.accessTokenMinutes ?? 60,
-            refreshTokenValidity: args.refreshTokenDays ?? 30,
-            tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
-            enableTokenRevocation: true,
-        }, { parent: this });
+        this.client = oauthClient(`${name}-client`, args.scopes ?? ["openid", "email", "profile"], args.callbackUrls, true);
         this.clientSecret = pulumi.secret(this.client.clientSecret);
 
         // A pool holds one domain of each kind: a new one can only be made once the old one is gone.
@@ -167,6 +198,25 @@ export class CognitoAuth extends pulumi.ComponentResource {
         }
         this.authorizationUrl = pulumi.interpolate`${hostedUi}/oauth2/authorize`;
         this.tokenUrl = pulumi.interpolate`${hostedUi}/oauth2/token`;
+        this.revocationUrl = pulumi.interpolate`${hostedUi}/oauth2/revoke`;
+        // The pool id starts with its region ("eu-west-1_AbC"); Cognito serves the keys under the pool's issuer.
+        this.jwksUrl = pulumi.interpolate`https://cognito-idp.${this.userPool.id.apply((id) => id.split("_")[0])}.amazonaws.com/${this.userPool.id}/.well-known/jwks.json`;
+
+        if (args.mcp !== undefined) {
+            // Cognito writes a custom scope as "<identifier>/<scope name>"; the identifier is the MCP URL, so the
+            // `resource` an MCP client sends names this server. Cognito docs: "Scopes, M2M, and APIs with resource
+            // servers" (resource binding, Essentials and Plus plans) and CreateResourceServer (identifier ≤ 256).
+            const resourceServer = new aws.cognito.ResourceServer(`${name}-mcp-resource-server`, {
+                userPoolId: this.userPool.id,
+                identifier: args.mcp.resourceUrl,
+                name: "MCP server",
+                scopes: [{ scopeName: MCP_SCOPE_NAME, scopeDescription: "List and call the MCP server's tools" }],
+            }, { parent: this });
+            this.mcpScope = pulumi.interpolate`${resourceServer.identifier}/${MCP_SCOPE_NAME}`;
+            // Like the GPT client, the only piece a new MCP callback URL changes.
+            this.mcpClient = oauthClient(`${name}-mcp-client`, [this.mcpScope], args.mcp.callbackUrls, !(args.mcp.publicClient ?? false));
+            this.mcpClientSecret = args.mcp.publicClient === true ? undefined : pulumi.secret(this.mcpClient.clientSecret);
+        }
 
         if (args.testUserEmail !== undefined) {
             // Meets the pool's policy by construction; the user picks a permanent one at first login.
@@ -196,6 +246,9 @@ export class CognitoAuth extends pulumi.ComponentResource {
             authorizationUrl: this.authorizationUrl,
             tokenUrl: this.tokenUrl,
             testUserTemporaryPassword: this.testUserTemporaryPassword,
+            mcpClientId: this.mcpClient?.id,
+            mcpClientSecret: this.mcpClientSecret,
+            mcpScope: this.mcpScope,
         });
     }
 }

@@ -1,4 +1,5 @@
 /** Checks the route table against API Gateway's and ChatGPT's rules before anything is declared from it. */
+import * as z from "zod/mini";
 import type { RouteEntry } from "../handler/routes";
 
 /** ChatGPT's limit on an operation's summary and description. */
@@ -6,6 +7,14 @@ export const MAX_DESCRIPTION_CHARS = 300;
 const PATH = /^(\/[A-Za-z0-9_-]+)+$/;
 const OPERATION_ID = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const BODY_METHODS = ["POST", "PUT", "PATCH"];
+/** Paths the stack serves itself: the MCP endpoint (its discovery documents sit under /.well-known, which PATH excludes). */
+const RESERVED_PATHS = ["/mcp"];
+
+/** The problems of `routes` as one message, or undefined when the table is sound. */
+export function routeTableError(routes: readonly RouteEntry[]): string | undefined {
+    const problems = routeTableProblems(routes);
+    return problems.length === 0 ? undefined : `The route table has problems:\n  - ${problems.join("\n  - ")}`;
+}
 
 /** Every problem of `routes`, as sentences; empty when the table is sound. */
 export function routeTableProblems(routes: readonly RouteEntry[]): string[] {
@@ -22,6 +31,9 @@ export function routeTableProblems(routes: readonly RouteEntry[]): string[] {
         if (!PATH.test(route.path)) {
             problems.push(`${name}: path ${JSON.stringify(route.path)} must be "/" then segments of letters, digits, "_" or "-"`);
         }
+        if (RESERVED_PATHS.includes(route.path)) {
+            problems.push(`${name}: path ${route.path} is the MCP endpoint's; choose another`);
+        }
         const key = `${route.method} ${route.path}`;
         if (seen.has(key)) {
             problems.push(`${name}: ${key} is already taken by another route`);
@@ -36,6 +48,21 @@ export function routeTableProblems(routes: readonly RouteEntry[]): string[] {
         if (route.request !== undefined && !BODY_METHODS.includes(route.method)) {
             problems.push(`${name}: a ${route.method} route cannot take a request body; use POST, PUT or PATCH`);
         }
+        // An MCP tool takes arguments as a JSON object and returns structured content as one.
+        for (const [what, schema] of [["request", route.request], ["response", route.response.schema]] as const) {
+            if (schema !== undefined && !isObjectSchema(schema)) {
+                problems.push(`${name}: the ${what} schema must describe a JSON object (z.object(...)), as an MCP tool's arguments and result are`);
+            }
+        }
     }
     return problems;
+}
+
+function isObjectSchema(schema: z.ZodMiniType): boolean {
+    try {
+        return z.toJSONSchema(schema, { io: "input" }).type === "object";
+    } catch {
+        // A schema JSON Schema cannot express (a transform, a date) is reported as not an object.
+        return false;
+    }
 }

@@ -52,21 +52,6 @@ export function statementProblem(statement: Statement): string | undefined {
 
 export const resourcePolicies: ResourceValidationPolicy[] = [
     {
-        name: "api-methods-require-cognito-scopes",
-        description: "Every API Gateway method but OPTIONS is behind a Cognito user-pool authorizer with OAuth scopes.",
-        enforcementLevel: "mandatory",
-        validateResource: validateResourceOfType(aws.apigateway.Method, (method, _args, report) => {
-            if (method.httpMethod === "OPTIONS") {
-                return;
-            }
-            if (method.authorization !== "COGNITO_USER_POOLS" || !method.authorizerId) {
-                report(`${method.httpMethod} has authorization "${method.authorization}"; use the Cognito authorizer.`);
-            } else if ((method.authorizationScopes ?? []).length === 0) {
-                report(`${method.httpMethod} has no authorizationScopes; without scopes API Gateway also accepts ID tokens.`);
-            }
-        }),
-    },
-    {
         name: "user-pool-no-self-sign-up",
         description: "Only administrators create users in the user pool.",
         enforcementLevel: "mandatory",
@@ -156,6 +141,29 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
 ];
 
 export const stackPolicies: StackValidationPolicy[] = [
+    {
+        name: "api-methods-require-cognito-scopes",
+        description: "Every API Gateway method is behind a Cognito user-pool authorizer with OAuth scopes, but CORS preflights and " +
+            "MOCK methods that API Gateway answers itself (the public OAuth metadata documents).",
+        enforcementLevel: "mandatory",
+        validateStack: (args, report: ReportViolation) => {
+            const integrations = args.resources.filter((r) => r.isType(aws.apigateway.Integration));
+            const sameMethod = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+                a.restApi === b.restApi && a.resourceId === b.resourceId && a.httpMethod === b.httpMethod;
+            for (const method of args.resources.filter((r) => r.isType(aws.apigateway.Method))) {
+                const props = method.props;
+                if (props.authorization !== "COGNITO_USER_POOLS" || !props.authorizerId) {
+                    const answeredByApiGateway = props.httpMethod === "OPTIONS" ||
+                        integrations.some((i) => i.props.type === "MOCK" && sameMethod(i.props, props));
+                    if (!answeredByApiGateway) {
+                        report(`${String(props.httpMethod)} has authorization "${String(props.authorization)}"; use the Cognito authorizer.`, method.urn);
+                    }
+                } else if (!Array.isArray(props.authorizationScopes) || props.authorizationScopes.length === 0) {
+                    report(`${String(props.httpMethod)} has no authorizationScopes; without scopes API Gateway also accepts ID tokens.`, method.urn);
+                }
+            }
+        },
+    },
     {
         name: "stages-are-throttled",
         description: "Every API Gateway stage has method settings for */* with a rate and a burst limit.",

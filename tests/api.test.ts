@@ -8,6 +8,8 @@ const INTEGRATION = "aws:apigateway/integration:Integration";
 const FUNCTION = "aws:lambda/function:Function";
 const RESPONSE = "aws:apigateway/response:Response";
 const EXECUTION_ARN = "arn:aws:execute-api:us-east-1:123456789012:mockapi";
+/** Resources of the MCP surface (tests/mcpInfra.test.ts covers them), left out where a test counts the routes'. */
+const isMcp = (r: RecordedResource) => /-mcp-|\/mcp|\.well-known|metadata/.test(r.name);
 const INVOKE_ARN = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:gpt-action-handler/invocations";
 
 /** The files of the Lambda's code archive, with their text. */
@@ -51,7 +53,7 @@ describe("GptActionApi", () => {
     });
 
     it("builds one resource per path segment, shared by routes under the same prefix", () => {
-        const resources = run.all("aws:apigateway/resource:Resource").map((r) => [r.name, r.inputs.parentId, r.inputs.pathPart]);
+        const resources = run.all("aws:apigateway/resource:Resource").filter((r) => !isMcp(r)).map((r) => [r.name, r.inputs.parentId, r.inputs.pathPart]);
         expect(resources).to.have.deep.members([
             ["gpt-action-resource/my_route", "mockroot", "my_route"],
             ["gpt-action-resource/reports", "mockroot", "reports"],
@@ -60,7 +62,7 @@ describe("GptActionApi", () => {
     });
 
     it("puts every non-OPTIONS method behind the authorizer with scopes", () => {
-        const methods = run.all(METHOD).filter((m) => m.inputs.httpMethod !== "OPTIONS");
+        const methods = run.all(METHOD).filter((m) => m.inputs.httpMethod !== "OPTIONS" && !isMcp(m));
         expect(methods).to.have.lengthOf(routeList().length);
         for (const method of methods) {
             expect(method.inputs.authorization, method.name).to.equal("COGNITO_USER_POOLS");
@@ -86,7 +88,7 @@ describe("GptActionApi", () => {
             sourceArn: `${EXECUTION_ARN}/Prod/POST/my_route`,
         });
         expect(run.one("aws:lambda/permission:Permission", "getSalesReport-permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/Prod/POST/reports/sales`);
-        expect(run.all("aws:lambda/permission:Permission")).to.have.lengthOf(routeList().length);
+        expect(run.all("aws:lambda/permission:Permission").filter((p) => !isMcp(p))).to.have.lengthOf(routeList().length);
     });
 
     it("answers CORS preflights without auth from a MOCK integration", () => {
@@ -112,11 +114,11 @@ describe("GptActionApi", () => {
         expect(run.dependenciesOf(integrationResponse).some((urn) => urn.endsWith("::gpt-action-options/my_route-integration"))).to.be.true;
     });
 
-    it("keeps API Gateway's {\"message\":\"Unauthorized\"} body, with CORS headers, for rejected tokens", () => {
-        const unauthorized = run.one(RESPONSE, "-unauthorized").inputs;
-        expect(unauthorized).to.deep.include({ restApiId: "mockapi", responseType: "UNAUTHORIZED", statusCode: "401" });
-        expect(unauthorized.responseTemplates).to.deep.equal({ "application/json": '{"message":$context.error.messageString}' });
-        expect(unauthorized.responseParameters).to.deep.equal({
+    it("keeps API Gateway's {\"message\":\"Unauthorized\"} body, with CORS headers, for rejected tokens", async () => {
+        const gptOnly = (await runProgram({ mcp: "false" })).one(RESPONSE, "-unauthorized").inputs;
+        expect(gptOnly).to.deep.include({ restApiId: "mockapi", responseType: "UNAUTHORIZED", statusCode: "401" });
+        expect(gptOnly.responseTemplates).to.deep.equal({ "application/json": '{"message":$context.error.messageString}' });
+        expect(gptOnly.responseParameters).to.deep.equal({
             "gatewayresponse.header.WWW-Authenticate": "'Bearer'",
             "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
         });
@@ -201,7 +203,7 @@ describe("GptActionApi", () => {
 
     it("passes the app client id and CORS origin to the handler, and no secrets", () => {
         const env = (run.one(FUNCTION).inputs.environment as { variables: Record<string, string> }).variables;
-        expect(env).to.deep.equal({ APP_CLIENT_ID: "mockclientid", CORS_ALLOW_ORIGIN: "*", NODE_OPTIONS: "--enable-source-maps" });
+        expect(env).to.deep.equal({ APP_CLIENT_ID: "mockclientid", MCP_CLIENT_ID: "mockmcpclientid", CORS_ALLOW_ORIGIN: "*", NODE_OPTIONS: "--enable-source-maps" });
     });
 
     describe("with corsAllowOrigin empty", () => {
@@ -212,7 +214,10 @@ describe("GptActionApi", () => {
 
         it("makes no OPTIONS method and no CORS headers", () => {
             expect(noCors.all(METHOD).map((m) => m.inputs.httpMethod)).to.not.include("OPTIONS");
-            expect(noCors.all("aws:apigateway/integrationResponse:IntegrationResponse")).to.be.empty;
+            // Only the public metadata documents, which any origin may read, keep a CORS header.
+            for (const response of noCors.all("aws:apigateway/integrationResponse:IntegrationResponse")) {
+                expect(response.name, response.name).to.include("-metadata/.well-known/");
+            }
             for (const response of noCors.all(RESPONSE)) {
                 expect(response.inputs.responseParameters ?? {}).to.not.have.property("gatewayresponse.header.Access-Control-Allow-Origin");
             }

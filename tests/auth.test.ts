@@ -33,7 +33,7 @@ describe("CognitoAuth", () => {
     });
 
     it("makes a confidential app client for the authorization-code grant only", () => {
-        const client = run.one(CLIENT).inputs;
+        const client = run.one(CLIENT, "gpt-action-client").inputs;
         expect(client.userPoolId).to.equal("us-east-1_MockPool");
         expect(client.generateSecret).to.equal(true);
         expect(client.allowedOauthFlowsUserPoolClient).to.equal(true);
@@ -45,7 +45,7 @@ describe("CognitoAuth", () => {
     });
 
     it("registers the configured callback URL and its ChatGPT twin", () => {
-        expect(run.one(CLIENT).inputs.callbackUrls).to.deep.equal([
+        expect(run.one(CLIENT, "gpt-action-client").inputs.callbackUrls).to.deep.equal([
             CALLBACK,
             "https://chat.openai.com/aip/g-0123456789abcdef/oauth/callback",
         ]);
@@ -53,7 +53,7 @@ describe("CognitoAuth", () => {
 
     it("uses the configured scopes", async () => {
         const custom = await runProgram({ scopes: "openid,phone" });
-        expect(custom.one(CLIENT).inputs.allowedOauthScopes).to.deep.equal(["openid", "phone"]);
+        expect(custom.one(CLIENT, "gpt-action-client").inputs.allowedOauthScopes).to.deep.equal(["openid", "phone"]);
     });
 
     it("derives the hosted-UI domain from project, stack and a random suffix", () => {
@@ -116,8 +116,11 @@ describe("CognitoAuth", () => {
 
     it("registers the placeholder while no callback URL is configured", async () => {
         const first = await runProgram();
-        expect(first.one(CLIENT).inputs.callbackUrls).to.deep.equal([PLACEHOLDER_CALLBACK_URL]);
+        expect(first.one(CLIENT, "gpt-action-client").inputs.callbackUrls).to.deep.equal([PLACEHOLDER_CALLBACK_URL]);
         expect(first.program.nextStep).to.match(/pulumi config set callbackUrl <url> && pulumi up/);
-        expect(run.program.nextStep).to.be.undefined;
+        expect(first.program.nextStep).to.match(/pulumi config set mcpCallbackUrl <url> && pulumi up/);
+        expect(run.program.nextStep).to.not.match(/config set callbackUrl/);
+        const both = await runProgram({ callbackUrl: CALLBACK, mcpCallbackUrl: "https://chatgpt.com/connector/oauth/abc123" });
+        expect(both.program.nextStep).to.be.undefined;
     });
 });

@@ -98,7 +98,7 @@ describe("production defaults", () => {
     });
 
     it("sets token lifetimes explicitly and allows revocation", () => {
-        expect(run.one(CLIENT).inputs).to.deep.include({
+        expect(run.one(CLIENT, "gpt-action-client").inputs).to.deep.include({
             accessTokenValidity: 60,
             idTokenValidity: 60,
             refreshTokenValidity: 30,
@@ -139,7 +139,7 @@ describe("everything switched on", () => {
             userPoolTier: "PLUS",
             userPoolAddOns: { advancedSecurityMode: "ENFORCED" },
         });
-        expect(run.one(CLIENT).inputs).to.deep.include({ accessTokenValidity: 15, idTokenValidity: 15, refreshTokenValidity: 7 });
+        expect(run.one(CLIENT, "gpt-action-client").inputs).to.deep.include({ accessTokenValidity: 15, idTokenValidity: 15, refreshTokenValidity: 7 });
     });
 
     it("reserves concurrency, and applies the throttle and retention", () => {

@@ -98,7 +98,9 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
             return { id, state: { arn: arn("cognito-idp", `userpool/${id}`) } };
         }
         case "aws:cognito/userPoolClient:UserPoolClient":
-            return { id: "mockclientid", state: { clientSecret: "mock-client-secret" } };
+            return name.includes("-mcp-")
+                ? { id: "mockmcpclientid", state: { clientSecret: "mock-mcp-client-secret" } }
+                : { id: "mockclientid", state: { clientSecret: "mock-client-secret" } };
         case "aws:cognito/userPoolDomain:UserPoolDomain":
             return { id: String(inputs.domain), state: { region, cloudfrontDistribution: "d111111abcdef8.cloudfront.net", cloudfrontDistributionZoneId: "Z2FDTNDATAQYW2" } };
         case "aws:acm/certificate:Certificate": {
@@ -176,7 +178,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
             const secretInputs = Object.keys(raw).filter((key) => isSecretValue(raw[key]));
             resources.push({ type: args.type, name: args.name, inputs, secretInputs });
             const { id, state } = computedOutputs(args.type, args.name, inputs, region);
-            return { id, state: { ...inputs, ...state } };
+            return { id, state: { region, ...inputs, ...state } };
         },
         // Strict: a data source nobody mocked must fail the test, not return nothing.
         call(args) {
@@ -246,6 +248,6 @@ export const EVERYTHING_ON = {
 };
 export const EVERYTHING_OFF = {
     accessLogs: "false", tracing: "false", waf: "false", apiGatewayCloudWatchRole: "existing", mfa: "off",
-    deletionProtection: "off", threatProtection: "false",
+    deletionProtection: "off", threatProtection: "false", mcp: "false",
 };
 

@@ -42,13 +42,13 @@ describe("your existing identity provider", () => {
     });
 
     it("offers the providers beside the pool's own users on the hosted UI", () => {
-        expect(run.one(CLIENT).inputs.supportedIdentityProviders).to.deep.equal(["COGNITO", "Okta", "EntraID"]);
-        expect(run.dependenciesOf(run.one(CLIENT)).filter((urn) => urn.includes("identityProvider"))).to.have.lengthOf(2);
+        expect(run.one(CLIENT, "gpt-action-client").inputs.supportedIdentityProviders).to.deep.equal(["COGNITO", "Okta", "EntraID"]);
+        expect(run.dependenciesOf(run.one(CLIENT, "gpt-action-client")).filter((urn) => urn.includes("identityProvider"))).to.have.lengthOf(2);
     });
 
     it("hides the username/password option with localUsers=false", async () => {
         const federatedOnly = await runProgram({ identityProviders: JSON.stringify([OKTA]), localUsers: "false" });
-        expect(federatedOnly.one(CLIENT).inputs.supportedIdentityProviders).to.deep.equal(["Okta"]);
+        expect(federatedOnly.one(CLIENT, "gpt-action-client").inputs.supportedIdentityProviders).to.deep.equal(["Okta"]);
     });
 
     it("passes custom scopes and attribute mappings through", async () => {

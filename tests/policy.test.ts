@@ -87,6 +87,12 @@ describe("policy pack", () => {
     describe("each policy can fail", () => {
         const failing: Array<[string, RecordedResource[], RegExp]> = [
             ["api-methods-require-cognito-scopes", [fixture("aws:apigateway/method:Method", { httpMethod: "POST", authorization: "NONE" })], /Cognito authorizer/],
+            // Public only when API Gateway answers it itself: a function behind an open GET is flagged.
+            ["api-methods-require-cognito-scopes", [
+                fixture("aws:apigateway/method:Method", { restApi: "a", resourceId: "r", httpMethod: "GET", authorization: "NONE" }),
+                fixture("aws:apigateway/integration:Integration", { restApi: "a", resourceId: "r", httpMethod: "GET", type: "AWS_PROXY" }),
+                fixture("aws:apigateway/integration:Integration", { restApi: "a", resourceId: "other", httpMethod: "GET", type: "MOCK" }),
+            ], /Cognito authorizer/],
             ["api-methods-require-cognito-scopes", [fixture("aws:apigateway/method:Method", { httpMethod: "GET", authorization: "COGNITO_USER_POOLS", authorizerId: "a", authorizationScopes: [] })], /no authorizationScopes/],
             ["user-pool-no-self-sign-up", [fixture("aws:cognito/userPool:UserPool", { adminCreateUserConfig: { allowAdminCreateUserOnly: false } })], /anyone sign up/],
             ["callback-urls-https", [fixture("aws:cognito/userPoolClient:UserPoolClient", { allowedOauthFlows: ["code"], callbackUrls: ["http://example.com/cb"] })], /https/],

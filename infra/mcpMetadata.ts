@@ -1,0 +1,76 @@
+/**
+ * The OAuth discovery documents an MCP client reads before it signs a user in (MCP 2025-11-25, "Authorization"):
+ * Protected Resource Metadata (RFC 9728) for the MCP endpoint, and Authorization Server Metadata (RFC 8414) for an
+ * issuer this stack serves, pointing at Cognito's endpoints. Cognito publishes only OIDC discovery, without
+ * `code_challenge_methods_supported`, and an MCP client must refuse to proceed without it. Pure: the deployed API
+ * serves these from MOCK integrations and local mode serves them itself.
+ */
+
+/** Where each document is served, under the API's base URL. */
+export const MCP_METADATA_PATHS = {
+    /** RFC 9728 §3.1 for a resource at the host's root path, and what WWW-Authenticate points to. */
+    protectedResource: ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"],
+    /**
+     * RFC 8414 §3.1 and OIDC Discovery §4 for an issuer at the host's root (a custom domain), and the path-appended
+     * OIDC location, the one an MCP client tries for an issuer with a path (the execute-api URL's stage).
+     */
+    authorizationServer: ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"],
+} as const;
+
+export interface CognitoEndpoints {
+    readonly authorizationEndpoint: string;
+    readonly tokenEndpoint: string;
+    readonly revocationEndpoint: string;
+    readonly jwksUri: string;
+}
+
+/** The MCP endpoint's URL: RFC 9728's `resource`, what a client connects to and echoes as RFC 8707 `resource`. */
+export function mcpServerUrl(apiUrl: string): string {
+    return `${apiUrl.replace(/\/+$/, "")}/mcp`;
+}
+
+/** The URL `WWW-Authenticate: Bearer resource_metadata="…"` names on a 401 (RFC 9728 §5.1). */
+export function protectedResourceMetadataUrl(apiUrl: string): string {
+    return `${apiUrl.replace(/\/+$/, "")}${MCP_METADATA_PATHS.protectedResource[0]}`;
+}
+
+/** The 401's challenge: where the metadata is and which scope to ask for (MCP 2025-11-25, Authorization › Scope Selection). */
+export function bearerChallenge(apiUrl: string, scope: string): string {
+    return `Bearer resource_metadata="${protectedResourceMetadataUrl(apiUrl)}", scope="${scope}"`;
+}
+
+/** RFC 9728 §2: the MCP endpoint, its one authorization server (this API's base URL as issuer) and scope. */
+export function protectedResourceMetadata(apiUrl: string, scope: string): object {
+    return {
+        resource: mcpServerUrl(apiUrl),
+        authorization_servers: [apiUrl.replace(/\/+$/, "")],
+        scopes_supported: [scope],
+        bearer_methods_supported: ["header"],
+        resource_name: "gpt-action MCP server",
+    };
+}
+
+/**
+ * RFC 8414 §2 for issuer `apiUrl`, with OIDC Discovery's required fields so the OIDC location holds a valid
+ * document too. Tokens still come from Cognito, whose `iss` claim is the pool's; MCP clients read only the
+ * access token's audience-bound scope, and the MCP scope brings no ID token.
+ */
+export function authorizationServerMetadata(apiUrl: string, scope: string, cognito: CognitoEndpoints): object {
+    return {
+        issuer: apiUrl.replace(/\/+$/, ""),
+        authorization_endpoint: cognito.authorizationEndpoint,
+        token_endpoint: cognito.tokenEndpoint,
+        revocation_endpoint: cognito.revocationEndpoint,
+        jwks_uri: cognito.jwksUri,
+        scopes_supported: [scope],
+        response_types_supported: ["code"],
+        response_modes_supported: ["query"],
+        grant_types_supported: ["authorization_code", "refresh_token"],
+        code_challenge_methods_supported: ["S256"],
+        // Cognito takes a confidential client's secret either way, and a public client with none.
+        token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+        revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+        subject_types_supported: ["public"],
+        id_token_signing_alg_values_supported: ["RS256"],
+    };
+}
