@@ -17,6 +17,8 @@ import { parseOutputs } from "../scripts/outputs";
 import { smoke } from "../scripts/smoke";
 
 const ONE_HOUR_MS = 3600 * 1000;
+/** Local mode's tests read this stack file, never the user's Pulumi.dev.yaml. */
+const STACK_FILE = path.join(__dirname, "fixtures", "local-stack.yaml");
 
 /** The hidden fields of the login page's form. */
 function hiddenFields(html: string): Record<string, string> {
@@ -37,7 +39,7 @@ describe("local mode, end to end", function () {
     const write = logSink.write;
     before(async () => {
         logSink.write = () => undefined;
-        local = await startLocal({ port: 0, clock: () => now });
+        local = await startLocal({ port: 0, stackFile: STACK_FILE, clock: () => now });
         redirectUri = local.outputs.callbackUrls[0];
     });
     after(async () => {
@@ -170,7 +172,7 @@ describe("local mode, end to end", function () {
             // Its own process group, so that stopping it stops npm's children too.
             const child = spawn("npm", ["run", "--silent", "local"], {
                 cwd: path.join(__dirname, ".."),
-                env: { ...process.env, PORT: "0" },
+                env: { ...process.env, PORT: "0", GPT_ACTION_STACK_FILE: STACK_FILE },
                 stdio: ["ignore", "pipe", "ignore"],
                 detached: true,
             });
@@ -413,6 +415,7 @@ describe("local mode's API Gateway emulation", function () {
     before(async () => {
         local = await startLocal({
             port: 0,
+            stackFile: STACK_FILE,
             handler: (event, context) => {
                 received = { event, context };
                 return Promise.resolve(answer() as APIGatewayProxyResult);
