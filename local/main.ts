@@ -19,15 +19,16 @@ function writeOutputsFile(file: string, json: string): void {
 async function main(): Promise<void> {
     const env = process.env;
     const { values: args } = parseArgs({ options: { "outputs-file": { type: "string" } }, strict: true });
-    const outputsFile = args["outputs-file"] ?? env.LOCAL_OUTPUTS_FILE;
+    const outputsFile = args["outputs-file"] ?? (env.LOCAL_OUTPUTS_FILE || undefined);
     const port = env.PORT === undefined ? 4000 : Number(env.PORT);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new Error(`PORT=${env.PORT} is not a port number`);
     }
     const local = await startLocal({
         port,
-        stack: env.GPT_ACTION_STACK,
-        stackFile: env.GPT_ACTION_STACK_FILE,
+        // An empty variable counts as unset, as in most shells' habits (`GPT_ACTION_STACK= npm run local`).
+        stack: env.GPT_ACTION_STACK || undefined,
+        stackFile: env.GPT_ACTION_STACK_FILE || undefined,
         clientId: env.LOCAL_CLIENT_ID,
         clientSecret: env.LOCAL_CLIENT_SECRET,
         username: env.LOCAL_USERNAME,

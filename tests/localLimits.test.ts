@@ -151,12 +151,12 @@ describe("local mode's limits", function () {
     });
 
     describe("bounded requests and stores", () => {
-        const errorOf = async (res: Response) => new URL(res.headers.get("location") ?? "").searchParams.get("error");
+        const errorOf = (res: Response) => new URL(res.headers.get("location") ?? "").searchParams.get("error");
 
         it("refuses a code_challenge that is not 43-128 base64url characters (RFC 7636 §4.2)", async () => {
             for (const challenge of ["short", "a".repeat(129), `${"a".repeat(42)}!`, "x".repeat(57_000)]) {
                 const res = await login(undefined, undefined, { code_challenge: challenge, code_challenge_method: "S256" });
-                expect(await errorOf(res), challenge.slice(0, 10)).to.equal("invalid_request");
+                expect(errorOf(res), challenge.slice(0, 10)).to.equal("invalid_request");
             }
             const fine = await login(undefined, undefined, { code_challenge: "a".repeat(43), code_challenge_method: "S256" });
             expect(new URL(fine.headers.get("location") ?? "").searchParams.has("code")).to.equal(true);
@@ -165,7 +165,7 @@ describe("local mode's limits", function () {
         it("refuses a state or nonce over 2048 characters", async () => {
             for (const field of ["state", "nonce"]) {
                 const res = await fetch(`${local.outputs.authorizationUrl}?${new URLSearchParams(authorizeParams({ [field]: "n".repeat(2049) })).toString()}`, { redirect: "manual" });
-                expect(await errorOf(res), field).to.equal("invalid_request");
+                expect(errorOf(res), field).to.equal("invalid_request");
             }
         });
 
