@@ -327,7 +327,27 @@ describe("local mode, end to end", function () {
             const res = await fetch(url, { redirect: "manual" });
             expect(res.status).to.equal(400);
             expect(res.headers.get("location")).to.equal(null);
-            expect(await res.text()).to.include("redirect_mismatch");
+            const page = await res.text();
+            expect(page).to.include("redirect_mismatch");
+            expect(page, "names the URI it got and how to register it").to.include("https://evil.example/cb").and.include("pulumi config set callbackUrl");
+        });
+
+        it("escapes the redirect URI it names and the email it keeps", async () => {
+            const hostile = `https://evil.example/cb?"><b>x</b>`;
+            const url = new URL(local.outputs.authorizationUrl);
+            url.search = form({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: hostile, scope: "openid" }).toString();
+            const mismatch = await (await fetch(url, { redirect: "manual" })).text();
+            expect(mismatch).to.not.include("<b>x</b>");
+            expect(mismatch).to.include("&#60;b&#62;x&#60;/b&#62;");
+            const typed = `"><b>x</b>@example.com`;
+            const again = await fetch(new URL("/login", local.baseUrl), {
+                method: "POST",
+                redirect: "manual",
+                body: form({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: redirectUri, scope: "openid", username: typed, password: "wrong" }),
+            });
+            const page = await again.text();
+            expect(page).to.not.include("<b>x</b>");
+            expect(page).to.include(`value="&#34;&#62;&#60;b&#62;x&#60;/b&#62;@example.com"`);
         });
 
         it("shows the login page again, with no code, after a wrong password", async () => {
