@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JWTPayload } from "jose";
 import type { RouteEntry } from "../handler/routes";
-import { BodyTooLarge, failed, readBody } from "./http";
+import { BodyTooLarge, closeSoon, failed, readBody } from "./http";
 
 export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -101,7 +101,8 @@ export function createGateway(options: GatewayOptions) {
             requestBody = await readBody(req);
         } catch (error) {
             if (error instanceof BodyTooLarge) {
-                gatewayError(res, 413, "Request Too Long");
+                gatewayError(res, 413, "Request Too Long", { Connection: "close" });
+                closeSoon(req, res);
                 return;
             }
             throw error;

@@ -6,8 +6,10 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWTPayload } from "jose";
-import { parseForm, readBody, redirect, sendHtml, sendJson } from "./http";
-import { errorPage, loginPage } from "./pages";
+import { ExpiringStore } from "./expiringStore";
+import { BodyTooLarge, closeSoon, parseForm, readBody, redirect, sendHtml, sendJson } from "./http";
+import { Lockout } from "./lockout";
+import { errorPage, loginPage, redirectMismatchPage } from "./pages";
 
 export interface LocalUser {
     readonly username: string;
@@ -28,15 +30,23 @@ export interface AuthorityOptions {
     readonly users: readonly LocalUser[];
     /** Lifetime of access and ID tokens. Default: 3600 s, Cognito's default. */
     readonly tokenSeconds?: number;
+    /** Lifetime of refresh tokens. Default: 30 days, Cognito's default. */
+    readonly refreshSeconds?: number;
     /** Milliseconds since the epoch; tests move it to expire codes and tokens. Default: Date.now. */
     readonly clock?: () => number;
 }
 
 /** Cognito's authorization codes live five minutes. */
 const CODE_MS = 5 * 60 * 1000;
-const TOKEN_FORM_LIMIT = 64 * 1024;
+const FORM_LIMIT = 64 * 1024;
 /** How many verified access tokens are remembered before the memory is emptied. */
 const VERIFIED_TOKENS_KEPT = 1000;
+/** Live codes and refresh tokens kept at most; past that the oldest go first. */
+const STORE_CAPACITY = 10_000;
+/** Longest `state` or `nonce` accepted: ample for any client, and a bound on what a code keeps in memory. */
+const MAX_PARAM_CHARS = 2048;
+/** RFC 7636 §4.2: a code challenge is 43 to 128 characters of the base64url alphabet (S256 gives 43). */
+const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43,128}$/;
 
 interface StoredUser { readonly username: string; readonly password: string; readonly sub: string }
 interface AuthorizationRequest {
@@ -54,11 +64,12 @@ interface Grant {
     readonly scopes: readonly string[];
     readonly nonce?: string;
     readonly authTime: number;
+    /** Shared by every token of one sign-in (Cognito's `origin_jti`); revoking the refresh token revokes them all. */
+    readonly originJti?: string;
 }
 interface Code extends Grant {
     readonly redirectUri: string;
     readonly challenge?: string;
-    readonly expiresAt: number;
 }
 
 /** Compares secrets in constant time, whatever their lengths. */
@@ -71,16 +82,20 @@ function base64Url(bytes: Buffer): string {
     return bytes.toString("base64url");
 }
 
-type Check<T> = { ok: true; value: T } | { ok: false; status: number; error: string; description: string; redirectTo?: string };
+type Check<T> = { ok: true; value: T } | { ok: false; status: number; error: string; description: string; redirectTo?: string; page?: string };
 
 export class LocalAuthority {
-    private readonly codes = new Map<string, Code>();
-    private readonly refreshTokens = new Map<string, Grant>();
+    private readonly codes: ExpiringStore<Code>;
+    private readonly refreshTokens: ExpiringStore<Grant>;
+    /** The `origin_jti` of revoked sign-ins, until their access tokens would have expired anyway. */
+    private readonly revokedOrigins: ExpiringStore<true>;
+    private readonly lockout: Lockout;
     private readonly verified = new Map<string, JWTPayload>();
     private last: { readonly token: string; readonly claims: JWTPayload } | undefined;
     private readonly users: StoredUser[];
     private readonly clock: () => number;
     private readonly tokenSeconds: number;
+    private readonly refreshSeconds: number;
     /** Verifies tokens against this authority's public key, as API Gateway's authorizer would. */
     readonly keySet: ReturnType<typeof createLocalJWKSet>;
 
@@ -94,6 +109,11 @@ export class LocalAuthority {
         this.users = options.users.map((u) => ({ ...u, sub: randomUUID() }));
         this.clock = options.clock ?? Date.now;
         this.tokenSeconds = options.tokenSeconds ?? 3600;
+        this.refreshSeconds = options.refreshSeconds ?? 30 * 86400;
+        this.codes = new ExpiringStore(STORE_CAPACITY, this.clock);
+        this.refreshTokens = new ExpiringStore(STORE_CAPACITY, this.clock);
+        this.revokedOrigins = new ExpiringStore(STORE_CAPACITY, this.clock);
+        this.lockout = new Lockout(this.clock);
         this.keySet = createLocalJWKSet(jwks);
     }
 
@@ -110,6 +130,19 @@ export class LocalAuthority {
 
     /** Serves the authority's endpoints; false when `url` is not one of them. */
     async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+        try {
+            return await this.route(req, res, url);
+        } catch (error) {
+            if (!(error instanceof BodyTooLarge)) {
+                throw error;
+            }
+            sendJson(res, 413, { error: "invalid_request", error_description: `The form is over ${FORM_LIMIT / 1024} KiB.` }, { Connection: "close" });
+            closeSoon(req, res);
+            return true;
+        }
+    }
+
+    private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
         const route = `${req.method ?? ""} ${url.pathname}`;
         switch (route) {
             case "GET /.well-known/openid-configuration":
@@ -130,6 +163,9 @@ export class LocalAuthority {
             case "POST /oauth2/token":
                 await this.token(req, res);
                 return true;
+            case "POST /oauth2/revoke":
+                await this.revoke(req, res);
+                return true;
             case "GET /oauth2/userInfo":
             case "POST /oauth2/userInfo":
                 await this.userInfo(req, res);
@@ -145,6 +181,7 @@ export class LocalAuthority {
             issuer: base,
             authorization_endpoint: `${base}/oauth2/authorize`,
             token_endpoint: `${base}/oauth2/token`,
+            revocation_endpoint: `${base}/oauth2/revoke`,
             userinfo_endpoint: `${base}/oauth2/userInfo`,
             jwks_uri: `${base}/.well-known/jwks.json`,
             response_types_supported: ["code"],
@@ -172,14 +209,14 @@ export class LocalAuthority {
             return { ok: false, status: 400, error: "invalid_request", description: "Unknown client_id." };
         }
         if (redirectUri === undefined || !client.callbackUrls.includes(redirectUri)) {
-            return { ok: false, status: 400, error: "redirect_mismatch", description: "redirect_uri is not one of the app client's callback URLs." };
+            return { ok: false, status: 400, error: "redirect_mismatch", description: "redirect_uri is not one of the app client's callback URLs.", page: redirectMismatchPage(redirectUri) };
         }
         const state = get("state");
         const fail = (error: string, description: string): Check<AuthorizationRequest> => {
             const target = new URL(redirectUri);
             target.searchParams.set("error", error);
             target.searchParams.set("error_description", description);
-            if (state !== undefined) {
+            if (state !== undefined && state.length <= MAX_PARAM_CHARS) {
                 target.searchParams.set("state", state);
             }
             return { ok: false, status: 302, error, description, redirectTo: target.toString() };
@@ -192,9 +229,16 @@ export class LocalAuthority {
         if (scopes.some((s) => !client.scopes.includes(s))) {
             return fail("invalid_scope", `Allowed scopes: ${client.scopes.join(" ")}.`);
         }
+        const tooLong = ["state", "nonce"].find((key) => (get(key)?.length ?? 0) > MAX_PARAM_CHARS);
+        if (tooLong !== undefined) {
+            return fail("invalid_request", `${tooLong} is over ${MAX_PARAM_CHARS} characters.`);
+        }
         const challenge = get("code_challenge");
         if (challenge !== undefined && get("code_challenge_method") !== "S256") {
             return fail("invalid_request", "code_challenge_method must be S256.");
+        }
+        if (challenge !== undefined && !CODE_CHALLENGE.test(challenge)) {
+            return fail("invalid_request", "code_challenge must be 43 to 128 base64url characters (RFC 7636).");
         }
         const request: Record<string, string> = { client_id: clientId, redirect_uri: redirectUri, response_type: "code", scope: scopes.join(" ") };
         for (const key of ["state", "nonce", "code_challenge", "code_challenge_method"]) {
@@ -210,7 +254,7 @@ export class LocalAuthority {
         if (check.redirectTo !== undefined) {
             redirect(res, check.redirectTo);
         } else {
-            sendHtml(res, check.status, errorPage(check.error, check.description));
+            sendHtml(res, check.status, check.page ?? errorPage(check.error, check.description));
         }
     }
 
@@ -222,26 +266,34 @@ export class LocalAuthority {
         } else if (next !== undefined) {
             redirect(res, `${next}?${new URLSearchParams({ ...check.value }).toString()}`);
         } else {
-            sendHtml(res, 200, loginPage({ ...check.value }));
+            sendHtml(res, 200, loginPage({ ...check.value }), [check.value.redirect_uri]);
         }
     }
 
     private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
-        const form = parseForm(await readBody(req, TOKEN_FORM_LIMIT));
+        const form = parseForm(await readBody(req, FORM_LIMIT));
         const check = this.checkRequest(form);
         if (!check.ok) {
             this.refuse(res, check);
             return;
         }
-        const username = (form.username ?? "").trim().toLowerCase();
+        const request = check.value;
+        const typed = (form.username ?? "").trim();
+        const username = typed.toLowerCase();
+        const again = (error: string) => sendHtml(res, 200, loginPage({ ...request }, { error, username: typed }), [request.redirect_uri]);
+        if (!this.lockout.allows(username)) {
+            again("Password attempts exceeded");
+            return;
+        }
         const user = this.users.find((u) => u.username.toLowerCase() === username);
         // Compare even for an unknown user, so timing does not reveal which usernames exist.
         const passwordOk = sameSecret(form.password ?? "", user?.password ?? randomUUID());
         if (user === undefined || !passwordOk) {
-            sendHtml(res, 200, loginPage({ ...check.value }, "Incorrect username or password."));
+            this.lockout.failed(username);
+            again("Incorrect username or password.");
             return;
         }
-        const request = check.value;
+        this.lockout.succeeded(username);
         const code = base64Url(randomBytes(32));
         this.codes.set(code, {
             user,
@@ -250,8 +302,7 @@ export class LocalAuthority {
             authTime: Math.floor(this.clock() / 1000),
             redirectUri: request.redirect_uri,
             challenge: request.code_challenge,
-            expiresAt: this.clock() + CODE_MS,
-        });
+        }, this.clock() + CODE_MS);
         const target = new URL(request.redirect_uri);
         target.searchParams.set("code", code);
         if (request.state !== undefined) {
@@ -303,7 +354,7 @@ export class LocalAuthority {
     }
 
     private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
-        const form = parseForm(await readBody(req, TOKEN_FORM_LIMIT));
+        const form = parseForm(await readBody(req, FORM_LIMIT));
         const auth = this.authenticateClient(req, form);
         if (!auth.ok) {
             sendJson(res, auth.status, auth.body, auth.headers);
@@ -314,7 +365,7 @@ export class LocalAuthority {
             const code = this.codes.get(form.code ?? "");
             // Single use: a code is spent by its first exchange, successful or not.
             this.codes.delete(form.code ?? "");
-            if (code === undefined || code.expiresAt <= this.clock()) {
+            if (code === undefined) {
                 invalidGrant("The code is unknown, used or expired.");
             } else if (form.redirect_uri !== code.redirectUri) {
                 invalidGrant("redirect_uri differs from the authorization request's.");
@@ -323,13 +374,14 @@ export class LocalAuthority {
                 invalidGrant("code_verifier does not match the code_challenge.");
             } else {
                 const refreshToken = base64Url(randomBytes(48));
-                this.refreshTokens.set(refreshToken, code);
-                sendJson(res, 200, { ...(await this.issue(code)), refresh_token: refreshToken });
+                const grant: Grant = { user: code.user, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, originJti: randomUUID() };
+                this.refreshTokens.set(refreshToken, grant, this.clock() + this.refreshSeconds * 1000);
+                sendJson(res, 200, { ...(await this.issue(grant)), refresh_token: refreshToken });
             }
         } else if (form.grant_type === "refresh_token") {
             const grant = this.refreshTokens.get(form.refresh_token ?? "");
             if (grant === undefined) {
-                invalidGrant("The refresh token is unknown or revoked.");
+                invalidGrant("The refresh token is unknown, expired or revoked.");
             } else {
                 // Cognito does not rotate refresh tokens by default: the response has none.
                 sendJson(res, 200, await this.issue({ ...grant, nonce: undefined }));
@@ -339,11 +391,41 @@ export class LocalAuthority {
         }
     }
 
+    /**
+     * RFC 7009 revocation as Cognito serves it: the client authenticates; a refresh token and every token issued
+     * from it are revoked; an unknown or already revoked token still gets 200 with an empty body; an access or ID
+     * token gets unsupported_token_type.
+     */
+    private async revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const form = parseForm(await readBody(req, FORM_LIMIT));
+        const auth = this.authenticateClient(req, form);
+        if (!auth.ok) {
+            sendJson(res, auth.status, auth.body, auth.headers);
+            return;
+        }
+        const token = form.token ?? "";
+        if (token === "") {
+            sendJson(res, 400, { error: "invalid_request", error_description: "token is required." });
+            return;
+        }
+        if (token.split(".").length === 3) {
+            sendJson(res, 400, { error: "unsupported_token_type", error_description: "Only refresh tokens can be revoked." });
+            return;
+        }
+        const grant = this.refreshTokens.get(token);
+        this.refreshTokens.delete(token);
+        if (grant?.originJti !== undefined) {
+            this.revokedOrigins.set(grant.originJti, true, this.clock() + this.tokenSeconds * 1000);
+        }
+        res.writeHead(200, { "Cache-Control": "no-store", "Content-Length": "0" });
+        res.end();
+    }
+
     /** Access and ID tokens with Cognito's claims. */
     private async issue(grant: Grant): Promise<Record<string, unknown>> {
         const now = Math.floor(this.clock() / 1000);
         const common = { sub: grant.user.sub, iss: this.issuer, iat: now, exp: now + this.tokenSeconds, auth_time: grant.authTime };
-        const originJti = randomUUID();
+        const originJti = grant.originJti ?? randomUUID();
         const accessToken = await this.sign({
             ...common,
             client_id: this.options.client.id,
@@ -373,7 +455,8 @@ export class LocalAuthority {
     private async userInfo(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const token = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
         const claims = token === undefined ? undefined : await this.verifyAccessToken(token);
-        if (claims === undefined || typeof claims.scope !== "string" || !claims.scope.split(" ").includes("openid")) {
+        const revoked = typeof claims?.origin_jti === "string" && this.revokedOrigins.get(claims.origin_jti) !== undefined;
+        if (claims === undefined || revoked || typeof claims.scope !== "string" || !claims.scope.split(" ").includes("openid")) {
             sendJson(res, 401, { error: "invalid_token", error_description: "Send an access token with the openid scope." },
                 { "WWW-Authenticate": 'Bearer error="invalid_token"' });
             return;

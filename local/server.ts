@@ -10,18 +10,21 @@ import { logSink } from "../handler/log";
 import { routeList } from "../handler/routes";
 import { parseConfig, TOKEN_EXCHANGE_METHOD, type ActionConfig } from "../infra/config";
 import { openApiSchemaText } from "../infra/openapi";
-import { projectConfig, projectFile } from "../infra/stackFiles";
+import { projectFile } from "../infra/stackFiles";
 import type { StackOutputs } from "../scripts/outputs";
 import { createGateway, type Handler } from "./gateway";
 import { failed, sendHtml, sendJson } from "./http";
 import { LocalAuthority } from "./oauth";
 import { callbackPage } from "./pages";
+import { readStackConfig, stackFilePath } from "./stackConfig";
 
 export interface LocalOptions {
     /** Port on 127.0.0.1; 0 picks a free one. Default: 4000. */
     readonly port?: number;
-    /** The stack whose Pulumi.<stack>.yaml supplies stage, scopes, CORS and callback URLs. Default: dev. */
+    /** The stack whose Pulumi.<stack>.yaml supplies stage, scopes, CORS, callback URLs and token lifetimes. Default: dev. */
     readonly stack?: string;
+    /** A stack config file to read instead of the stack's (tests use fixtures, never the user's stack). */
+    readonly stackFile?: string;
     /** Config values that override the stack's (unqualified keys, as `pulumi config set` takes them). */
     readonly config?: Readonly<Record<string, string>>;
     /** Default: gpt-action-local. */
@@ -49,6 +52,10 @@ export interface LocalServer {
     readonly outputs: LocalOutputs;
     readonly config: ActionConfig;
     readonly authority: LocalAuthority;
+    /** The stack config file it read. */
+    readonly stackFile: string;
+    /** Config paths whose secret values it left out (it cannot decrypt them, and needs none). */
+    readonly ignoredSecrets: readonly string[];
     close(): Promise<void>;
 }
 
@@ -59,11 +66,17 @@ function generatedPassword(): string {
 
 export async function startLocal(options: LocalOptions = {}): Promise<LocalServer> {
     const stack = options.stack ?? "dev";
-    const config = parseConfig({ ...projectConfig(stack), ...options.config }, projectFile().name, stack);
+    const stackFile = options.stackFile ?? stackFilePath(stack);
+    const project = projectFile().name;
+    const fromFile = readStackConfig(stackFile, project);
+    const config = parseConfig({ ...fromFile.values, ...options.config }, project, stack);
     const server: Server = createServer();
+    const wanted = options.port ?? 4000;
     await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(options.port ?? 4000, "127.0.0.1", () => resolve());
+        server.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE"
+            ? new Error(`Port ${wanted} on 127.0.0.1 is in use: set PORT to another port (PORT=0 picks a free one).`)
+            : error));
+        server.listen(wanted, "127.0.0.1", () => resolve());
     });
     const { port } = server.address() as AddressInfo;
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -76,6 +89,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         issuer: baseUrl,
         client: { id: clientId, secret: clientSecret, callbackUrls, scopes: config.scopes },
         users: [testUser],
+        tokenSeconds: config.accessTokenMinutes * 60,
+        refreshSeconds: config.refreshTokenDays * 86400,
         clock: options.clock,
     });
 
@@ -141,6 +156,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         baseUrl,
         config,
         authority,
+        stackFile,
+        ignoredSecrets: fromFile.ignoredSecrets,
         outputs: {
             apiUrl,
             authorizationUrl: `${baseUrl}/oauth2/authorize`,

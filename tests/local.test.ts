@@ -17,6 +17,8 @@ import { parseOutputs } from "../scripts/outputs";
 import { smoke } from "../scripts/smoke";
 
 const ONE_HOUR_MS = 3600 * 1000;
+/** Local mode's tests read this stack file, never the user's Pulumi.dev.yaml. */
+const STACK_FILE = path.join(__dirname, "fixtures", "local-stack.yaml");
 
 /** The hidden fields of the login page's form. */
 function hiddenFields(html: string): Record<string, string> {
@@ -37,7 +39,7 @@ describe("local mode, end to end", function () {
     const write = logSink.write;
     before(async () => {
         logSink.write = () => undefined;
-        local = await startLocal({ port: 0, clock: () => now });
+        local = await startLocal({ port: 0, stackFile: STACK_FILE, clock: () => now });
         redirectUri = local.outputs.callbackUrls[0];
     });
     after(async () => {
@@ -170,7 +172,7 @@ describe("local mode, end to end", function () {
             // Its own process group, so that stopping it stops npm's children too.
             const child = spawn("npm", ["run", "--silent", "local"], {
                 cwd: path.join(__dirname, ".."),
-                env: { ...process.env, PORT: "0" },
+                env: { ...process.env, PORT: "0", GPT_ACTION_STACK_FILE: STACK_FILE },
                 stdio: ["ignore", "pipe", "ignore"],
                 detached: true,
             });
@@ -325,7 +327,27 @@ describe("local mode, end to end", function () {
             const res = await fetch(url, { redirect: "manual" });
             expect(res.status).to.equal(400);
             expect(res.headers.get("location")).to.equal(null);
-            expect(await res.text()).to.include("redirect_mismatch");
+            const page = await res.text();
+            expect(page).to.include("redirect_mismatch");
+            expect(page, "names the URI it got and how to register it").to.include("https://evil.example/cb").and.include("pulumi config set callbackUrl");
+        });
+
+        it("escapes the redirect URI it names and the email it keeps", async () => {
+            const hostile = `https://evil.example/cb?"><b>x</b>`;
+            const url = new URL(local.outputs.authorizationUrl);
+            url.search = form({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: hostile, scope: "openid" }).toString();
+            const mismatch = await (await fetch(url, { redirect: "manual" })).text();
+            expect(mismatch).to.not.include("<b>x</b>");
+            expect(mismatch).to.include("&#60;b&#62;x&#60;/b&#62;");
+            const typed = `"><b>x</b>@example.com`;
+            const again = await fetch(new URL("/login", local.baseUrl), {
+                method: "POST",
+                redirect: "manual",
+                body: form({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: redirectUri, scope: "openid", username: typed, password: "wrong" }),
+            });
+            const page = await again.text();
+            expect(page).to.not.include("<b>x</b>");
+            expect(page).to.include(`value="&#34;&#62;&#60;b&#62;x&#60;/b&#62;@example.com"`);
         });
 
         it("shows the login page again, with no code, after a wrong password", async () => {
@@ -413,6 +435,7 @@ describe("local mode's API Gateway emulation", function () {
     before(async () => {
         local = await startLocal({
             port: 0,
+            stackFile: STACK_FILE,
             handler: (event, context) => {
                 received = { event, context };
                 return Promise.resolve(answer() as APIGatewayProxyResult);
