@@ -15,5 +15,5 @@ export interface OperationCall {
 const byName = operations as unknown as Readonly<Record<string, (call: OperationCall) => unknown>>;
 
 export async function runOperation(operationId: string, call: OperationCall): Promise<unknown> {
-    return byName[operationId](call);
+    return await byName[operationId](call);
 }
