@@ -58,6 +58,7 @@ export const routes = {
     postSuccess: {
         method: "POST",
         path: "/my_route",
+        title: "Check the connection",
         summary: "Returns a success message.",
         description: "Endpoint to check the success status.",
         consequential: false,
@@ -75,7 +76,7 @@ export const routes = {
         request: z.object({
             month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/), z.describe("The month to report on, as YYYY-MM.")),
             region: z.optional(z.enum(["EMEA", "AMER", "APAC"]).check(z.describe("Only this sales region; all regions when absent."))),
-        }),
+        }).check(z.meta({ examples: [{ month: "2026-10", region: "EMEA" }] })),
         response: {
             description: "The report, as a CSV file.",
             schema: openaiFileResponse,

@@ -1,0 +1,277 @@
+/**
+ * The handler's MCP surface, driven with the proxy events API Gateway sends after its authorizer: the protocol
+ * (negotiation, errors, statelessness), the tools derived from the route table, and the promise that a tool call
+ * runs the same operation, with the same validation, as the REST route.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { expect } from "chai";
+import * as z from "zod/mini";
+import { handler } from "../handler";
+import { logSink } from "../handler/log";
+import { operations } from "../handler/operations";
+import { routeList, type RouteEntry } from "../handler/routes";
+import { HttpError } from "../handler/http";
+import { returnsFiles, titleOf, toolAnnotations } from "../handler/tools";
+
+const GPT_CLIENT = "gpt-client";
+const MCP_CLIENT = "mcp-client";
+const MCP_SCOPE = "https://api.example.com/mcp/tools";
+const ACCEPT = "application/json, text/event-stream";
+
+interface Rpc {
+    jsonrpc: "2.0";
+    id?: number | string | null;
+    result?: Record<string, unknown>;
+    error?: { code: number; message: string };
+}
+
+function event(options: { method?: string; path?: string; body?: string; clientId?: string; headers?: Record<string, string> }): APIGatewayProxyEvent {
+    const path = options.path ?? "/mcp";
+    return {
+        httpMethod: options.method ?? "POST",
+        resource: path,
+        path: `/Prod${path}`,
+        body: options.body ?? null,
+        isBase64Encoded: false,
+        headers: { "Content-Type": "application/json", Accept: ACCEPT, ...options.headers },
+        multiValueHeaders: {},
+        pathParameters: null,
+        queryStringParameters: null,
+        multiValueQueryStringParameters: null,
+        stageVariables: null,
+        requestContext: {
+            requestId: "gateway-request-1",
+            authorizer: { claims: { sub: "user-1", token_use: "access", client_id: options.clientId ?? MCP_CLIENT, scope: MCP_SCOPE } },
+        } as unknown as APIGatewayProxyEvent["requestContext"],
+    };
+}
+
+async function quietly(e: APIGatewayProxyEvent): Promise<{ result: APIGatewayProxyResult; logs: string[] }> {
+    const logs: string[] = [];
+    const write = logSink.write;
+    logSink.write = (line) => logs.push(line);
+    try {
+        return { result: await handler(e), logs };
+    } finally {
+        logSink.write = write;
+    }
+}
+
+/** Sends one JSON-RPC message; returns the HTTP result and the parsed answer (undefined for an empty body). */
+async function rpc(message: unknown, headers: Record<string, string> = {}): Promise<{ result: APIGatewayProxyResult; answer: Rpc | undefined }> {
+    const { result } = await quietly(event({ body: typeof message === "string" ? message : JSON.stringify(message), headers }));
+    return { result, answer: result.body === "" ? undefined : JSON.parse(result.body) as Rpc };
+}
+
+const request = (method: string, params?: unknown, id = 1) => ({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) });
+const VERSION = { "MCP-Protocol-Version": "2025-11-25" };
+
+async function callTool(name: string, args: unknown): Promise<Record<string, unknown>> {
+    const { result, answer } = await rpc(request("tools/call", { name, arguments: args }), VERSION);
+    expect(result.statusCode, result.body).to.equal(200);
+    expect(answer?.result, result.body).to.be.an("object");
+    return answer?.result ?? {};
+}
+
+/** The route's first documented example, or {} for a route that takes no body. */
+function exampleArguments(route: RouteEntry): unknown {
+    if (route.request === undefined) {
+        return {};
+    }
+    const { examples } = z.toJSONSchema(route.request, { io: "input" });
+    return Array.isArray(examples) ? examples[0] : undefined;
+}
+
+describe("MCP surface (handler)", () => {
+    beforeEach(() => {
+        process.env.APP_CLIENT_ID = GPT_CLIENT;
+        process.env.MCP_CLIENT_ID = MCP_CLIENT;
+        delete process.env.CORS_ALLOW_ORIGIN;
+    });
+    after(() => {
+        delete process.env.APP_CLIENT_ID;
+        delete process.env.MCP_CLIENT_ID;
+    });
+
+    describe("protocol", () => {
+        for (const version of ["2025-06-18", "2025-11-25"]) {
+            it(`negotiates ${version} on initialize, with the tools capability`, async () => {
+                const { result, answer } = await rpc(request("initialize", { protocolVersion: version, capabilities: {}, clientInfo: { name: "test", version: "1" } }));
+                expect(result.statusCode).to.equal(200);
+                expect(result.headers).to.deep.include({ "content-type": "application/json" });
+                // Stateless (MCP 2025-11-25, Transports › Session Management): no session id is handed out.
+                expect(result.headers).to.not.have.property("mcp-session-id");
+                expect(answer?.result).to.deep.include({ protocolVersion: version, capabilities: { tools: {} } });
+            });
+        }
+
+        it("answers a version it does not know with its latest (Lifecycle › Version Negotiation)", async () => {
+            const { answer } = await rpc(request("initialize", { protocolVersion: "1999-01-01", capabilities: {}, clientInfo: { name: "test", version: "1" } }));
+            expect(answer?.result?.protocolVersion).to.equal("2025-11-25");
+        });
+
+        it("refuses an unsupported MCP-Protocol-Version header with 400 (Transports › Protocol Version Header)", async () => {
+            const { result, answer } = await rpc(request("tools/list"), { "MCP-Protocol-Version": "1999-01-01" });
+            expect(result.statusCode).to.equal(400);
+            expect(answer?.error?.message).to.match(/protocol version/i);
+        });
+
+        it("accepts a notification with 202 and no body", async () => {
+            const { result } = await rpc({ jsonrpc: "2.0", method: "notifications/initialized" }, VERSION);
+            expect(result.statusCode).to.equal(202);
+            expect(result.body).to.equal("");
+        });
+
+        it("answers GET and DELETE with 405 and Allow: POST: no stream, no session to end", async () => {
+            for (const method of ["GET", "DELETE"]) {
+                const { result } = await quietly(event({ method }));
+                expect(result.statusCode, method).to.equal(405);
+                expect(result.headers).to.deep.include({ Allow: "POST" });
+                expect((JSON.parse(result.body) as Rpc).error?.code).to.be.a("number");
+            }
+        });
+
+        it("answers malformed JSON with a JSON-RPC parse error (-32700), never a 5xx", async () => {
+            const { result, answer } = await rpc("{not json", VERSION);
+            expect(result.statusCode).to.equal(400);
+            expect(answer?.error?.code).to.equal(-32700);
+        });
+
+        it("answers a message that is not JSON-RPC, and a batch, with a JSON-RPC answer below 500", async () => {
+            for (const body of [JSON.stringify({ hello: "world" }), JSON.stringify([request("tools/list", undefined, 1), request("tools/list", undefined, 2)])]) {
+                const { result } = await rpc(body, VERSION);
+                expect(result.statusCode, body).to.be.below(500);
+                expect(JSON.parse(result.body), body).to.satisfy((v: unknown) => Array.isArray(v) || (typeof v === "object" && v !== null && "jsonrpc" in v));
+            }
+        });
+
+        it("refuses a body over 100,000 characters with 413 and a JSON-RPC error", async () => {
+            const { result, answer } = await rpc(JSON.stringify(request("tools/call", { name: "postSuccess", arguments: { pad: "x".repeat(100_001) } })), VERSION);
+            expect(result.statusCode).to.equal(413);
+            expect(answer?.error?.message).to.match(/over 100000 characters/);
+        });
+
+        it("takes only the MCP client's tokens, and the GPT routes refuse them", async () => {
+            const gptAtMcp = await quietly(event({ body: JSON.stringify(request("tools/list")), clientId: GPT_CLIENT }));
+            expect(gptAtMcp.result.statusCode).to.equal(403);
+            const mcpAtGpt = await quietly(event({ path: routeList()[0].path, body: "{}", clientId: MCP_CLIENT }));
+            expect(mcpAtGpt.result.statusCode).to.equal(403);
+        });
+
+        it("is not there when MCP_CLIENT_ID is unset (mcp: false): /mcp is an unknown path", async () => {
+            delete process.env.MCP_CLIENT_ID;
+            const { result } = await quietly(event({ body: JSON.stringify(request("tools/list")), clientId: GPT_CLIENT }));
+            expect(result.statusCode).to.equal(404);
+        });
+    });
+
+    describe("tools", () => {
+        let tools: Array<Record<string, unknown>>;
+        before(async () => {
+            process.env.MCP_CLIENT_ID = MCP_CLIENT;
+            tools = (await rpc(request("tools/list"), VERSION)).answer?.result?.tools as Array<Record<string, unknown>>;
+        });
+
+        it("lists one tool per route, named after its operationId, with its title, description and hints", () => {
+            expect(tools.map((t) => t.name)).to.deep.equal(routeList().map((r) => r.operationId));
+            for (const route of routeList()) {
+                const tool = tools.find((t) => t.name === route.operationId) ?? {};
+                expect(tool.title, route.operationId).to.equal(route.title ?? titleOf(route.operationId));
+                expect(tool.description, route.operationId).to.include(route.summary).and.include(route.description);
+                expect(tool.annotations, route.operationId).to.deep.equal(toolAnnotations(route));
+            }
+        });
+
+        it("describes arguments with the request schema (an empty object without one) and results with the response schema", () => {
+            for (const route of routeList()) {
+                const tool = tools.find((t) => t.name === route.operationId) ?? {};
+                const input = tool.inputSchema as Record<string, unknown>;
+                expect(input.type, route.operationId).to.equal("object");
+                if (route.request === undefined) {
+                    expect(input.properties, route.operationId).to.deep.equal({});
+                } else {
+                    const expected: Record<string, unknown> = z.toJSONSchema(route.request, { target: "draft-2020-12", io: "input" });
+                    delete expected.$schema;
+                    expect(input, route.operationId).to.deep.equal(expected);
+                }
+                // A file result comes back as resources, so only structured results declare an output schema.
+                expect(tool.outputSchema === undefined, route.operationId).to.equal(returnsFiles(route));
+            }
+        });
+
+        it("derives hints from consequential and method, and lets a route override each", () => {
+            const base = routeList()[0];
+            const hints = (extra: Partial<RouteEntry>) => toolAnnotations({ ...base, ...extra });
+            expect(hints({ consequential: false, method: "POST" })).to.include({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
+            expect(hints({ consequential: true, method: "POST" })).to.include({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+            expect(hints({ consequential: true, method: "PUT" })).to.include({ readOnlyHint: false, destructiveHint: true, idempotentHint: true });
+            expect(hints({ consequential: true, method: "DELETE" })).to.include({ destructiveHint: true, idempotentHint: true });
+            expect(hints({ consequential: true, method: "PATCH" })).to.include({ destructiveHint: true, idempotentHint: false });
+            expect(hints({ consequential: true, readOnly: true, destructive: false, idempotent: true, openWorld: true, title: "Mine" }))
+                .to.deep.equal({ title: "Mine", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true });
+        });
+
+        for (const route of routeList()) {
+            it(`${route.operationId}: the tool and the REST route run the same operation on the same input`, async () => {
+                const args = exampleArguments(route);
+                if (args === undefined) {
+                    // No example to call it with: the validation must still match (below) and the route is still listed.
+                    expect(tools.map((t) => t.name)).to.include(route.operationId);
+                    return;
+                }
+                const rest = await quietly({ ...event({ path: route.path, method: route.method, body: JSON.stringify(args), clientId: GPT_CLIENT }) });
+                expect(rest.result.statusCode, rest.result.body).to.equal(200);
+                const restValue = JSON.parse(rest.result.body) as Record<string, unknown>;
+                const result = await callTool(route.operationId, args);
+                expect(result.isError, JSON.stringify(result)).to.not.equal(true);
+                const content = result.content as Array<Record<string, unknown>>;
+                if (returnsFiles(route)) {
+                    const files = restValue.openaiFileResponse as Array<{ name: string; mime_type: string; content: string }>;
+                    const resources = content.filter((c) => c.type === "resource").map((c) => c.resource as Record<string, string>);
+                    expect(resources.map((r) => [r.mimeType, r.blob])).to.deep.equal(files.map((f) => [f.mime_type, f.content]));
+                    expect(resources.map((r) => r.uri)).to.deep.equal(files.map((f) => `file:///${encodeURIComponent(f.name)}`));
+                } else {
+                    expect(result.structuredContent).to.deep.equal(restValue);
+                    expect(content).to.deep.equal([{ type: "text", text: JSON.stringify(restValue) }]);
+                }
+            });
+        }
+
+        it("answers invalid arguments with a tool error carrying the REST route's field-level message", async () => {
+            for (const route of routeList().filter((r) => r.request !== undefined)) {
+                const rest = await quietly(event({ path: route.path, method: route.method, body: JSON.stringify({ unexpected: 1 }), clientId: GPT_CLIENT }));
+                expect(rest.result.statusCode).to.equal(400);
+                const restMessage = (JSON.parse(rest.result.body) as { error: { message: string } }).error.message;
+                const fields = restMessage.slice(restMessage.indexOf(": ") + 2);
+                const result = await callTool(route.operationId, { unexpected: 1 });
+                expect(result.isError, route.operationId).to.equal(true);
+                expect((result.content as Array<{ text: string }>)[0].text).to.equal(`The arguments do not match the tool's input schema: ${fields}`);
+            }
+        });
+
+        it("answers an unknown tool with a JSON-RPC error (-32602), not a tool result", async () => {
+            const { answer } = await rpc(request("tools/call", { name: "noSuchTool", arguments: {} }), VERSION);
+            expect(answer?.error?.code).to.equal(-32602);
+            expect(answer?.error?.message).to.include("noSuchTool");
+        });
+
+        it("passes an operation's expected failure to the model, and hides an unexpected one behind a request id", async () => {
+            const route = routeList()[0];
+            const ops = operations as unknown as Record<string, unknown>;
+            const original = ops[route.operationId];
+            try {
+                ops[route.operationId] = () => { throw new HttpError(409, "conflict", "That order is already shipped."); };
+                const expected = await callTool(route.operationId, exampleArguments(route) ?? {});
+                expect(expected).to.deep.include({ isError: true, content: [{ type: "text", text: "That order is already shipped." }] });
+                ops[route.operationId] = () => { throw new Error("db password=hunter2 rejected"); };
+                const { result, logs } = await quietly(event({ body: JSON.stringify(request("tools/call", { name: route.operationId, arguments: exampleArguments(route) ?? {} })), headers: VERSION }));
+                const answer = JSON.parse(result.body) as Rpc;
+                const text = JSON.stringify(answer.result);
+                expect(text).to.include("gateway-request-1").and.not.include("hunter2");
+                expect(logs.some((l) => l.includes('"level":"ERROR"') && l.includes(route.operationId))).to.be.true;
+            } finally {
+                ops[route.operationId] = original;
+            }
+        });
+    });
+});

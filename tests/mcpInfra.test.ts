@@ -1,0 +1,216 @@
+/**
+ * The MCP surface's infrastructure under mocks: the resource server and MCP app client, /mcp behind the authorizer
+ * with the MCP scope, the public discovery documents (MOCK methods, their exact JSON), the 401 challenge, the
+ * outputs and the callback promise; and `mcp: false` making none of it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { PLACEHOLDER_CALLBACK_URL } from "../infra/callbacks";
+import { authorizationServerMetadata, MCP_METADATA_PATHS, protectedResourceMetadata } from "../infra/mcpMetadata";
+import { changedInputs, resourceKey, runProgram, valueOf, type RecordedResource, type Run } from "./harness";
+
+const CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
+const RESOURCE_SERVER = "aws:cognito/resourceServer:ResourceServer";
+const METHOD = "aws:apigateway/method:Method";
+const INTEGRATION = "aws:apigateway/integration:Integration";
+const INTEGRATION_RESPONSE = "aws:apigateway/integrationResponse:IntegrationResponse";
+const API_URL = "https://mockapi.execute-api.us-east-1.amazonaws.com/Prod";
+const MCP_URL = `${API_URL}/mcp`;
+const MCP_SCOPE = `${MCP_URL}/tools`;
+const HOSTED_UI = "https://gpt-action-dev-482913.auth.us-east-1.amazoncognito.com";
+const MCP_CALLBACK = "https://chatgpt.com/connector/oauth/abc123def456";
+
+describe("MCP surface (infrastructure)", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram({ mcpCallbackUrl: MCP_CALLBACK });
+    });
+
+    it("names a resource server after the MCP URL, with the tools scope", () => {
+        expect(run.one(RESOURCE_SERVER).inputs).to.deep.equal({
+            userPoolId: "us-east-1_MockPool",
+            identifier: MCP_URL,
+            name: "MCP server",
+            scopes: [{ scopeName: "tools", scopeDescription: "List and call the MCP server's tools" }],
+        });
+    });
+
+    it("makes a confidential code-flow client allowed only the MCP scope, with the MCP callback URLs", () => {
+        const client = run.one(CLIENT, "gpt-action-mcp-client");
+        expect(client.inputs).to.deep.include({
+            userPoolId: "us-east-1_MockPool",
+            generateSecret: true,
+            allowedOauthFlowsUserPoolClient: true,
+            allowedOauthFlows: ["code"],
+            allowedOauthScopes: [MCP_SCOPE],
+            callbackUrls: [MCP_CALLBACK],
+            preventUserExistenceErrors: "ENABLED",
+            explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+            enableTokenRevocation: true,
+        });
+        expect(run.dependenciesOf(client).some((urn) => urn.endsWith("::gpt-action-mcp-resource-server"))).to.be.true;
+        // The GPT Action's client cannot obtain the MCP scope.
+        expect(run.one(CLIENT, "gpt-action-client").inputs.allowedOauthScopes).to.not.include(MCP_SCOPE);
+    });
+
+    it("makes a public client, without a secret, when mcpPublicClient is true", async () => {
+        const publicRun = await runProgram({ mcpPublicClient: "true" });
+        expect(publicRun.one(CLIENT, "gpt-action-mcp-client").inputs.generateSecret).to.be.false;
+        expect(publicRun.program.mcpClientSecret).to.be.undefined;
+    });
+
+    it("puts every verb of /mcp behind the Cognito authorizer with the MCP scope only, proxied to the function", () => {
+        expect(run.one("aws:apigateway/resource:Resource", "gpt-action-resource/mcp").inputs).to.deep.include({ parentId: "mockroot", pathPart: "mcp" });
+        expect(run.one(METHOD, "gpt-action-mcp-method").inputs).to.deep.include({
+            httpMethod: "ANY",
+            authorization: "COGNITO_USER_POOLS",
+            authorizerId: "gpt-action-authorizer-id",
+            authorizationScopes: [MCP_SCOPE],
+        });
+        expect(run.one(INTEGRATION, "gpt-action-mcp-integration").inputs).to.deep.include({ type: "AWS_PROXY", integrationHttpMethod: "POST" });
+        expect(run.one("aws:lambda/permission:Permission", "gpt-action-mcp-permission").inputs.sourceArn)
+            .to.equal("arn:aws:execute-api:us-east-1:123456789012:mockapi/Prod/*/mcp");
+        // The GPT routes keep their own scopes, so an MCP token does not pass them.
+        for (const method of run.all(METHOD).filter((m) => m.name.endsWith("-method") && m.inputs.authorization === "COGNITO_USER_POOLS" && !m.name.includes("mcp"))) {
+            expect(method.inputs.authorizationScopes, method.name).to.not.include(MCP_SCOPE);
+        }
+    });
+
+    it("tells the function the MCP client's id", () => {
+        const env = (run.one("aws:lambda/function:Function").inputs.environment as { variables: Record<string, string> }).variables;
+        expect(env).to.include({ APP_CLIENT_ID: "mockclientid", MCP_CLIENT_ID: "mockmcpclientid" });
+    });
+
+    /** The document a metadata path answers with, from its MOCK integration response. */
+    const documentAt = (r: Run, path: string): unknown => {
+        const response = r.one(INTEGRATION_RESPONSE, `metadata${path}-integration-response`);
+        return JSON.parse((response.inputs.responseTemplates as Record<string, string>)["application/json"]);
+    };
+
+    it("serves each discovery document publicly from API Gateway itself (MOCK GETs)", () => {
+        const paths = [...MCP_METADATA_PATHS.protectedResource, ...MCP_METADATA_PATHS.authorizationServer];
+        for (const path of paths) {
+            expect(run.one(METHOD, `metadata${path}-method`).inputs, path).to.deep.include({ httpMethod: "GET", authorization: "NONE" });
+            expect(run.one(INTEGRATION, `metadata${path}-integration`).inputs, path).to.deep.include({
+                type: "MOCK",
+                requestTemplates: { "application/json": '{"statusCode": 200}' },
+            });
+            const response = run.one(INTEGRATION_RESPONSE, `metadata${path}-integration-response`);
+            expect(response.inputs.statusCode, path).to.equal("200");
+            expect(response.inputs.responseParameters, path).to.deep.include({ "method.response.header.Access-Control-Allow-Origin": "'*'" });
+        }
+        // No function behind them: nothing proxies to the Lambda on a metadata path.
+        const proxied = run.all(INTEGRATION).filter((i) => i.inputs.type === "AWS_PROXY").map((i) => i.name);
+        expect(proxied.filter((name) => name.includes("metadata"))).to.be.empty;
+    });
+
+    it("publishes the protected resource metadata (RFC 9728) naming the MCP URL, this issuer and the scope", () => {
+        const expected = {
+            resource: MCP_URL,
+            authorization_servers: [API_URL],
+            scopes_supported: [MCP_SCOPE],
+            bearer_methods_supported: ["header"],
+            resource_name: "gpt-action MCP server",
+        };
+        for (const path of MCP_METADATA_PATHS.protectedResource) {
+            expect(documentAt(run, path), path).to.deep.equal(expected);
+        }
+        expect(protectedResourceMetadata(API_URL, MCP_SCOPE)).to.deep.equal(expected);
+    });
+
+    it("publishes authorization server metadata (RFC 8414) pointing at Cognito, with S256 PKCE", () => {
+        const expected = authorizationServerMetadata(API_URL, MCP_SCOPE, {
+            authorizationEndpoint: `${HOSTED_UI}/oauth2/authorize`,
+            tokenEndpoint: `${HOSTED_UI}/oauth2/token`,
+            revocationEndpoint: `${HOSTED_UI}/oauth2/revoke`,
+            jwksUri: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_MockPool/.well-known/jwks.json",
+        });
+        for (const path of MCP_METADATA_PATHS.authorizationServer) {
+            expect(documentAt(run, path), path).to.deep.equal(expected);
+        }
+        expect(expected).to.deep.include({ issuer: API_URL, code_challenge_methods_supported: ["S256"], response_types_supported: ["code"] });
+    });
+
+    it("answers a 401 with a challenge naming the protected resource metadata and the scope (RFC 9728 §5.1)", () => {
+        const unauthorized = run.one("aws:apigateway/response:Response", "-unauthorized").inputs;
+        expect((unauthorized.responseParameters as Record<string, string>)["gatewayresponse.header.WWW-Authenticate"]).to.equal(
+            `'Bearer resource_metadata="${API_URL}/.well-known/oauth-protected-resource/mcp", scope="${MCP_SCOPE}"'`);
+    });
+
+    it("deploys after the MCP methods and redeploys when the documents change", async () => {
+        const deployment = run.one("aws:apigateway/deployment:Deployment");
+        const dependencies = run.dependenciesOf(deployment);
+        for (const r of run.all(METHOD).filter((m) => m.name.includes("mcp") || m.name.includes("metadata"))) {
+            expect(dependencies.some((d) => d.endsWith(`::${r.name}`)), r.name).to.be.true;
+        }
+        const trigger = (r: Run) => (r.one("aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment;
+        expect(trigger(await runProgram({ stageName: "v2" }))).to.not.equal(trigger(run));
+    });
+
+    it("exports the MCP server URL, client id, secret (as a secret) and callback URLs", async () => {
+        const p = run.program;
+        expect(await valueOf(p.mcpServerUrl as pulumi.Output<string>)).to.equal(MCP_URL);
+        expect(await valueOf(p.mcpClientId as pulumi.Output<string>)).to.equal("mockmcpclientid");
+        expect(await pulumi.isSecret(p.mcpClientSecret as pulumi.Output<string>)).to.be.true;
+        expect(await valueOf(p.mcpClientSecret as pulumi.Output<string>)).to.equal("mock-mcp-client-secret");
+        expect(p.mcpCallbackUrls).to.deep.equal([MCP_CALLBACK]);
+    });
+
+    it("registers the placeholder on the MCP client until mcpCallbackUrl is set, and says so in nextStep", async () => {
+        const first = await runProgram();
+        expect(first.one(CLIENT, "gpt-action-mcp-client").inputs.callbackUrls).to.deep.equal([PLACEHOLDER_CALLBACK_URL]);
+        expect(first.program.nextStep).to.match(/pulumi config set mcpCallbackUrl <url> && pulumi up/);
+        expect(run.program.nextStep ?? "").to.not.match(/mcpCallbackUrl/);
+    });
+
+    it("keeps the promise: a new MCP callback URL changes only the MCP client's callback URLs", async () => {
+        const after = await runProgram({ mcpCallbackUrl: "https://chatgpt.com/connector/oauth/fedcba654321" });
+        expect(after.resources.map(resourceKey)).to.have.members(run.resources.map(resourceKey));
+        expect(changedInputs(run, after)).to.deep.equal([`${CLIENT} gpt-action-mcp-client.callbackUrls`]);
+    });
+
+    it("takes the list form too, and validates it like callbackUrls", async () => {
+        const listed = await runProgram({ mcpCallbackUrls: JSON.stringify(["https://claude.ai/api/mcp/auth_callback", "http://localhost:6274/oauth/callback"]) });
+        expect(listed.one(CLIENT, "gpt-action-mcp-client").inputs.callbackUrls)
+            .to.deep.equal(["https://claude.ai/api/mcp/auth_callback", "http://localhost:6274/oauth/callback"]);
+        let error: unknown;
+        try {
+            await runProgram({ mcpCallbackUrl: "http://example.com/cb" });
+        } catch (err) {
+            error = err;
+        }
+        expect(String(error)).to.match(/mcpCallbackUrl = "http:\/\/example.com\/cb" must use https:\/\/.*Fix: pulumi config set mcpCallbackUrl/);
+    });
+
+    it("serves the MCP URL on the custom API host", async () => {
+        const custom = await runProgram({ customDomain: JSON.stringify({ zone: "example.com" }) });
+        expect(custom.one(RESOURCE_SERVER).inputs.identifier).to.equal("https://api.example.com/mcp");
+        expect(await valueOf(custom.program.mcpServerUrl as pulumi.Output<string>)).to.equal("https://api.example.com/mcp");
+        const document = JSON.parse((custom.one(INTEGRATION_RESPONSE, "metadata/.well-known/oauth-authorization-server-integration-response")
+            .inputs.responseTemplates as Record<string, string>)["application/json"]) as { issuer: string };
+        // RFC 8414 §3.1: for an issuer at the host's root, exactly this path is where clients look.
+        expect(document.issuer).to.equal("https://api.example.com");
+    });
+});
+
+describe("mcp: false", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram({ mcp: "false" });
+    });
+
+    it("makes a GPT-Action-only stack: no resource server, MCP client, /mcp or metadata", () => {
+        const mcpish = (r: RecordedResource) => /mcp|metadata|well-known/.test(r.name) || r.type === RESOURCE_SERVER;
+        expect(run.resources.filter(mcpish).map(resourceKey)).to.be.empty;
+        expect(run.all(CLIENT)).to.have.lengthOf(1);
+        const env = (run.one("aws:lambda/function:Function").inputs.environment as { variables: Record<string, string> }).variables;
+        expect(env).to.not.have.property("MCP_CLIENT_ID");
+    });
+
+    it("exports no MCP outputs", () => {
+        expect(run.program.mcpServerUrl).to.be.undefined;
+        expect(run.program.mcpClientId).to.be.undefined;
+        expect(run.program.mcpClientSecret).to.be.undefined;
+        expect(run.program.mcpCallbackUrls).to.be.undefined;
+    });
+});
