@@ -8,14 +8,27 @@ import { readBody } from "./body";
 import { readEvent, type Request } from "./event";
 import { errorResult, HttpError, okResult } from "./http";
 import { logError, logRequest } from "./log";
-import { operations } from "./operations";
-import { routeList, type RouteEntry as Route } from "./routes";
+import { operations, type OperationsOf } from "./operations";
+import { routeList, routes, type RouteEntry as Route, type RouteSpec } from "./routes";
 
-const ROUTES = routeList();
-/** Untyped view of the operations, for dispatch by name; the Operations type checks each one. */
-const dispatch = operations as unknown as Readonly<Record<string, (call: { body: unknown; caller: Caller; requestId: string }) => unknown>>;
+export type Handler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
+/** Untyped view of the operations, for dispatch by name; OperationsOf checks each one against its route. */
+type Dispatch = Readonly<Record<string, (call: { body: unknown; caller: Caller; requestId: string }) => unknown>>;
 
-export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+/**
+ * The handler for a route table and its operations. The Lambda runs the shipped ones (`handler` below); tests
+ * build one for a copy of the table with a route added, to check that dispatch follows the table.
+ */
+export function createHandler<T extends Readonly<Record<string, RouteSpec>>>(table: T, functions: OperationsOf<T>): Handler {
+    const entries = routeList(table);
+    // Looked up at call time, so a test may swap one operation of the object for a while.
+    const dispatch = functions as unknown as Dispatch;
+    return (event, context) => handle(entries, dispatch, event, context);
+}
+
+export const handler: Handler = createHandler(routes, operations);
+
+async function handle(entries: readonly Route[], dispatch: Dispatch, event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
     const started = performance.now();
     const request = readEvent(event);
     const requestId = context?.awsRequestId ?? request.gatewayRequestId ?? "local";
@@ -28,7 +41,7 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
             throw new Error(`${APP_CLIENT_ID_ENV} is not set; the function cannot check which app client a token belongs to`);
         }
         caller = authenticate(request, appClientId);
-        route = findRoute(request);
+        route = findRoute(entries, request);
         const body = route.request === undefined ? undefined : readBody(request, route.request);
         result = okResult(await dispatch[route.operationId]({ body, caller, requestId }));
     } catch (error) {
@@ -51,8 +64,8 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
 }
 
 /** The route for the request's method and path: 404 for an unknown path, 405 (with Allow) for a wrong method. */
-function findRoute(request: Request): Route {
-    const onPath = ROUTES.filter((r) => r.path === request.path);
+function findRoute(entries: readonly Route[], request: Request): Route {
+    const onPath = entries.filter((r) => r.path === request.path);
     const route = onPath.find((r) => r.method === request.method);
     if (route !== undefined) {
         return route;
