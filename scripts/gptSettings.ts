@@ -1,6 +1,7 @@
 /**
  * `npm run gpt-settings [outputs.json]`: the ChatGPT Action form, filled from a deployed stack's outputs, in the
- * order the action editor shows them (Authentication at the top, then Schema; the README says the same), and the next step.
+ * order the action editor shows them (Authentication at the top, then Schema; the README says the same), and
+ * the next step.
  */
 import { readOutputs, type StackOutputs } from "./outputs";
 
