@@ -1,6 +1,6 @@
-/** Runs a route's operation by name: the one place both surfaces, REST and MCP, call your code from. */
+/** A route table with its operations, as both surfaces (REST and MCP) run them: one place calls your code. */
 import type { Caller } from "./auth";
-import { operations } from "./operations";
+import type { RouteEntry } from "./routes";
 
 /** The resource path of the MCP endpoint, under the stage. */
 export const MCP_PATH = "/mcp";
@@ -11,9 +11,15 @@ export interface OperationCall {
     readonly requestId: string;
 }
 
-/** Untyped view of the operations, for dispatch by name; the Operations type checks each one. */
-const byName = operations as unknown as Readonly<Record<string, (call: OperationCall) => unknown>>;
+export interface Dispatcher {
+    readonly routes: readonly RouteEntry[];
+    /** Runs the operation named `operationId` (a route of `routes`). */
+    run(operationId: string, call: OperationCall): Promise<unknown>;
+}
 
-export async function runOperation(operationId: string, call: OperationCall): Promise<unknown> {
-    return await byName[operationId](call);
+/** `functions` must hold one function per route (OperationsOf checks that where it is built). */
+export function dispatcher(routes: readonly RouteEntry[], functions: object): Dispatcher {
+    // Looked up at call time, so a test may swap one operation of the object for a while.
+    const byName = functions as Readonly<Record<string, (call: OperationCall) => unknown>>;
+    return { routes, run: async (operationId, call) => await byName[operationId](call) };
 }

@@ -5,22 +5,34 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { APP_CLIENT_ID_ENV, authenticate, MCP_CLIENT_ID_ENV, type Caller } from "./auth";
 import { readBody } from "./body";
-import { MCP_PATH, runOperation } from "./dispatch";
+import { dispatcher, MCP_PATH, type Dispatcher } from "./dispatch";
 import { readEvent, type Request } from "./event";
 import { errorResult, HttpError, okResult } from "./http";
 import { logError, logRequest } from "./log";
-import { routeList, type RouteEntry as Route } from "./routes";
+import { operations, type OperationsOf } from "./operations";
+import { routeList, routes, type RouteEntry as Route, type RouteSpec } from "./routes";
 
-const ROUTES = routeList();
+export type Handler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
 
-export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+/**
+ * The handler for a route table and its operations. The Lambda runs the shipped ones (`handler` below); tests
+ * build one for a copy of the table with a route added, to check that dispatch follows the table.
+ */
+export function createHandler<T extends Readonly<Record<string, RouteSpec>>>(table: T, functions: OperationsOf<T>): Handler {
+    const app = dispatcher(routeList(table), functions);
+    return (event, context) => handle(app, event, context);
+}
+
+export const handler: Handler = createHandler(routes, operations);
+
+async function handle(app: Dispatcher, event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
     const started = performance.now();
     const request = readEvent(event);
     const requestId = context?.awsRequestId ?? request.gatewayRequestId ?? "local";
     const served: Served = { route: "none" };
     let result: APIGatewayProxyResult;
     try {
-        result = await serve(request, requestId, served);
+        result = await serve(app, request, requestId, served);
     } catch (error) {
         if (error instanceof HttpError) {
             result = errorResult(error);
@@ -46,29 +58,29 @@ interface Served {
     caller?: Caller;
 }
 
-async function serve(request: Request, requestId: string, served: Served): Promise<APIGatewayProxyResult> {
+async function serve(app: Dispatcher, request: Request, requestId: string, served: Served): Promise<APIGatewayProxyResult> {
     const mcpClientId = process.env[MCP_CLIENT_ID_ENV];
     if (request.path === MCP_PATH && mcpClientId) {
         served.route = "mcp";
         // The MCP surface takes only the MCP client's tokens, and loads the SDK only when called.
         served.caller = authenticate(request, mcpClientId);
         const { handleMcp } = await import("./mcp.js");
-        return handleMcp(request, served.caller, requestId);
+        return handleMcp(app, request, served.caller, requestId);
     }
     const appClientId = process.env[APP_CLIENT_ID_ENV];
     if (!appClientId) {
         throw new Error(`${APP_CLIENT_ID_ENV} is not set; the function cannot check which app client a token belongs to`);
     }
     served.caller = authenticate(request, appClientId);
-    const route = findRoute(request);
+    const route = findRoute(app.routes, request);
     served.route = route.operationId;
     const body = route.request === undefined ? undefined : readBody(request, route.request);
-    return okResult(await runOperation(route.operationId, { body, caller: served.caller, requestId }));
+    return okResult(await app.run(route.operationId, { body, caller: served.caller, requestId }));
 }
 
 /** The route for the request's method and path: 404 for an unknown path, 405 (with Allow) for a wrong method. */
-function findRoute(request: Request): Route {
-    const onPath = ROUTES.filter((r) => r.path === request.path);
+function findRoute(entries: readonly Route[], request: Request): Route {
+    const onPath = entries.filter((r) => r.path === request.path);
     const route = onPath.find((r) => r.method === request.method);
     if (route !== undefined) {
         return route;

@@ -14,19 +14,30 @@ import { bodyText, validated } from "./body";
 import type { Request } from "./event";
 import { HttpError } from "./http";
 import { logError } from "./log";
-import { runOperation } from "./dispatch";
-import { routeList, type RouteEntry } from "./routes";
-import { returnsFiles, toolDefinition } from "./tools";
+import type { Dispatcher } from "./dispatch";
+import type { RouteEntry } from "./routes";
+import { returnsFiles, toolDefinition, type ToolDefinition } from "./tools";
 
-/** The path API Gateway and local mode route to this module. */
-export { MCP_PATH } from "./dispatch";
-
-const ROUTES = new Map(routeList().map((route) => [route.operationId, route]));
-const TOOLS = [...ROUTES.values()].map(toolDefinition);
 const SERVER_INFO = { name: "gpt-action", version: "1.0.0" };
 
-/** Answers one HTTP request to /mcp for an authenticated caller. */
-export async function handleMcp(request: Request, caller: Caller, requestId: string): Promise<APIGatewayProxyResult> {
+interface Toolbox {
+    readonly byName: ReadonlyMap<string, RouteEntry>;
+    readonly tools: readonly ToolDefinition[];
+}
+/** Tools are derived once per route table (a warm Lambda reuses them). */
+const toolboxes = new WeakMap<readonly RouteEntry[], Toolbox>();
+
+function toolbox(routes: readonly RouteEntry[]): Toolbox {
+    let box = toolboxes.get(routes);
+    if (box === undefined) {
+        box = { byName: new Map(routes.map((route) => [route.operationId, route])), tools: routes.map(toolDefinition) };
+        toolboxes.set(routes, box);
+    }
+    return box;
+}
+
+/** Answers one HTTP request to /mcp for an authenticated caller, with `app`'s routes as tools. */
+export async function handleMcp(app: Dispatcher, request: Request, caller: Caller, requestId: string): Promise<APIGatewayProxyResult> {
     // Stateless: no stream to open and no session to end (MCP 2025-11-25, Transports: a server MAY answer 405).
     if (request.method !== "POST") {
         return rpcError(405, ErrorCode.ConnectionClosed, "Method not allowed: this server is stateless; send JSON-RPC messages with POST.", { Allow: "POST" });
@@ -40,7 +51,7 @@ export async function handleMcp(request: Request, caller: Caller, requestId: str
         }
         throw error;
     }
-    const server = mcpServer(caller, requestId);
+    const server = mcpServer(app, caller, requestId);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     try {
         await server.connect(transport);
@@ -60,18 +71,19 @@ export async function handleMcp(request: Request, caller: Caller, requestId: str
 }
 
 /** A server that lists the route table's tools and runs them as `caller`. */
-function mcpServer(caller: Caller, requestId: string): Server {
+function mcpServer(app: Dispatcher, caller: Caller, requestId: string): Server {
+    const { byName, tools } = toolbox(app.routes);
     const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS.map((tool) => ({ ...tool })) }));
+    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map((tool) => ({ ...tool })) }));
     server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
-        const route = ROUTES.get(params.name);
+        const route = byName.get(params.name);
         if (route === undefined) {
             // MCP 2025-11-25, Tools › Error Handling: an unknown tool is a protocol error.
             throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${params.name.slice(0, 100)}. Call tools/list for the available ones.`);
         }
         try {
             const body = route.request === undefined ? undefined : validated(route.request, params.arguments ?? {}, "The arguments do not match the tool's input schema");
-            return toolResult(route, await runOperation(route.operationId, { body, caller, requestId }));
+            return toolResult(route, await app.run(route.operationId, { body, caller, requestId }));
         } catch (error) {
             // A tool execution error goes back as a result the model can read and correct its call from.
             if (error instanceof HttpError) {

@@ -6,7 +6,7 @@
 import type * as z from "zod/mini";
 import type { Caller } from "./auth";
 import { fileResponse, toCsv } from "./files";
-import type { OperationId, Routes } from "./routes";
+import type { RouteSpec, Routes } from "./routes";
 
 type BodyOf<R> = R extends { readonly request: infer S extends z.ZodMiniType } ? z.output<S> : undefined;
 type ResultOf<R> = R extends { readonly response: { readonly schema: infer S extends z.ZodMiniType } } ? z.input<S> : never;
@@ -17,8 +17,13 @@ export interface Call<R> {
     readonly requestId: string;
 }
 
-/** Exactly one function per route: a missing or extra name does not compile. */
-export type Operations = { readonly [K in OperationId]: (call: Call<Routes[K]>) => ResultOf<Routes[K]> | Promise<ResultOf<Routes[K]>> };
+/** Exactly one function per route of the table `T`: a missing or extra name does not compile. */
+export type OperationsOf<T extends Readonly<Record<string, RouteSpec>>> = {
+    readonly [K in keyof T]: (call: Call<T[K]>) => ResultOf<T[K]> | Promise<ResultOf<T[K]>>;
+};
+
+/** The functions of the shipped route table. */
+export type Operations = OperationsOf<Routes>;
 
 const REGIONS = ["EMEA", "AMER", "APAC"] as const;
 const PRODUCTS = ["Basic", "Pro", "Enterprise"] as const;

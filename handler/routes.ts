@@ -90,7 +90,7 @@ export type OperationId = keyof Routes;
 /** A route with its operationId. */
 export type RouteEntry = RouteSpec & { readonly operationId: string };
 
-/** The table as a list, each route with its operationId. */
-export function routeList(): RouteEntry[] {
-    return Object.entries(routes).map(([operationId, route]) => ({ operationId, ...route }));
+/** A table as a list, each route with its operationId: the shipped table, or another (tests add routes to a copy). */
+export function routeList(table: Readonly<Record<string, RouteSpec>> = routes): RouteEntry[] {
+    return Object.entries(table).map(([operationId, route]) => ({ operationId, ...route }));
 }

@@ -24,21 +24,40 @@ function configString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** Every config value of `stack`, keyed `project:key` (or `provider:key`). A missing stack file means defaults only. */
-export function stackConfig(stack: string): Record<string, string> {
-    const project = projectFile();
+/** Pulumi.yaml's declared defaults, keyed `project:key`. */
+function projectDefaults(project: ProjectFile): Record<string, string> {
     const config: Record<string, string> = {};
     for (const [key, spec] of Object.entries(project.config)) {
         if (spec.default !== undefined) {
             config[`${project.name}:${key}`] = configString(spec.default);
         }
     }
-    const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    const parsed = fs.existsSync(stackFile) ? parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null : null;
+    return config;
+}
+
+/**
+ * Pulumi.yaml's defaults overlaid with the values of the stack file at `stackFile` (any path; it must exist),
+ * keyed `project:key` (or `provider:key`). Tests pass their own fixture, so a user's stack config cannot reach them.
+ */
+export function stackFileConfig(stackFile: string): Record<string, string> {
+    const project = projectFile();
+    const config = projectDefaults(project);
+    const parsed = parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null;
     for (const [key, value] of Object.entries(parsed?.config ?? {})) {
         config[key.includes(":") ? key : `${project.name}:${key}`] = configString(value);
     }
     return config;
+}
+
+/** The repository's Pulumi.<stack>.yaml. */
+export function stackFilePath(stack: string): string {
+    return path.join(ROOT, `Pulumi.${stack}.yaml`);
+}
+
+/** Every config value of `stack`, keyed `project:key` (or `provider:key`). A missing stack file means defaults only. */
+export function stackConfig(stack: string): Record<string, string> {
+    const stackFile = stackFilePath(stack);
+    return fs.existsSync(stackFile) ? stackFileConfig(stackFile) : projectDefaults(projectFile());
 }
 
 /** The project's own keys of `stack`, without the `project:` prefix, as infra/config.ts's parseConfig takes them. */

@@ -1,6 +1,7 @@
 /**
  * `npm run gpt-settings [outputs.json]`: the ChatGPT Action form, filled from a deployed stack's outputs, in the
- * order the GPT editor asks for them (Authentication → OAuth, then the schema), and the next step.
+ * order the action editor shows them (Authentication at the top, then Schema; the README says the same), and
+ * the next step.
  */
 import { readOutputs, type StackOutputs } from "./outputs";
 
@@ -37,7 +38,7 @@ export function formatSettings(o: StackOutputs): string {
 
 if (require.main === module) {
     try {
-        process.stdout.write(formatSettings(readOutputs(process.argv[2])));
+        process.stdout.write(formatSettings(readOutputs(process.argv[2], "gpt-settings")));
     } catch (error) {
         console.error(error instanceof Error ? error.message : error);
         process.exitCode = 1;

@@ -36,10 +36,28 @@ export function parseOutputs(value: unknown): StackOutputs {
     return outputs as unknown as StackOutputs;
 }
 
-/** Outputs from `file`, or from the current Pulumi stack when no file is given. */
-export function readOutputs(file?: string): StackOutputs {
-    const text = file !== undefined
-        ? fs.readFileSync(file, "utf8")
-        : execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets"], { encoding: "utf8" });
+/**
+ * Outputs from `file`, or from the current Pulumi stack when no file is given. `script` is the npm script
+ * reading them (e.g. "smoke"), for the message that says how to pass a file instead.
+ */
+export function readOutputs(file: string | undefined, script: string): StackOutputs {
+    const text = file !== undefined ? fs.readFileSync(file, "utf8") : pulumiStackOutputs(script);
     return parseOutputs(JSON.parse(text));
+}
+
+/** `pulumi stack output --json --show-secrets`; without the CLI, says so instead of spawnSync's bare ENOENT. */
+function pulumiStackOutputs(script: string): string {
+    try {
+        return execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets"], { encoding: "utf8" });
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+            throw new Error([
+                "Reading the stack's outputs needs the Pulumi CLI, and `pulumi` is not on the PATH.",
+                "Install it (https://www.pulumi.com/docs/install/), or pass a saved copy of the outputs:",
+                "  pulumi stack output --json --show-secrets > outputs.json   (where the CLI is)",
+                `  npm run ${script} -- outputs.json`,
+            ].join("\n"));
+        }
+        throw error;
+    }
 }

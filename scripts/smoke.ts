@@ -77,7 +77,7 @@ export async function smoke(outputs: StackOutputs): Promise<CheckResult[]> {
 }
 
 async function main(): Promise<number> {
-    const results = await smoke(readOutputs(process.argv[2]));
+    const results = await smoke(readOutputs(process.argv[2], "smoke"));
     for (const r of results) {
         console.log(`${r.ok ? "✔" : "✘"} ${r.name}: ${r.detail}`);
     }

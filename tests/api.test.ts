@@ -54,11 +54,13 @@ describe("GptActionApi", () => {
 
     it("builds one resource per path segment, shared by routes under the same prefix", () => {
         const resources = run.all("aws:apigateway/resource:Resource").filter((r) => !isMcp(r)).map((r) => [r.name, r.inputs.parentId, r.inputs.pathPart]);
-        expect(resources).to.have.deep.members([
-            ["gpt-action-resource/my_route", "mockroot", "my_route"],
-            ["gpt-action-resource/reports", "mockroot", "reports"],
-            ["gpt-action-resource/reports/sales", "gpt-action-resource/reports-id", "sales"],
-        ]);
+        // Every prefix of every route's path, e.g. /reports and /reports/sales, each under its parent's resource.
+        const prefixes = new Set(routeList().flatMap((r) => r.path.split("/").slice(1).map((_, i, segments) => `/${segments.slice(0, i + 1).join("/")}`)));
+        expect(resources).to.have.deep.members([...prefixes].map((prefix) => {
+            const parent = prefix.slice(0, prefix.lastIndexOf("/"));
+            return [`gpt-action-resource${prefix}`, parent === "" ? "mockroot" : `gpt-action-resource${parent}-id`, prefix.slice(parent.length + 1)];
+        }));
+        expect(resources).to.deep.include.members([["gpt-action-resource/reports/sales", "gpt-action-resource/reports-id", "sales"]]);
     });
 
     it("puts every non-OPTIONS method behind the authorizer with scopes", () => {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { chatGptTwin, PLACEHOLDER_CALLBACK_URL, withChatGptTwins } from "../infra/callbacks";
 import { ConfigError, CONFIG_DEFAULTS, OBJECT_KEYS, domainPrefixBase, domainPrefixProblem, parseConfig, type ActionConfig } from "../infra/config";
-import { projectFile } from "../infra/stackFiles";
+import { projectFile, stackFileConfig, stackFilePath } from "../infra/stackFiles";
 import { runProgram, type RecordedResource } from "./harness";
 
 const parse = (raw: Record<string, string> = {}): ActionConfig => parseConfig(raw, "gpt-action", "dev");
@@ -30,6 +30,16 @@ describe("config", () => {
             expect(spec.description, key).to.be.a("string").and.not.empty;
             const asPassed = typeof spec.default === "string" ? spec.default : JSON.stringify(spec.default);
             expect(asPassed, key).to.equal(CONFIG_DEFAULTS[key]);
+        }
+    });
+
+    // The only test that reads a repository stack file: it is the user's to edit, so only its shape is checked.
+    it("ships a Pulumi.dev.yaml that parses, with a region and only declared or provider keys", () => {
+        const config = stackFileConfig(stackFilePath("dev"));
+        expect(config["aws:region"]).to.match(/^[a-z]{2}(-[a-z]+)+-\d$/);
+        const declared = [...Object.keys(projectFile().config), ...OBJECT_KEYS].map((key) => `gpt-action:${key}`);
+        for (const key of Object.keys(config)) {
+            expect(declared.includes(key) || !key.startsWith("gpt-action:"), key).to.be.true;
         }
     });
 

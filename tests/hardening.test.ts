@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { routeList } from "../handler/routes";
 import { EVERYTHING_OFF, EVERYTHING_ON, runProgram, type Run } from "./harness";
 
 const STAGE = "aws:apigateway/stage:Stage";
@@ -62,7 +63,14 @@ describe("production defaults", () => {
     it("validates request bodies against the route's schema at the gateway", () => {
         const validator = run.one("aws:apigateway/requestValidator:RequestValidator");
         expect(validator.inputs).to.deep.include({ validateRequestBody: true, validateRequestParameters: false });
-        const model = run.one("aws:apigateway/model:Model");
+        // One model per route with a request schema; the table decides how many.
+        const withBody = routeList().filter((r) => r.request !== undefined).map((r) => r.operationId);
+        expect(run.all("aws:apigateway/model:Model").map((m) => m.inputs.name)).to.have.members(withBody.map((id) => `${id}Body`));
+        for (const route of routeList()) {
+            const method = run.one("aws:apigateway/method:Method", `${route.operationId}-method`);
+            expect(method.inputs.requestModels === undefined, route.operationId).to.equal(route.request === undefined);
+        }
+        const model = run.one("aws:apigateway/model:Model", "getSalesReport-model");
         expect(model.inputs).to.deep.include({ name: "getSalesReportBody", contentType: "application/json" });
         const schema = JSON.parse(String(model.inputs.schema)) as { $schema: string; required: string[] };
         expect(schema.$schema).to.equal("http://json-schema.org/draft-04/schema#");

@@ -1,11 +1,15 @@
 /**
- * Runs the Pulumi program under mocks, the way `pulumi up` would run it for the dev stack: config from
- * Pulumi.yaml's defaults and Pulumi.dev.yaml, overridden per test. Records every resource's inputs.
+ * Runs the Pulumi program under mocks, the way `pulumi up` would run it: config from Pulumi.yaml's defaults and
+ * a fixture stack file (never the repository's Pulumi.<stack>.yaml, which is the user's), overridden per test.
+ * Records every resource's inputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { stackConfig } from "../infra/stackFiles";
+import * as path from "node:path";
+import { stackFileConfig } from "../infra/stackFiles";
 
 export const PROJECT = "gpt-action";
+/** The stack file tests run on unless they pass another. */
+export const FIXTURE_STACK_FILE = path.join(__dirname, "fixtures", "Pulumi.test.yaml");
 const ACCOUNT = "123456789012";
 
 export interface RecordedResource {
@@ -73,8 +77,10 @@ function recordOptions(dependencies: Map<string, string[]>, retained: Set<string
 /** The program's exports, as `typeof import("../index")` says. */
 export type Program = typeof import("../index");
 
-export interface Run {
-    readonly program: Program;
+/** A run of the program (or of any declarations, see runUnderMocks) and what it declared. */
+export interface Run<P = Program> {
+    /** What was run: the program's exports, or what `declare` returned. */
+    readonly program: P;
     readonly resources: RecordedResource[];
     /** Tokens of the data sources the program called. */
     readonly calls: string[];
@@ -151,21 +157,34 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
 }
 
 export interface RunOptions {
-    /** The stack whose Pulumi.<stack>.yaml is read. Default: dev. */
+    /** The stack name the program sees (e.g. in domain prefixes). Default: dev. */
     readonly stack?: string;
+    /** The stack file whose values overlay Pulumi.yaml's defaults. Default: FIXTURE_STACK_FILE. */
+    readonly stackFile?: string;
     /** Where to record resources; lets a test see what was declared before the program threw. */
     readonly resources?: RecordedResource[];
 }
 
-/** Runs index.ts with the stack's config plus `overrides` (unqualified project keys). */
-export async function runProgram(overrides: Record<string, string> = {}, options: RunOptions = {}): Promise<Run> {
+/** Runs index.ts with the stack file's config plus `overrides` (unqualified project keys). */
+export function runProgram(overrides: Record<string, string> = {}, options: RunOptions = {}): Promise<Run> {
+    return runUnderMocks(() => {
+        // Load the program afresh, so it reads this run's config.
+        const entry = require.resolve("../index");
+        delete require.cache[entry];
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require(entry) as Program;
+    }, overrides, options);
+}
+
+/** Runs `declare` (which declares resources, e.g. one component) under the same mocks and config as runProgram. */
+export async function runUnderMocks<P>(declare: () => P, overrides: Record<string, string> = {}, options: RunOptions = {}): Promise<Run<P>> {
     const stack = options.stack ?? "dev";
     const resources = options.resources ?? [];
     const dependencies = new Map<string, string[]>();
     const calls: string[] = [];
     const retained = new Set<string>();
     const deletedFirst = new Set<string>();
-    const config = stackConfig(stack);
+    const config = stackFileConfig(options.stackFile ?? FIXTURE_STACK_FILE);
     for (const [key, value] of Object.entries(overrides)) {
         config[`${PROJECT}:${key}`] = value;
     }
@@ -192,11 +211,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
     pulumi.runtime.setAllConfig(config);
     recordOptions(dependencies, retained, deletedFirst);
 
-    // Load the program afresh, so it reads this run's config.
-    const entry = require.resolve("../index");
-    delete require.cache[entry];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = require(entry) as Program;
+    const program = declare();
     await pulumi.runtime.disconnect();
 
     const matching = (type: string) => resources.filter((r) => r.type === type);
@@ -222,7 +237,7 @@ export async function runProgram(overrides: Record<string, string> = {}, options
 export const resourceKey = (r: { type: string; name: string }): string => `${r.type} ${r.name}`;
 
 /** Every "type name.input" whose value differs between two runs (resources missing from `after` included). */
-export function changedInputs(before: Run, after: Run): string[] {
+export function changedInputs(before: Run<unknown>, after: Run<unknown>): string[] {
     const changed: string[] = [];
     for (const old of before.resources) {
         const now = after.resources.find((r) => resourceKey(r) === resourceKey(old));
