@@ -8,6 +8,7 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import type { Caller } from "./auth";
 import { bodyText, validated } from "./body";
@@ -24,6 +25,17 @@ export { MCP_PATH } from "./dispatch";
 const ROUTES = new Map(routeList().map((route) => [route.operationId, route]));
 const TOOLS = [...ROUTES.values()].map(toolDefinition);
 const SERVER_INFO = { name: "gpt-action", version: "1.0.0" };
+
+/**
+ * The Server checks JSON Schemas only to validate the answers to its own elicitation requests, which a stateless
+ * server never sends. Its default validator builds an ajv instance with every format for each Server, which is
+ * each request here.
+ */
+const NO_ELICITATION: jsonSchemaValidator = {
+    getValidator() {
+        throw new Error("this MCP server sends no elicitation requests, so it validates no JSON Schema");
+    },
+};
 
 /** Answers one HTTP request to /mcp for an authenticated caller. */
 export async function handleMcp(request: Request, caller: Caller, requestId: string): Promise<APIGatewayProxyResult> {
@@ -61,7 +73,7 @@ export async function handleMcp(request: Request, caller: Caller, requestId: str
 
 /** A server that lists the route table's tools and runs them as `caller`. */
 function mcpServer(caller: Caller, requestId: string): Server {
-    const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
+    const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, jsonSchemaValidator: NO_ELICITATION });
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS.map((tool) => ({ ...tool })) }));
     server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
         const route = ROUTES.get(params.name);
