@@ -52,21 +52,24 @@ import * as fs from "node:fs";
 const event = ${JSON.stringify(event)};
 const context = { awsRequestId: "bench" };
 const t0 = process.hrtime.bigint();
+const cpu0 = process.cpuUsage();
 const { handler } = createRequire(import.meta.url)(process.argv[1]);
 const initNs = Number(process.hrtime.bigint() - t0);
+const initCpu = process.cpuUsage(cpu0);
 const first = await handler(event, context);
 const coldNs = Number(process.hrtime.bigint() - t0);
+const coldCpu = process.cpuUsage(cpu0);
 for (let i = 0; i < Math.min(200, ${warmCalls}); i++) await handler(event, context);
 const t1 = process.hrtime.bigint();
 for (let i = 0; i < ${warmCalls}; i++) await handler(event, context);
 const invokeNs = Number(process.hrtime.bigint() - t1) / ${warmCalls};
-fs.writeSync(3, JSON.stringify({ initNs, coldNs, invokeNs, status: first.statusCode, body: first.body }));
+fs.writeSync(3, JSON.stringify({ initNs, coldNs, invokeNs, initCpuNs: (initCpu.user + initCpu.system) * 1e3, coldCpuNs: (coldCpu.user + coldCpu.system) * 1e3, status: first.statusCode, body: first.body }));
 `;
 }
 
 const PROBES = { rest: probe(REST_EVENT, WARM_CALLS), mcp: probe(MCP_EVENT, WARM_MCP_CALLS) };
 
-interface Sample { initNs: number; coldNs: number; invokeNs: number; status: number; body: string }
+interface Sample { initNs: number; coldNs: number; invokeNs: number; initCpuNs: number; coldCpuNs: number; status: number; body: string }
 
 function sample(file: string, kind: keyof typeof PROBES): Sample {
     const run = spawnSync(process.execPath, ["--input-type=module", "-e", PROBES[kind], file], {
@@ -94,7 +97,7 @@ function writeBundle(bundle: Bundle, dir: string): string {
 function partOf(input: string): string {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?:.*node_modules\/((?:@[^/]+\/)?[^/]+)\/)?(v4\/(?:classic|core|mini|locales))?/.exec(input);
     if (pkg === null) {
-        return "handler/ (its own copy)";
+        return input.includes("infra/stubs/") ? "stub in place of ajv" : "handler/ (its own copy)";
     }
     const name = pkg[2] ?? pkg[1];
     if (name === "@modelcontextprotocol/sdk") {
@@ -145,7 +148,8 @@ function main(): number {
         if (samples.mcp.some((s) => s.status !== 200 || !s.body.includes('"serverInfo"'))) {
             throw new Error(`the handler did not answer the MCP initialize request: ${samples.mcp[0].status} ${samples.mcp[0].body}`);
         }
-        const ms = (s: Sample[], field: "initNs" | "coldNs" | "invokeNs") => median(s.map((x) => x[field])) / 1e6;
+        const load = os.loadavg()[0];
+        const ms = (s: Sample[], field: "initNs" | "coldNs" | "invokeNs" | "initCpuNs" | "coldCpuNs") => median(s.map((x) => x[field])) / 1e6;
         return report(bundle, emptyBundle, {
             restInit: ms(samples.rest, "initNs"),
             emptyInit: ms(samples.empty, "initNs"),
@@ -155,6 +159,11 @@ function main(): number {
             mcpCold: ms(samples.mcp, "coldNs"),
             emptyCold: ms(samples.empty, "coldNs"),
             mcpWarmUs: ms(samples.mcp, "invokeNs") * 1e3,
+            restInitCpu: ms(samples.rest, "initCpuNs"),
+            emptyInitCpu: ms(samples.empty, "initCpuNs"),
+            mcpColdCpu: ms(samples.mcp, "coldCpuNs"),
+            emptyColdCpu: ms(samples.empty, "coldCpuNs"),
+            load: [load, os.loadavg()[0]],
         });
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -164,6 +173,10 @@ function main(): number {
 interface Times {
     restInit: number; emptyInit: number; restWarmUs: number; emptyWarmUs: number;
     mcpInit: number; mcpCold: number; emptyCold: number; mcpWarmUs: number;
+    /** The same, in CPU time of the probe process: less affected by other work on a shared machine. */
+    restInitCpu: number; emptyInitCpu: number; mcpColdCpu: number; emptyColdCpu: number;
+    /** The 1-minute load average before and after the samples; above the core count, wall times run long. */
+    load: [number, number];
 }
 
 function report(bundle: Bundle, emptyBundle: Bundle, t: Times): number {
@@ -174,15 +187,18 @@ function report(bundle: Bundle, emptyBundle: Bundle, t: Times): number {
     const mcp = bundle.lazy["mcp.js"];
     const mcpBytes = mcp === undefined ? 0 : Buffer.byteLength(mcp.code);
 
-    console.log(`Handler bundle (esbuild, minified, as deployed) vs an empty handler; medians of ${SAMPLES} fresh processes, node ${process.version}`);
+    console.log(`Handler bundle (esbuild, minified, as deployed) vs an empty handler; medians of ${SAMPLES} fresh processes, node ${process.version}, ` +
+        `${os.cpus().length} cores, load average ${t.load.map((l) => l.toFixed(1)).join(" → ")}`);
     console.log(`${"".padEnd(40)}${"gpt-action".padStart(12)}${"empty".padStart(12)}${"ratio".padStart(10)}`);
     console.log(row("bundle size, all .js files (bytes)", bytes(bundle), bytes(emptyBundle), 0));
     console.log(row("  index.js: REST routes (bytes)", indexBytes, Buffer.byteLength(emptyBundle.code), 0));
     console.log(`${"  mcp.js: MCP, loaded on first /mcp (bytes)".padEnd(40)}${mcpBytes.toFixed(0).padStart(12)}`);
     console.log(row("REST: module init (ms)", t.restInit, t.emptyInit, 2));
+    console.log(row("  the same in CPU time (ms)", t.restInitCpu, t.emptyInitCpu, 2));
     console.log(row(`REST: warm POST /my_route (µs, ${WARM_CALLS} calls)`, t.restWarmUs, t.emptyWarmUs, 1));
     console.log(row("MCP: module init (ms)", t.mcpInit, t.emptyInit, 2));
     console.log(row("MCP: cold path, init + 1st initialize (ms)", t.mcpCold, t.emptyCold, 2));
+    console.log(row("  the same in CPU time (ms)", t.mcpColdCpu, t.emptyColdCpu, 2));
     console.log(row(`MCP: warm initialize (µs, ${WARM_MCP_CALLS} calls)`, t.mcpWarmUs, t.emptyWarmUs, 1));
     if (mcp !== undefined) {
         console.log(`mcp.js (${mcpBytes} bytes, ${((mcpBytes / bytes(bundle)) * 100).toFixed(0)}% of the bundle) is made of:`);

@@ -28,8 +28,8 @@ const SERVER_INFO = { name: "gpt-action", version: "1.0.0" };
 
 /**
  * The Server checks JSON Schemas only to validate the answers to its own elicitation requests, which a stateless
- * server never sends. Its default validator builds an ajv instance with every format for each Server, which is
- * each request here.
+ * server never sends. Its default validator would build an ajv instance with every format for each Server (each
+ * request here), and the bundle leaves ajv out (infra/stubs/noAjv.ts), so the Server gets this one.
  */
 const NO_ELICITATION: jsonSchemaValidator = {
     getValidator() {

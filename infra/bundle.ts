@@ -12,6 +12,9 @@ export const HANDLER_ENTRY = path.join(__dirname, "..", "handler", "index.ts");
  */
 export const LAZY_MODULES: readonly string[] = ["./mcp.js"];
 
+/** What the bundle holds in place of ajv, which only the MCP SDK's unused default validator would load. */
+const NO_AJV = path.join(__dirname, "stubs", "noAjv.ts");
+
 export interface BundleFile {
     /** The minified CommonJS module. */
     readonly code: string;
@@ -60,6 +63,7 @@ function build(entry: string, outName: string, external: readonly string[]): Bun
         sourcemap: "external",
         sourcesContent: false,
         external: [...external],
+        alias: { "ajv": NO_AJV, "ajv-formats": NO_AJV },
         // An external `import()` becomes `require()`: the file is CommonJS, and a real dynamic import would load it
         // through Node's ESM loader and its export scanner, which only costs time.
         supported: { "dynamic-import": false },
