@@ -4,8 +4,18 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 /** ChatGPT drops Action responses over this many characters; we refuse them rather than truncate. */
 export const MAX_RESPONSE_CHARS = 100_000;
 
+/** Marks HttpErrors across copies of this module (the bundle's index.js and mcp.js each hold one). */
+const HTTP_ERROR = Symbol.for("gpt-action.HttpError");
+
 /** An expected failure: its status, code and message go to the caller as they are. */
 export class HttpError extends Error {
+    readonly [HTTP_ERROR] = true;
+
+    /** True for an HttpError from any copy of this module, where `instanceof` sees only its own. */
+    static is(error: unknown): error is HttpError {
+        return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[HTTP_ERROR] === true;
+    }
+
     constructor(
         readonly statusCode: number,
         readonly code: string,

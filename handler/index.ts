@@ -34,7 +34,7 @@ async function handle(app: Dispatcher, event: APIGatewayProxyEvent, context?: Co
     try {
         result = await serve(app, request, requestId, served);
     } catch (error) {
-        if (error instanceof HttpError) {
+        if (HttpError.is(error)) {
             result = errorResult(error);
         } else {
             logError(requestId, served.route, error);

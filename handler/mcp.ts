@@ -8,6 +8,7 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import type { Caller } from "./auth";
 import { bodyText, validated } from "./body";
@@ -19,6 +20,17 @@ import type { RouteEntry } from "./routes";
 import { returnsFiles, toolDefinition, type ToolDefinition } from "./tools";
 
 const SERVER_INFO = { name: "gpt-action", version: "1.0.0" };
+
+/**
+ * The Server checks JSON Schemas only to validate the answers to its own elicitation requests, which a stateless
+ * server never sends. Its default validator would build an ajv instance with every format for each Server (each
+ * request here), and the bundle leaves ajv out (infra/stubs/noAjv.ts), so the Server gets this one.
+ */
+const NO_ELICITATION: jsonSchemaValidator = {
+    getValidator() {
+        throw new Error("this MCP server sends no elicitation requests, so it validates no JSON Schema");
+    },
+};
 
 interface Toolbox {
     readonly byName: ReadonlyMap<string, RouteEntry>;
@@ -46,7 +58,7 @@ export async function handleMcp(app: Dispatcher, request: Request, caller: Calle
     try {
         text = bodyText(request);
     } catch (error) {
-        if (error instanceof HttpError) {
+        if (HttpError.is(error)) {
             return rpcError(error.statusCode, ErrorCode.InvalidRequest, error.message);
         }
         throw error;
@@ -73,7 +85,7 @@ export async function handleMcp(app: Dispatcher, request: Request, caller: Calle
 /** A server that lists the route table's tools and runs them as `caller`. */
 function mcpServer(app: Dispatcher, caller: Caller, requestId: string): Server {
     const { byName, tools } = toolbox(app.routes);
-    const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
+    const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, jsonSchemaValidator: NO_ELICITATION });
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map((tool) => ({ ...tool })) }));
     server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
         const route = byName.get(params.name);
@@ -86,7 +98,8 @@ function mcpServer(app: Dispatcher, caller: Caller, requestId: string): Server {
             return toolResult(route, await app.run(route.operationId, { body, caller, requestId }));
         } catch (error) {
             // A tool execution error goes back as a result the model can read and correct its call from.
-            if (error instanceof HttpError) {
+            // The operation may come from the other bundle file, with its own copy of the class.
+            if (HttpError.is(error)) {
                 return failure(error.message);
             }
             logError(requestId, route.operationId, error);

@@ -5,8 +5,18 @@ import * as path from "node:path";
 /** The handler's entry module; the infrastructure knows nothing else about its code. */
 export const HANDLER_ENTRY = path.join(__dirname, "..", "handler", "index.ts");
 
-export interface Bundle {
-    /** The minified CommonJS module Lambda loads as `index.js`. */
+/**
+ * Modules the entry loads only when a request needs them (`await import("./mcp.js")`), each bundled into a
+ * file of its own. Inlined, esbuild would evaluate them lazily but Node would still read and compile all of
+ * their code at load: the MCP SDK, ajv and zod's classic API made the REST routes' cold init about 95 ms slower.
+ */
+export const LAZY_MODULES: readonly string[] = ["./mcp.js"];
+
+/** What the bundle holds in place of ajv, which only the MCP SDK's unused default validator would load. */
+const NO_AJV = path.join(__dirname, "stubs", "noAjv.ts");
+
+export interface BundleFile {
+    /** The minified CommonJS module. */
     readonly code: string;
     /** Its source map, so stack traces in the logs point at the TypeScript source. */
     readonly sourceMap: string;
@@ -14,8 +24,35 @@ export interface Bundle {
     readonly bytesByInput: Readonly<Record<string, number>>;
 }
 
-/** Bundles `entry` for Lambda's Node.js 22 runtime on arm64. Output is deterministic, so unchanged code is not redeployed. */
+export interface Bundle extends BundleFile {
+    /** The lazily loaded modules, by file name next to `index.js` (e.g. `mcp.js`); empty when the entry loads none. */
+    readonly lazy: Readonly<Record<string, BundleFile>>;
+    /** Every file of the function's archive: `index.js`, the lazy modules and their source maps. */
+    readonly files: Readonly<Record<string, string>>;
+}
+
+/**
+ * Bundles `entry` for Lambda's Node.js 22 runtime on arm64 as `index.js`, plus one file for each of
+ * LAZY_MODULES it imports. Output is deterministic, so unchanged code is not redeployed.
+ */
 export function bundleHandler(entry: string = HANDLER_ENTRY): Bundle {
+    const main = build(entry, "index.js", LAZY_MODULES);
+    const lazy: Record<string, BundleFile> = {};
+    for (const specifier of main.externalImports.filter((s) => LAZY_MODULES.includes(s))) {
+        const name = path.basename(specifier);
+        // Each lazy module is bundled whole, so it carries its own copy of the modules it shares with the entry
+        // (a few KB of handler code and the part of zod both use); only plain data may cross between the two.
+        lazy[name] = build(path.join(path.dirname(entry), specifier.replace(/\.js$/, ".ts")), name, []);
+    }
+    const files: Record<string, string> = { "index.js": main.code, "index.js.map": main.sourceMap };
+    for (const [name, file] of Object.entries(lazy)) {
+        files[name] = file.code;
+        files[`${name}.map`] = file.sourceMap;
+    }
+    return { code: main.code, sourceMap: main.sourceMap, bytesByInput: main.bytesByInput, lazy, files };
+}
+
+function build(entry: string, outName: string, external: readonly string[]): BundleFile & { externalImports: string[] } {
     const result = esbuild.buildSync({
         entryPoints: [entry],
         bundle: true,
@@ -23,10 +60,16 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): Bundle {
         target: "node22",
         format: "cjs",
         minify: true,
-        sourcemap: "external",
+        // "linked" adds the sourceMappingURL comment that --enable-source-maps follows to the .map file.
+        sourcemap: "linked",
         sourcesContent: false,
+        external: [...external],
+        alias: { "ajv": NO_AJV, "ajv-formats": NO_AJV },
+        // An external `import()` becomes `require()`: the file is CommonJS, and a real dynamic import would load it
+        // through Node's ESM loader and its export scanner, which only costs time.
+        supported: { "dynamic-import": false },
         // A fixed output path keeps absolute paths of this machine out of the bundle and its map.
-        outfile: path.join(path.dirname(entry), "index.js"),
+        outfile: path.join(path.dirname(entry), outName),
         write: false,
         metafile: true,
         logLevel: "silent",
@@ -40,5 +83,6 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): Bundle {
     };
     const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
     const bytesByInput = Object.fromEntries(Object.entries(output?.inputs ?? {}).map(([input, { bytesInOutput }]) => [input, bytesInOutput]));
-    return { code: file(".js"), sourceMap: file(".js.map"), bytesByInput };
+    const externalImports = (output?.imports ?? []).filter((i) => i.external === true).map((i) => i.path);
+    return { code: file(".js"), sourceMap: file(".js.map"), bytesByInput, externalImports };
 }

@@ -62,10 +62,10 @@ export function createHandlerFunction(name: string, args: HandlerFunctionArgs, p
         runtime: aws.lambda.Runtime.NodeJS22dX,
         architectures: ["arm64"],
         handler: "index.handler",
-        code: new pulumi.asset.AssetArchive({
-            "index.js": new pulumi.asset.StringAsset(bundle.code),
-            "index.js.map": new pulumi.asset.StringAsset(bundle.sourceMap),
-        }),
+        // index.js and the files it loads later (mcp.js), with their source maps.
+        code: new pulumi.asset.AssetArchive(Object.fromEntries(
+            Object.entries(bundle.files).map(([name, text]) => [name, new pulumi.asset.StringAsset(text)]),
+        )),
         role: role.arn,
         timeout: args.timeoutSeconds,
         memorySize: args.memoryMb,

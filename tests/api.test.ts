@@ -169,9 +169,9 @@ describe("GptActionApi", () => {
         });
     });
 
-    it("ships the esbuild bundle of handler/ and its source map", async () => {
+    it("ships the esbuild bundle of handler/ (MCP in a file of its own) and the source maps", async () => {
         const files = await archiveFiles(run.one(FUNCTION));
-        expect(Object.keys(files)).to.have.members(["index.js", "index.js.map"]);
+        expect(Object.keys(files)).to.have.members(["index.js", "index.js.map", "mcp.js", "mcp.js.map"]);
         expect(files["index.js"]).to.include("postSuccess");
         expect(files["index.js"]).to.not.include("@pulumi");
         expect(JSON.parse(files["index.js.map"])).to.have.property("mappings");

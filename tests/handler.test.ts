@@ -1,7 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { expect } from "chai";
 import fc from "fast-check";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import { Module } from "node:module";
+import * as os from "node:os";
+import * as nodePath from "node:path";
 import { handler } from "../handler";
 import { okResult } from "../handler/http";
 import { logSink } from "../handler/log";
@@ -354,6 +358,46 @@ describe("handler bundle", () => {
                 Object.defineProperty(process.stdout, "write", stdout);
             }
             delete process.env.APP_CLIENT_ID;
+        }
+    });
+
+    it("answers a REST route and MCP from its files in a fresh node process, as Lambda unpacks them", () => {
+        const bundle = bundleHandler();
+        expect(Object.keys(bundle.files)).to.have.members(["index.js", "index.js.map", "mcp.js", "mcp.js.map"]);
+        // The REST routes' file leaves the MCP SDK to mcp.js, loaded on the first /mcp request.
+        expect(bundle.code).to.not.include("modelcontextprotocol");
+        const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), "gpt-action-bundle-"));
+        try {
+            for (const [name, text] of Object.entries(bundle.files)) {
+                fs.writeFileSync(nodePath.join(dir, name), text);
+            }
+            const mcpClaims = { sub: "user-sub-1", token_use: "access", client_id: "test-mcp-client" };
+            const rpc = (id: number, method: string, params: object) => ({
+                ...event({ path: "/mcp", claims: mcpClaims, body: JSON.stringify({ jsonrpc: "2.0", id, method, params }) }),
+                headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+            });
+            const events = [
+                event(),
+                rpc(1, "initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "test", version: "1.0.0" } }),
+                rpc(2, "tools/call", { name: "postSuccess", arguments: {} }),
+            ];
+            // Results come back on fd 3; the request logs go to stdout.
+            const script = `const { handler } = require(${JSON.stringify(nodePath.join(dir, "index.js"))});
+(async () => { const out = []; for (const e of ${JSON.stringify(events)}) out.push(await handler(e, { awsRequestId: "r" }));
+require("node:fs").writeSync(3, JSON.stringify(out)); })();`;
+            const run = spawnSync(process.execPath, ["-e", script], {
+                cwd: dir,
+                stdio: ["ignore", "ignore", "pipe", "pipe"],
+                env: { PATH: process.env.PATH, APP_CLIENT_ID: CLIENT_ID, MCP_CLIENT_ID: "test-mcp-client" },
+            });
+            expect(run.status, run.stderr.toString()).to.equal(0);
+            const [rest, initialize, toolCall] = JSON.parse(run.output[3]?.toString() ?? "") as APIGatewayProxyResult[];
+            expect(JSON.parse(rest.body)).to.deep.equal({ success: true });
+            expect(initialize.statusCode, initialize.body).to.equal(200);
+            expect(JSON.parse(initialize.body)).to.nested.include({ "id": 1, "result.protocolVersion": "2025-06-18", "result.serverInfo.name": "gpt-action" });
+            expect(JSON.parse(toolCall.body)).to.nested.include({ "id": 2, "result.structuredContent.success": true });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 

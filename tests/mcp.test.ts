@@ -12,6 +12,9 @@ import { operations } from "../handler/operations";
 import { routeList, type RouteEntry } from "../handler/routes";
 import { HttpError } from "../handler/http";
 import { returnsFiles, titleOf, toolAnnotations } from "../handler/tools";
+import * as esbuild from "esbuild";
+import { Module } from "node:module";
+import * as path from "node:path";
 
 const GPT_CLIENT = "gpt-client";
 const MCP_CLIENT = "mcp-client";
@@ -247,6 +250,18 @@ describe("MCP surface (handler)", () => {
                 expect(result.isError, route.operationId).to.equal(true);
                 expect((result.content as Array<{ text: string }>)[0].text).to.equal(`The arguments do not match the tool's input schema: ${fields}`);
             }
+        });
+
+        it("recognises an HttpError from another copy of its module (the bundle's index.js and mcp.js each hold one)", () => {
+            const file = path.join(__dirname, "..", "handler", "http.ts");
+            const code = esbuild.buildSync({ entryPoints: [file], bundle: true, platform: "node", format: "cjs", write: false }).outputFiles[0].text;
+            const copy = new Module(file);
+            (copy as unknown as { _compile(code: string, filename: string): void })._compile(code, file);
+            const Other = (copy.exports as { HttpError: typeof HttpError }).HttpError;
+            const foreign = new Other(409, "conflict", "from the other copy");
+            expect(foreign instanceof HttpError).to.be.false;
+            expect(HttpError.is(foreign)).to.be.true;
+            expect(HttpError.is(new Error("plain"))).to.be.false;
         });
 
         it("answers an unknown tool with a JSON-RPC error (-32602), not a tool result", async () => {
