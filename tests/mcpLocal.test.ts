@@ -277,6 +277,13 @@ describe("MCP in local mode", function () {
             }
         });
 
+        it("answers the CORS preflight of /mcp for POST, with the MCP headers allowed", async () => {
+            const res = await fetch(mcpUrl, { method: "OPTIONS" });
+            expect(res.status).to.equal(200);
+            expect(res.headers.get("access-control-allow-methods")).to.equal("POST,OPTIONS");
+            expect(res.headers.get("access-control-allow-headers")).to.include("Mcp-Protocol-Version").and.include("Authorization");
+        });
+
         it("has no other method on them", async () => {
             const res = await fetch(`${local.outputs.apiUrl}${MCP_METADATA_PATHS.protectedResource[0]}`, { method: "POST" });
             expect(res.status).to.equal(403);
