@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
 import type { CustomHost } from "./config";
 import type { IdentityProviderConfig } from "./identityProviders";
+import { MCP_SCOPE_NAME } from "./mcpMetadata";
 
 export interface CognitoAuthArgs {
     /** Exact redirect URIs the app client accepts. Cognito needs at least one when OAuth is on. */
@@ -59,8 +60,7 @@ export interface McpAuthArgs {
     readonly publicClient?: boolean;
 }
 
-/** The scope an MCP access token carries, `<resource server identifier>/<this>` (Cognito's format). */
-export const MCP_SCOPE_NAME = "tools";
+export { MCP_SCOPE_NAME };
 
 /** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
 const PASSWORD_SYMBOLS = "!#%&*()-_=+[]{}<>:?";

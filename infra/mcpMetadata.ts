@@ -34,6 +34,17 @@ export function protectedResourceMetadataUrl(apiUrl: string): string {
     return `${apiUrl.replace(/\/+$/, "")}${MCP_METADATA_PATHS.protectedResource[0]}`;
 }
 
+/**
+ * The scope an MCP access token carries, `<resource server identifier>/<this>` (Cognito's format). Here, not in
+ * auth.ts, so that local mode can name it without loading Pulumi.
+ */
+export const MCP_SCOPE_NAME = "tools";
+
+/** The scope /mcp requires: the resource server (named by the MCP URL) and its one scope. */
+export function mcpScope(apiUrl: string): string {
+    return `${mcpServerUrl(apiUrl)}/${MCP_SCOPE_NAME}`;
+}
+
 /** The 401's challenge: where the metadata is and which scope to ask for (MCP 2025-11-25, Authorization › Scope Selection). */
 export function bearerChallenge(apiUrl: string, scope: string): string {
     return `Bearer resource_metadata="${protectedResourceMetadataUrl(apiUrl)}", scope="${scope}"`;

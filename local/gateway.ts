@@ -1,14 +1,17 @@
 /**
  * API Gateway, emulated for local mode: routes `/<stage>/<path>` from the route table, applies the Cognito
  * authorizer's rules (valid access token of the pool holding one of the scopes, else 401
- * {"message":"Unauthorized"}), builds the same proxy event and calls the real handler in-process.
+ * {"message":"Unauthorized"}), builds the same proxy event and calls the real handler in-process. With MCP on, it
+ * also serves `/mcp` (any method, the MCP scope only) and the public discovery documents, as the stack does.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JWTPayload } from "jose";
+import { MCP_PATH } from "../handler/dispatch";
 import type { RouteEntry } from "../handler/routes";
 import { BodyTooLarge, closeSoon, failed, readBody } from "./http";
+import type { McpSurface } from "./mcpSurface";
 
 export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -27,9 +30,12 @@ export interface GatewayOptions {
     readonly rememberedAccessToken?: (token: string) => JWTPayload | undefined;
     readonly handler: Handler;
     readonly lambdaTimeoutSeconds: number;
+    /** The MCP surface; undefined when `mcp` is off (then /mcp and the documents do not exist). */
+    readonly mcp?: McpSurface;
 }
 
-const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token";
+/** As infra/api.ts sends them; the MCP headers let browser-based MCP clients through. */
+const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,Mcp-Protocol-Version,Mcp-Session-Id";
 
 /** A Lambda context for one invocation, as the runtime would pass it. */
 function lambdaContext(requestId: string, timeoutSeconds: number): Context {
@@ -72,6 +78,14 @@ function wellFormed(result: unknown): result is Omit<APIGatewayProxyResult, "bod
         && (headers === undefined || (typeof headers === "object" && headers !== null && !Array.isArray(headers)));
 }
 
+/** What API Gateway matched: the resource and method the function sees, and the scopes its authorizer requires. */
+interface Method {
+    readonly resource: string;
+    readonly method: string;
+    /** A token must hold at least one of these. */
+    readonly scopes: readonly string[];
+}
+
 /** The path and query string of a request target ("/Prod/my_route?a=1"). */
 interface Target {
     readonly path: string;
@@ -87,6 +101,10 @@ export function createGateway(options: GatewayOptions) {
     const prefix = `/${options.stageName}`;
     const cors = options.corsAllowOrigin;
     const corsHeaders: Record<string, string> = cors === undefined ? {} : { "Access-Control-Allow-Origin": cors };
+    const mcp = options.mcp;
+    // RFC 9728 §5.1: with MCP on, the stack's UNAUTHORIZED gateway response names the resource metadata.
+    const unauthorizedHeaders = { "WWW-Authenticate": mcp?.challenge ?? "Bearer" };
+    const methods = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, { resource: r.path, method: r.method, scopes: options.scopes }]));
 
     /** A gateway-generated response: `{"message": …}` with CORS headers, as the stack's gateway responses. */
     const gatewayError = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) => {
@@ -95,7 +113,7 @@ export function createGateway(options: GatewayOptions) {
     };
 
     /** Reads the body, builds the proxy event, calls the function and writes its result. */
-    async function invoke(req: IncomingMessage, res: ServerResponse, route: RouteEntry, target: Target, claims: JWTPayload): Promise<void> {
+    async function invoke(req: IncomingMessage, res: ServerResponse, route: Method, target: Target, claims: JWTPayload): Promise<void> {
         let requestBody: Buffer;
         try {
             requestBody = await readBody(req);
@@ -120,7 +138,7 @@ export function createGateway(options: GatewayOptions) {
         const params = query === "" ? undefined : new URLSearchParams(query);
         const method = route.method;
         const event = {
-            resource: route.path,
+            resource: route.resource,
             path: path.slice(prefix.length),
             httpMethod: method,
             headers,
@@ -134,7 +152,7 @@ export function createGateway(options: GatewayOptions) {
             requestContext: {
                 requestId,
                 stage: options.stageName,
-                resourcePath: route.path,
+                resourcePath: route.resource,
                 httpMethod: method,
                 path,
                 authorizer: { claims: stringClaims(claims) },
@@ -164,17 +182,17 @@ export function createGateway(options: GatewayOptions) {
         res.end(payload);
     }
 
-    /** The authorizer's rules: a valid access token of the pool that holds one of the configured scopes. */
-    const authorized = (claims: JWTPayload | undefined): claims is JWTPayload => {
+    /** The authorizer's rules: a valid access token of the pool that holds one of the method's scopes. */
+    const authorized = (claims: JWTPayload | undefined, route: Method): claims is JWTPayload => {
         const tokenScopes = typeof claims?.scope === "string" ? claims.scope.split(" ") : [];
-        return claims !== undefined && options.scopes.some((s) => tokenScopes.includes(s));
+        return claims !== undefined && route.scopes.some((s) => tokenScopes.includes(s));
     };
 
     /** Verifies a token not seen before, then invokes or answers 401. */
-    async function verifyAndInvoke(req: IncomingMessage, res: ServerResponse, route: RouteEntry, target: Target, token: string): Promise<void> {
+    async function verifyAndInvoke(req: IncomingMessage, res: ServerResponse, route: Method, target: Target, token: string): Promise<void> {
         const claims = token === "" ? undefined : await options.verifyAccessToken(token);
-        if (!authorized(claims)) {
-            gatewayError(res, 401, "Unauthorized", { "WWW-Authenticate": "Bearer" });
+        if (!authorized(claims, route)) {
+            gatewayError(res, 401, "Unauthorized", unauthorizedHeaders);
             return;
         }
         await invoke(req, res, route, target, claims);
@@ -191,18 +209,27 @@ export function createGateway(options: GatewayOptions) {
         const target = splitTarget(requestTarget);
         const path = target.path.slice(prefix.length);
         const method = req.method ?? "";
-        const onPath = options.routes.filter((r) => r.path === path);
-        if (method === "OPTIONS" && cors !== undefined && onPath.length > 0) {
+        const document = method === "GET" ? mcp?.documents.get(path) : undefined;
+        if (document !== undefined) {
+            // A public MOCK method: no token, any origin, cacheable.
+            res.writeHead(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600" });
+            res.end(document);
+            return true;
+        }
+        const isMcp = mcp !== undefined && path === MCP_PATH;
+        const allowed = isMcp ? ["POST"] : options.routes.filter((r) => r.path === path).map((r) => r.method);
+        if (method === "OPTIONS" && cors !== undefined && allowed.length > 0) {
             res.writeHead(200, {
                 ...corsHeaders,
-                "Access-Control-Allow-Methods": [...onPath.map((r) => r.method), "OPTIONS"].join(","),
+                "Access-Control-Allow-Methods": [...allowed, "OPTIONS"].join(","),
                 "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
                 "Content-Type": "application/json",
             });
             res.end("{}");
             return true;
         }
-        const route = onPath.find((r) => r.method === method);
+        // /mcp is an ANY method: every verb reaches the function, which answers 405 to all but POST.
+        const route = isMcp ? { resource: MCP_PATH, method, scopes: [mcp.scope] } : methods.get(`${method} ${path}`);
         if (route === undefined) {
             // What API Gateway answers for a method or path it does not have.
             gatewayError(res, 403, "Missing Authentication Token");
@@ -211,7 +238,7 @@ export function createGateway(options: GatewayOptions) {
         // The Cognito authorizer: the Authorization header holds the token, with or without "Bearer ".
         const token = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "").trim();
         const remembered = token === "" ? undefined : options.rememberedAccessToken?.(token);
-        const reply = authorized(remembered) ? invoke(req, res, route, target, remembered) : verifyAndInvoke(req, res, route, target, token);
+        const reply = authorized(remembered, route) ? invoke(req, res, route, target, remembered) : verifyAndInvoke(req, res, route, target, token);
         reply.catch(() => failed(res));
         return true;
     };

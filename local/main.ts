@@ -3,7 +3,7 @@
  * keys as the stack outputs (plus the test user), then how to use it; `--outputs-file <path>` (or
  * LOCAL_OUTPUTS_FILE) also writes that JSON to a file, which `npm run smoke -- <path>` reads. Settings from the
  * environment: PORT (4000), GPT_ACTION_STACK (dev) or GPT_ACTION_STACK_FILE, LOCAL_CLIENT_ID,
- * LOCAL_CLIENT_SECRET, LOCAL_USERNAME, LOCAL_PASSWORD.
+ * LOCAL_CLIENT_SECRET, LOCAL_MCP_CLIENT_ID, LOCAL_MCP_CLIENT_SECRET, LOCAL_USERNAME, LOCAL_PASSWORD.
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
         stackFile: env.GPT_ACTION_STACK_FILE || undefined,
         clientId: env.LOCAL_CLIENT_ID,
         clientSecret: env.LOCAL_CLIENT_SECRET,
+        mcpClientId: env.LOCAL_MCP_CLIENT_ID || undefined,
+        mcpClientSecret: env.LOCAL_MCP_CLIENT_SECRET || undefined,
         username: env.LOCAL_USERNAME,
         password: env.LOCAL_PASSWORD,
     });
@@ -51,7 +53,9 @@ gpt-action local mode on ${local.baseUrl} (stack config: ${local.stackFile}, sta
   Authorization:  ${o.authorizationUrl}
   Token:          ${o.tokenUrl}
   Client:         ${o.clientId} / ${o.clientSecret}
-  Test user:      ${o.testUser.username} / ${o.testUser.password}
+  Test user:      ${o.testUser.username} / ${o.testUser.password}${o.mcpServerUrl === undefined ? "" : `
+  MCP server:     ${o.mcpServerUrl} (OAuth discovery from its 401; PKCE S256 required)
+  MCP client:     ${o.mcpClientId ?? ""}${o.mcpClientSecret === undefined ? " (public, no secret)" : ` / ${o.mcpClientSecret}`}`}
   Sign in:        ${o.authorizationUrl}?response_type=code&client_id=${o.clientId}&redirect_uri=${encodeURIComponent(o.callbackUrls[0])}&scope=${o.scope}&state=try
   Then exchange the code it shows:
     curl -s -u '${o.clientId}:${o.clientSecret}' -d grant_type=authorization_code -d code=CODE --data-urlencode 'redirect_uri=${o.callbackUrls[0]}' ${o.tokenUrl}

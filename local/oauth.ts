@@ -3,9 +3,10 @@
  * endpoints, token claims and error behaviour ChatGPT meets in the deployed stack. Tokens are RS256 JWTs
  * signed with a key made at start-up. State lives in memory.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWTPayload } from "jose";
+import { authenticateClient, sameSecret, type LocalClient } from "./clients";
 import { ExpiringStore } from "./expiringStore";
 import { BodyTooLarge, closeSoon, parseForm, readBody, redirect, sendHtml, sendJson } from "./http";
 import { Lockout } from "./lockout";
@@ -19,14 +20,15 @@ export interface LocalUser {
 export interface AuthorityOptions {
     /** Base URL of the server, also the tokens' `iss`. */
     readonly issuer: string;
-    readonly client: {
-        readonly id: string;
-        readonly secret: string;
-        /** Exact redirect URIs, as registered on the Cognito app client. */
-        readonly callbackUrls: readonly string[];
-        /** Scopes the client may be granted. */
-        readonly scopes: readonly string[];
-    };
+    /** The GPT Action's app client. */
+    readonly client: LocalClient;
+    /** The MCP app client, when the MCP surface is on. */
+    readonly mcpClient?: LocalClient;
+    /**
+     * The identifiers of the pool's resource servers: the only RFC 8707 `resource` values accepted (Cognito's
+     * resource binding). Default: none.
+     */
+    readonly resources?: readonly string[];
     readonly users: readonly LocalUser[];
     /** Lifetime of access and ID tokens. Default: 3600 s, Cognito's default. */
     readonly tokenSeconds?: number;
@@ -47,6 +49,7 @@ const STORE_CAPACITY = 10_000;
 const MAX_PARAM_CHARS = 2048;
 /** RFC 7636 §4.2: a code challenge is 43 to 128 characters of the base64url alphabet (S256 gives 43). */
 const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43,128}$/;
+const RESOURCE_UNKNOWN = "resource does not name a resource server of this user pool (RFC 8707).";
 
 interface StoredUser { readonly username: string; readonly password: string; readonly sub: string }
 interface AuthorizationRequest {
@@ -58,24 +61,22 @@ interface AuthorizationRequest {
     readonly nonce?: string;
     readonly code_challenge?: string;
     readonly code_challenge_method?: string;
+    readonly resource?: string;
 }
 interface Grant {
+    readonly clientId: string;
     readonly user: StoredUser;
     readonly scopes: readonly string[];
     readonly nonce?: string;
     readonly authTime: number;
     /** Shared by every token of one sign-in (Cognito's `origin_jti`); revoking the refresh token revokes them all. */
     readonly originJti?: string;
+    /** The RFC 8707 resource the tokens are bound to: their `aud`. */
+    readonly resource?: string;
 }
 interface Code extends Grant {
     readonly redirectUri: string;
     readonly challenge?: string;
-}
-
-/** Compares secrets in constant time, whatever their lengths. */
-function sameSecret(a: string, b: string): boolean {
-    const digest = (s: string) => createHash("sha256").update(s).digest();
-    return timingSafeEqual(digest(a), digest(b));
 }
 
 function base64Url(bytes: Buffer): string {
@@ -128,6 +129,11 @@ export class LocalAuthority {
         return this.options.issuer;
     }
 
+    /** The pool's app clients. */
+    get clients(): readonly LocalClient[] {
+        return this.options.mcpClient === undefined ? [this.options.client] : [this.options.client, this.options.mcpClient];
+    }
+
     /** Serves the authority's endpoints; false when `url` is not one of them. */
     async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
         try {
@@ -175,6 +181,16 @@ export class LocalAuthority {
         }
     }
 
+    /** RFC 8707 §2: a `resource` must name a resource server of the pool, else the request fails with invalid_target. */
+    private knowsResource(resource: string): boolean {
+        return (this.options.resources ?? []).includes(resource);
+    }
+
+    /** A token request may repeat the authorization's resource or name a known one where it named none. */
+    private sameResource(requested: string | undefined, granted: string | undefined): boolean {
+        return requested === undefined || (this.knowsResource(requested) && (granted === undefined || requested === granted));
+    }
+
     discovery(): object {
         const base = this.issuer;
         return {
@@ -188,8 +204,8 @@ export class LocalAuthority {
             grant_types_supported: ["authorization_code", "refresh_token"],
             subject_types_supported: ["public"],
             id_token_signing_alg_values_supported: ["RS256"],
-            scopes_supported: this.options.client.scopes,
-            token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+            scopes_supported: [...new Set(this.clients.flatMap((c) => c.scopes))],
+            token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", ...(this.clients.some((c) => c.secret === undefined) ? ["none"] : [])],
             code_challenge_methods_supported: ["S256"],
         };
     }
@@ -202,10 +218,10 @@ export class LocalAuthority {
     /** Cognito's checks of an authorization request; errors before the redirect URI is trusted never redirect. */
     private checkRequest(params: URLSearchParams | Record<string, string>): Check<AuthorizationRequest> {
         const get = (k: string) => (params instanceof URLSearchParams ? params.get(k) : params[k]) ?? undefined;
-        const client = this.options.client;
         const clientId = get("client_id");
+        const client = this.clients.find((c) => c.id === clientId);
         const redirectUri = get("redirect_uri");
-        if (clientId !== client.id) {
+        if (client === undefined || clientId === undefined) {
             return { ok: false, status: 400, error: "invalid_request", description: "Unknown client_id." };
         }
         if (redirectUri === undefined || !client.callbackUrls.includes(redirectUri)) {
@@ -240,8 +256,15 @@ export class LocalAuthority {
         if (challenge !== undefined && !CODE_CHALLENGE.test(challenge)) {
             return fail("invalid_request", "code_challenge must be 43 to 128 base64url characters (RFC 7636).");
         }
+        if (challenge === undefined && client.pkceRequired === true) {
+            return fail("invalid_request", "This client must use PKCE: send code_challenge and code_challenge_method=S256.");
+        }
+        const resource = get("resource");
+        if (resource !== undefined && !this.knowsResource(resource)) {
+            return fail("invalid_target", RESOURCE_UNKNOWN);
+        }
         const request: Record<string, string> = { client_id: clientId, redirect_uri: redirectUri, response_type: "code", scope: scopes.join(" ") };
-        for (const key of ["state", "nonce", "code_challenge", "code_challenge_method"]) {
+        for (const key of ["state", "nonce", "code_challenge", "code_challenge_method", "resource"]) {
             const value = get(key);
             if (value !== undefined) {
                 request[key] = value;
@@ -296,6 +319,8 @@ export class LocalAuthority {
         this.lockout.succeeded(username);
         const code = base64Url(randomBytes(32));
         this.codes.set(code, {
+            clientId: request.client_id,
+            resource: request.resource,
             user,
             scopes: request.scope.split(" "),
             nonce: request.nonce,
@@ -311,62 +336,25 @@ export class LocalAuthority {
         redirect(res, target.toString());
     }
 
-    /** The client's credentials, from HTTP Basic (client_secret_basic) or the form (client_secret_post). */
-    private authenticateClient(req: IncomingMessage, form: Record<string, string>): { ok: true } | { ok: false; status: number; body: object; headers?: Record<string, string> } {
-        const header = req.headers.authorization;
-        const basic = header?.match(/^Basic\s+(.+)$/i);
-        const invalid = (description: string) => ({
-            ok: false as const,
-            status: 401,
-            body: { error: "invalid_client", error_description: description },
-            ...(basic ? { headers: { "WWW-Authenticate": 'Basic realm="token"' } } : {}),
-        });
-        let id: string | undefined;
-        let secret: string | undefined;
-        if (basic) {
-            if (form.client_secret !== undefined) {
-                return { ok: false, status: 400, body: { error: "invalid_request", error_description: "Use one client authentication method." } };
-            }
-            const decoded = Buffer.from(basic[1], "base64").toString("utf8");
-            const colon = decoded.indexOf(":");
-            if (colon < 0) {
-                return invalid("Malformed Basic credentials.");
-            }
-            // RFC 6749 §2.3.1: both parts are form-urlencoded before Base64.
-            try {
-                id = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, " "));
-                secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, " "));
-            } catch {
-                return invalid("Malformed Basic credentials.");
-            }
-        } else {
-            id = form.client_id;
-            secret = form.client_secret;
-        }
-        const client = this.options.client;
-        if (id === undefined || secret === undefined || !sameSecret(id, client.id) || !sameSecret(secret, client.secret)) {
-            return invalid("Client authentication failed.");
-        }
-        if (form.client_id !== undefined && form.client_id !== client.id) {
-            return invalid("client_id does not match the authenticated client.");
-        }
-        return { ok: true };
-    }
-
     private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const form = parseForm(await readBody(req, FORM_LIMIT));
-        const auth = this.authenticateClient(req, form);
+        const auth = authenticateClient(req, form, this.clients);
         if (!auth.ok) {
             sendJson(res, auth.status, auth.body, auth.headers);
             return;
         }
+        const client = auth.client;
+        const invalidTarget = (description: string) => sendJson(res, 400, { error: "invalid_target", error_description: description });
         const invalidGrant = (description: string) => sendJson(res, 400, { error: "invalid_grant", error_description: description });
         if (form.grant_type === "authorization_code") {
             const code = this.codes.get(form.code ?? "");
             // Single use: a code is spent by its first exchange, successful or not.
             this.codes.delete(form.code ?? "");
-            if (code === undefined) {
+            const resource = form.resource ?? code?.resource;
+            if (code === undefined || code.clientId !== client.id) {
                 invalidGrant("The code is unknown, used or expired.");
+            } else if (!this.sameResource(resource, code.resource)) {
+                invalidTarget(RESOURCE_UNKNOWN);
             } else if (form.redirect_uri !== code.redirectUri) {
                 invalidGrant("redirect_uri differs from the authorization request's.");
             } else if (code.challenge !== undefined && (form.code_verifier === undefined ||
@@ -374,17 +362,20 @@ export class LocalAuthority {
                 invalidGrant("code_verifier does not match the code_challenge.");
             } else {
                 const refreshToken = base64Url(randomBytes(48));
-                const grant: Grant = { user: code.user, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, originJti: randomUUID() };
+                const grant: Grant = { clientId: client.id, user: code.user, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, originJti: randomUUID(), resource };
                 this.refreshTokens.set(refreshToken, grant, this.clock() + this.refreshSeconds * 1000);
                 sendJson(res, 200, { ...(await this.issue(grant)), refresh_token: refreshToken });
             }
         } else if (form.grant_type === "refresh_token") {
             const grant = this.refreshTokens.get(form.refresh_token ?? "");
-            if (grant === undefined) {
+            const resource = form.resource ?? grant?.resource;
+            if (grant === undefined || grant.clientId !== client.id) {
                 invalidGrant("The refresh token is unknown, expired or revoked.");
+            } else if (!this.sameResource(resource, grant.resource)) {
+                invalidTarget(RESOURCE_UNKNOWN);
             } else {
                 // Cognito does not rotate refresh tokens by default: the response has none.
-                sendJson(res, 200, await this.issue({ ...grant, nonce: undefined }));
+                sendJson(res, 200, await this.issue({ ...grant, nonce: undefined, resource }));
             }
         } else {
             sendJson(res, 400, { error: "unsupported_grant_type", error_description: "Use authorization_code or refresh_token." });
@@ -398,7 +389,7 @@ export class LocalAuthority {
      */
     private async revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const form = parseForm(await readBody(req, FORM_LIMIT));
-        const auth = this.authenticateClient(req, form);
+        const auth = authenticateClient(req, form, this.clients);
         if (!auth.ok) {
             sendJson(res, auth.status, auth.body, auth.headers);
             return;
@@ -413,6 +404,11 @@ export class LocalAuthority {
             return;
         }
         const grant = this.refreshTokens.get(token);
+        if (grant !== undefined && grant.clientId !== auth.client.id) {
+            // RFC 7009 §2.1: a client may revoke only its own tokens.
+            sendJson(res, 400, { error: "invalid_request", error_description: "The token was issued to another client." });
+            return;
+        }
         this.refreshTokens.delete(token);
         if (grant?.originJti !== undefined) {
             this.revokedOrigins.set(grant.originJti, true, this.clock() + this.tokenSeconds * 1000);
@@ -428,7 +424,9 @@ export class LocalAuthority {
         const originJti = grant.originJti ?? randomUUID();
         const accessToken = await this.sign({
             ...common,
-            client_id: this.options.client.id,
+            client_id: grant.clientId,
+            // Cognito's resource binding: the token names the resource it was issued for.
+            ...(grant.resource === undefined ? {} : { aud: grant.resource }),
             token_use: "access",
             scope: grant.scopes.join(" "),
             jti: randomUUID(),
@@ -439,7 +437,7 @@ export class LocalAuthority {
         if (grant.scopes.includes("openid")) {
             tokens.id_token = await this.sign({
                 ...common,
-                aud: this.options.client.id,
+                aud: grant.clientId,
                 token_use: "id",
                 email: grant.user.username,
                 email_verified: true,

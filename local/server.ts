@@ -14,6 +14,7 @@ import { projectFile } from "../infra/stackFiles";
 import type { StackOutputs } from "../scripts/outputs";
 import { createGateway, type Handler } from "./gateway";
 import { failed, sendHtml, sendJson } from "./http";
+import { mcpSurface } from "./mcpSurface";
 import { LocalAuthority } from "./oauth";
 import { callbackPage } from "./pages";
 import { readStackConfig, stackFilePath } from "./stackConfig";
@@ -31,6 +32,10 @@ export interface LocalOptions {
     readonly clientId?: string;
     /** Default: generated at start. */
     readonly clientSecret?: string;
+    /** The MCP client's id. Default: gpt-action-local-mcp. */
+    readonly mcpClientId?: string;
+    /** The MCP client's secret, unless the stack makes it public (mcpPublicClient). Default: generated at start. */
+    readonly mcpClientSecret?: string;
     /** The test user's email. Default: test@example.com. */
     readonly username?: string;
     /** Default: generated at start. */
@@ -84,10 +89,24 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const clientId = options.clientId ?? "gpt-action-local";
     const clientSecret = options.clientSecret ?? randomBytes(24).toString("base64url");
     const testUser = { username: options.username ?? "test@example.com", password: options.password ?? generatedPassword() };
-    const callbackUrls = [`http://localhost:${port}/callback`, ...(config.awaitingCallbackUrl ? [] : config.callbackUrls)];
+    const localCallback = `http://localhost:${port}/callback`;
+    const callbackUrls = [localCallback, ...(config.awaitingCallbackUrl ? [] : config.callbackUrls)];
+    const apiUrl = `${baseUrl}/${config.stageName}`;
+    const mcp = config.mcp === undefined ? undefined : {
+        surface: mcpSurface(apiUrl, baseUrl),
+        clientId: options.mcpClientId ?? "gpt-action-local-mcp",
+        clientSecret: config.mcp.publicClient ? undefined : options.mcpClientSecret ?? randomBytes(24).toString("base64url"),
+        callbackUrls: [localCallback, ...(config.mcp.awaitingCallbackUrl ? [] : config.mcp.callbackUrls)],
+    };
     const authority = await LocalAuthority.create({
         issuer: baseUrl,
         client: { id: clientId, secret: clientSecret, callbackUrls, scopes: config.scopes },
+        // The MCP client may get the MCP scope only, and must use PKCE (MCP 2025-11-25, Authorization).
+        mcpClient: mcp === undefined ? undefined : {
+            id: mcp.clientId, secret: mcp.clientSecret, callbackUrls: mcp.callbackUrls, scopes: [mcp.surface.scope], pkceRequired: true,
+        },
+        // The MCP resource server's identifier, the one `resource` Cognito binds tokens to.
+        resources: mcp === undefined ? [] : [mcp.surface.serverUrl],
         users: [testUser],
         tokenSeconds: config.accessTokenMinutes * 60,
         refreshSeconds: config.refreshTokenDays * 86400,
@@ -111,6 +130,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
 
     // What the infrastructure puts in the function's environment.
     process.env.APP_CLIENT_ID = clientId;
+    if (mcp === undefined) {
+        delete process.env.MCP_CLIENT_ID;
+    } else {
+        process.env.MCP_CLIENT_ID = mcp.clientId;
+    }
     if (config.corsAllowOrigin === undefined) {
         delete process.env.CORS_ALLOW_ORIGIN;
     } else {
@@ -126,6 +150,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         rememberedAccessToken: (token) => authority.rememberedAccessToken(token),
         handler: options.handler ?? handler,
         lambdaTimeoutSeconds: config.lambdaTimeout,
+        mcp: mcp?.surface,
     });
 
     server.on("request", (req, res) => {
@@ -151,7 +176,6 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         })().catch(() => failed(res));
     });
 
-    const apiUrl = `${baseUrl}/${config.stageName}`;
     return {
         baseUrl,
         config,
@@ -168,6 +192,12 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
             tokenExchangeMethod: TOKEN_EXCHANGE_METHOD,
             openApiSchema: openApiSchemaText(routes, apiUrl),
             callbackUrls,
+            ...(mcp === undefined ? {} : {
+                mcpServerUrl: mcp.surface.serverUrl,
+                mcpClientId: mcp.clientId,
+                ...(mcp.clientSecret === undefined ? {} : { mcpClientSecret: mcp.clientSecret }),
+                mcpCallbackUrls: mcp.callbackUrls,
+            }),
             testUser,
         },
         close: () => new Promise<void>((resolve) => {

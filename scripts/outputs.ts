@@ -13,6 +13,12 @@ export interface StackOutputs {
     readonly openApiSchema: string;
     readonly callbackUrls: string[];
     readonly nextStep?: string;
+    /** The MCP surface's outputs, absent when `mcp` is false. */
+    readonly mcpServerUrl?: string;
+    readonly mcpClientId?: string;
+    /** Absent for a public MCP client. */
+    readonly mcpClientSecret?: string;
+    readonly mcpCallbackUrls?: string[];
 }
 
 const REQUIRED = ["apiUrl", "authorizationUrl", "tokenUrl", "clientId", "clientSecret", "scope", "openApiSchema", "callbackUrls"] as const;
@@ -27,8 +33,10 @@ export function parseOutputs(value: unknown): StackOutputs {
     if (missing.length > 0) {
         throw new Error(`The stack outputs lack ${missing.join(", ")}; has the stack been deployed with this program (pulumi up)?`);
     }
-    if (outputs.clientSecret === "[secret]") {
-        throw new Error("clientSecret is hidden; read the outputs with: pulumi stack output --json --show-secrets");
+    for (const key of ["clientSecret", "mcpClientSecret"]) {
+        if (outputs[key] === "[secret]") {
+            throw new Error(`${key} is hidden; read the outputs with: pulumi stack output --json --show-secrets`);
+        }
     }
     if (!Array.isArray(outputs.callbackUrls) || REQUIRED.some((key) => key !== "callbackUrls" && typeof outputs[key] !== "string")) {
         throw new Error("The stack outputs have unexpected types; pass the JSON of pulumi stack output --json --show-secrets.");

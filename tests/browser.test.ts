@@ -46,6 +46,7 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
         await browser?.close();
         await local?.close();
         delete process.env.APP_CLIENT_ID;
+        delete process.env.MCP_CLIENT_ID;
         delete process.env.CORS_ALLOW_ORIGIN;
         if (process.env.BROWSER_SCREENSHOTS === undefined) {
             fs.rmSync(shots, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
 import * as oidc from "openid-client";
 import { logSink } from "../handler/log";
+import { bearerChallenge, mcpScope } from "../infra/mcpMetadata";
 import { LocalAuthority } from "../local/oauth";
 import { startLocal, type LocalServer } from "../local/server";
 import { parseOutputs } from "../scripts/outputs";
@@ -46,6 +47,7 @@ describe("local mode, end to end", function () {
         logSink.write = write;
         await local.close();
         delete process.env.APP_CLIENT_ID;
+        delete process.env.MCP_CLIENT_ID;
         delete process.env.CORS_ALLOW_ORIGIN;
     });
     afterEach(() => {
@@ -90,7 +92,8 @@ describe("local mode, end to end", function () {
     async function expectUnauthorized(token: string | undefined, scheme?: string): Promise<void> {
         const res = await callApi(token, "/my_route", "{}", scheme);
         expect(res.status).to.equal(401);
-        expect(res.headers.get("www-authenticate")).to.equal("Bearer");
+        // The fixture stack has MCP on: every gateway 401 names the MCP resource metadata.
+        expect(res.headers.get("www-authenticate")).to.equal(bearerChallenge(local.outputs.apiUrl, mcpScope(local.outputs.apiUrl)));
         expect(await res.json()).to.deep.equal({ message: "Unauthorized" });
     }
 
@@ -191,7 +194,7 @@ describe("local mode, end to end", function () {
                 });
                 const outputs = JSON.parse(firstLine) as Record<string, unknown>;
                 expect(outputs).to.have.all.keys("apiUrl", "authorizationUrl", "tokenUrl", "clientId", "clientSecret", "scope",
-                    "tokenExchangeMethod", "openApiSchema", "callbackUrls", "testUser");
+                    "tokenExchangeMethod", "openApiSchema", "callbackUrls", "mcpServerUrl", "mcpClientId", "mcpClientSecret", "mcpCallbackUrls", "testUser");
                 expect(outputs.testUser).to.have.all.keys("username", "password");
                 const preflight = await fetch(`${String(outputs.apiUrl)}/my_route`, { method: "POST" });
                 expect(preflight.status).to.equal(401);
@@ -388,6 +391,9 @@ describe("local mode, end to end", function () {
                 "POST /reports/sales without a token is refused",
                 `authorize accepts ${redirectUri}`,
                 "token endpoint knows the client id and secret",
+                "the MCP endpoint answers 401 naming its resource metadata",
+                "the protected resource metadata names the MCP server",
+                "the authorization server metadata offers PKCE with S256",
             ]);
         });
 
@@ -447,6 +453,7 @@ describe("local mode's API Gateway emulation", function () {
     after(async () => {
         await local.close();
         delete process.env.APP_CLIENT_ID;
+        delete process.env.MCP_CLIENT_ID;
         delete process.env.CORS_ALLOW_ORIGIN;
     });
     beforeEach(() => {

@@ -54,6 +54,7 @@ describe("local mode's limits", function () {
         logSink.write = write;
         await local.close();
         delete process.env.APP_CLIENT_ID;
+        delete process.env.MCP_CLIENT_ID;
         delete process.env.CORS_ALLOW_ORIGIN;
     });
     afterEach(() => {

@@ -49,6 +49,7 @@ describe("local mode's stack config and command line", function () {
     after(() => {
         logSink.write = write;
         delete process.env.APP_CLIENT_ID;
+        delete process.env.MCP_CLIENT_ID;
         delete process.env.CORS_ALLOW_ORIGIN;
     });
 

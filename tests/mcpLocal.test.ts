@@ -1,0 +1,508 @@
+/**
+ * The MCP surface end to end in local mode: the official SDK client walks the OAuth chain the way ChatGPT does
+ * (401 → RFC 9728 metadata → RFC 8414 metadata → authorize with PKCE and RFC 8707 `resource` → login → token) and
+ * uses every tool of the route table; then the endpoint and the OAuth server are attacked.
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { expect } from "chai";
+import { createHash, randomBytes } from "node:crypto";
+import * as path from "node:path";
+import { decodeJwt } from "jose";
+import * as z from "zod/mini";
+import { dispatcher } from "../handler/dispatch";
+import { operations } from "../handler/operations";
+import { logSink } from "../handler/log";
+import { routeList, type RouteEntry } from "../handler/routes";
+import { objectSchema, returnsFiles, toolAnnotations } from "../handler/tools";
+import { bearerChallenge, MCP_METADATA_PATHS, mcpScope, protectedResourceMetadataUrl } from "../infra/mcpMetadata";
+import { startLocal, type LocalServer } from "../local/server";
+import { StaticClientProvider } from "./mcpOAuthProvider";
+import { signIn } from "./signIn";
+
+const STACK_FILE = path.join(__dirname, "fixtures", "local-stack.yaml");
+const HOUR_MS = 3600 * 1000;
+
+/**
+ * A valid argument object per route that takes a request body, keyed by operationId. A route added to the table
+ * without one fails "calls every tool" with a message naming it.
+ */
+const EXAMPLE_ARGUMENTS: Readonly<Record<string, Record<string, unknown>>> = {
+    getSalesReport: { month: "2026-10", region: "EMEA" },
+};
+
+function exampleArguments(route: RouteEntry): Record<string, unknown> {
+    if (route.request === undefined) {
+        return {};
+    }
+    const example = EXAMPLE_ARGUMENTS[route.operationId];
+    if (example === undefined) {
+        throw new Error(`No example arguments for the tool ${route.operationId}: add them to EXAMPLE_ARGUMENTS in tests/mcpLocal.test.ts`);
+    }
+    expect(z.safeParse(route.request, example).success, `EXAMPLE_ARGUMENTS.${route.operationId} matches the route's schema`).to.be.true;
+    return example;
+}
+
+/** What one request of the client was: enough to check the order of the OAuth chain, never a secret. */
+interface Seen {
+    readonly method: string;
+    readonly url: string;
+    readonly status: number;
+    /** For token requests: the grant type and the RFC 8707 resource. */
+    readonly grant?: { readonly grantType: string | null; readonly resource: string | null };
+}
+
+const silence = logSink.write;
+/** After startLocal, which takes over the log sink to batch lines to stdout. */
+function quiet(): void {
+    logSink.write = () => undefined;
+}
+async function stop(local: LocalServer | undefined): Promise<void> {
+    logSink.write = silence;
+    await local?.close();
+    delete process.env.APP_CLIENT_ID;
+    delete process.env.MCP_CLIENT_ID;
+    delete process.env.CORS_ALLOW_ORIGIN;
+}
+
+const pkce = () => {
+    const verifier = randomBytes(32).toString("base64url");
+    return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+};
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
+
+describe("MCP in local mode", function () {
+    this.timeout(20_000);
+    let local: LocalServer;
+    let now = Date.now();
+    let mcpUrl: string;
+    let scope: string;
+
+    before(async () => {
+        local = await startLocal({ port: 0, stackFile: STACK_FILE, clock: () => now });
+        quiet();
+        mcpUrl = local.outputs.mcpServerUrl ?? "";
+        scope = mcpScope(local.outputs.apiUrl);
+    });
+    after(() => stop(local));
+    afterEach(() => {
+        now = Date.now();
+    });
+
+    const user = () => local.outputs.testUser;
+    const mcpClient = () => ({ client_id: local.outputs.mcpClientId ?? "", client_secret: local.outputs.mcpClientSecret });
+
+    /** An authorize URL of the MCP client with PKCE, the MCP scope and the MCP resource, with `changes` applied. */
+    function mcpAuthorizeUrl(challenge: string, changes: Record<string, string | undefined> = {}): URL {
+        const url = new URL(local.outputs.authorizationUrl);
+        const params: Record<string, string | undefined> = {
+            response_type: "code", client_id: local.outputs.mcpClientId, redirect_uri: local.outputs.mcpCallbackUrls?.[0], scope, state: "s",
+            code_challenge: challenge, code_challenge_method: "S256", resource: mcpUrl, ...changes,
+        };
+        for (const [key, value] of Object.entries(params)) {
+            if (value !== undefined) {
+                url.searchParams.set(key, value);
+            }
+        }
+        return url;
+    }
+
+    const tokenRequest = (fields: Record<string, string>, id = local.outputs.mcpClientId ?? "", secret = local.outputs.mcpClientSecret ?? "") =>
+        fetch(local.outputs.tokenUrl, { method: "POST", headers: { Authorization: basic(id, secret) }, body: new URLSearchParams(fields) });
+
+    /** The MCP client's tokens, through the hosted UI with PKCE and `resource`, by plain HTTP. */
+    async function mcpTokens(): Promise<{ access_token: string; refresh_token: string }> {
+        const { verifier, challenge } = pkce();
+        const back = await signIn(mcpAuthorizeUrl(challenge), user());
+        const res = await tokenRequest({
+            grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: local.outputs.mcpCallbackUrls?.[0] ?? "",
+            code_verifier: verifier, resource: mcpUrl,
+        });
+        expect(res.status).to.equal(200);
+        return await res.json() as { access_token: string; refresh_token: string };
+    }
+
+    /** The GPT Action client's access token (scope openid). */
+    async function gptToken(): Promise<string> {
+        const url = new URL(local.outputs.authorizationUrl);
+        url.search = new URLSearchParams({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: local.outputs.callbackUrls[0], scope: "openid", state: "s" }).toString();
+        const back = await signIn(url, user());
+        const res = await tokenRequest({ grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: local.outputs.callbackUrls[0] },
+            local.outputs.clientId, local.outputs.clientSecret);
+        return ((await res.json()) as { access_token: string }).access_token;
+    }
+
+    /** A raw JSON-RPC POST to /mcp, as a Streamable HTTP client sends it. */
+    const rpc = (token: string | undefined, body: string, headers: Record<string, string> = {}) => fetch(mcpUrl, {
+        method: "POST",
+        headers: {
+            ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }),
+            "Content-Type": "application/json",
+            Accept: "application/json, text/event-stream",
+            ...headers,
+        },
+        body,
+    });
+    const request = (method: string, params: Record<string, unknown> = {}) => JSON.stringify({ jsonrpc: "2.0", id: 1, method, params });
+
+    describe("the official client does what ChatGPT does", () => {
+        it("starts from the MCP URL alone: discovery, sign-in with PKCE and resource, every tool, a refresh, and again", async function () {
+            const seen: Seen[] = [];
+            const recording: FetchLike = async (url, init) => {
+                const res = await fetch(url, init);
+                const body = init?.body;
+                const form = body instanceof URLSearchParams ? body : undefined;
+                seen.push({
+                    method: init?.method ?? "GET",
+                    url: String(url),
+                    status: res.status,
+                    ...(String(url) === local.outputs.tokenUrl && form !== undefined ? { grant: { grantType: form.get("grant_type"), resource: form.get("resource") } } : {}),
+                });
+                return res;
+            };
+            const provider = new StaticClientProvider(mcpClient(), local.outputs.mcpCallbackUrls?.[0] ?? "", (url) => signIn(url, user()));
+            const transport = () => new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider, fetch: recording });
+
+            // 1. Nothing but the URL: the first request is refused, and the SDK sends the user to sign in.
+            const first = transport();
+            let refused: unknown;
+            try {
+                await new Client({ name: "tests", version: "1.0.0" }).connect(first);
+            } catch (error) {
+                refused = error;
+            }
+            expect(refused).to.be.instanceOf(UnauthorizedError);
+            const ok = seen.filter((s) => s.status === 200).map((s) => `${s.method} ${s.url}`);
+            expect(seen[0]).to.include({ method: "POST", url: mcpUrl, status: 401 });
+            expect(ok[0], "then the protected resource metadata the 401 names").to.equal(`GET ${protectedResourceMetadataUrl(local.outputs.apiUrl)}`);
+            expect(ok[1], "then the authorization server metadata under the API's issuer").to.equal(`GET ${local.outputs.apiUrl}${MCP_METADATA_PATHS.authorizationServer[1]}`);
+            expect(provider.authorizationUrls).to.have.lengthOf(1);
+            const authorize = provider.authorizationUrls[0];
+            expect(`${authorize.origin}${authorize.pathname}`).to.equal(local.outputs.authorizationUrl);
+            expect(Object.fromEntries(authorize.searchParams)).to.include({
+                response_type: "code", client_id: local.outputs.mcpClientId, code_challenge_method: "S256", resource: mcpUrl, scope,
+            });
+            expect(authorize.searchParams.get("code_challenge")).to.match(/^[A-Za-z0-9_-]{43}$/);
+
+            // 2. The code from the callback, exchanged with the verifier and the resource.
+            expect(provider.code).to.be.a("string");
+            await first.finishAuth(provider.code ?? "");
+            expect(seen.at(-1)).to.deep.include({ method: "POST", url: local.outputs.tokenUrl, status: 200, grant: { grantType: "authorization_code", resource: mcpUrl } });
+            const access = decodeJwt(provider.tokens()?.access_token ?? "");
+            expect(access).to.include({ client_id: local.outputs.mcpClientId, scope, aud: mcpUrl, token_use: "access" });
+
+            // 3. Connected: initialize, then the tools of the route table.
+            const client = new Client({ name: "tests", version: "1.0.0" });
+            const connected = transport();
+            await client.connect(connected);
+            expect(connected.protocolVersion).to.be.a("string");
+            const { tools } = await client.listTools();
+            const routes = routeList();
+            expect(tools.map((t) => t.name)).to.have.members(routes.map((r) => r.operationId));
+            for (const route of routes) {
+                const tool = tools.find((t) => t.name === route.operationId);
+                const hints = toolAnnotations(route);
+                expect(tool?.title, route.operationId).to.equal(hints.title);
+                expect(tool?.description, route.operationId).to.include(route.summary).and.include(route.description);
+                expect(tool?.annotations, route.operationId).to.deep.equal({ ...hints });
+                expect(tool?.inputSchema, route.operationId).to.deep.equal(route.request === undefined
+                    ? { type: "object", properties: {}, additionalProperties: false }
+                    : objectSchema(route.request, "input"));
+                expect(tool?.outputSchema, route.operationId).to.deep.equal(returnsFiles(route) ? undefined : objectSchema(route.response.schema, "output"));
+            }
+
+            // 4. Every tool, its result compared with what the operation itself returns for the same arguments.
+            const callEvery = async () => {
+                for (const route of routes) {
+                    const args = exampleArguments(route);
+                    const result = await client.callTool({ name: route.operationId, arguments: args });
+                    expect(result.isError ?? false, `${route.operationId}: ${JSON.stringify(result.content)}`).to.be.false;
+                    const expected = await dispatcher(routeList(), operations).run(route.operationId, {
+                        body: route.request === undefined ? undefined : z.parse(route.request, args),
+                        caller: { sub: String(access.sub), username: String(access.username), scopes: [scope] },
+                        requestId: "tests",
+                    });
+                    if (returnsFiles(route)) {
+                        const files = (expected as { openaiFileResponse: Array<{ mime_type: string; content: string }> }).openaiFileResponse;
+                        const resources = (result.content as Array<{ type: string; resource?: { mimeType?: string; blob?: string } }>).filter((c) => c.type === "resource");
+                        expect(resources.map((r) => r.resource?.mimeType), route.operationId).to.deep.equal(files.map((f) => f.mime_type));
+                        expect(resources.map((r) => r.resource?.blob), route.operationId).to.deep.equal(files.map((f) => f.content));
+                        for (const resource of resources.filter((r) => r.resource?.mimeType === "text/csv")) {
+                            const csv = Buffer.from(resource.resource?.blob ?? "", "base64").toString("utf8").trim().split(/\r?\n/);
+                            expect(csv.length, "a header and rows").to.be.greaterThan(1);
+                            expect(csv.every((line) => line.split(",").length === csv[0].split(",").length), "rectangular CSV").to.be.true;
+                        }
+                    } else {
+                        expect(result.structuredContent, route.operationId).to.deep.equal(expected);
+                        expect(JSON.parse((result.content as Array<{ text: string }>)[0].text), route.operationId).to.deep.equal(expected);
+                    }
+                }
+            };
+            await callEvery();
+            expect(routes.some(returnsFiles) ? tools.some((t) => t.outputSchema === undefined) : true).to.be.true;
+
+            // 5. An hour later the access token has expired: the 401 makes the SDK refresh (with the resource) and retry.
+            const before = provider.tokens()?.access_token;
+            now += HOUR_MS + 1000;
+            await callEvery();
+            expect(seen.some((s) => s.grant?.grantType === "refresh_token" && s.grant.resource === mcpUrl && s.status === 200), "refreshed").to.be.true;
+            expect(provider.tokens()?.access_token).to.not.equal(before);
+            expect(decodeJwt(provider.tokens()?.access_token ?? "")).to.include({ aud: mcpUrl, scope, client_id: local.outputs.mcpClientId });
+            await client.close();
+        });
+    });
+
+    describe("discovery documents", () => {
+        it("serves each metadata document at every path, without a token, to any origin", async () => {
+            for (const documentPath of [...MCP_METADATA_PATHS.protectedResource, ...MCP_METADATA_PATHS.authorizationServer]) {
+                const res = await fetch(`${local.outputs.apiUrl}${documentPath}`);
+                expect(res.status, documentPath).to.equal(200);
+                expect(res.headers.get("access-control-allow-origin"), documentPath).to.equal("*");
+                expect(res.headers.get("content-type"), documentPath).to.equal("application/json");
+                const document = await res.json() as Record<string, unknown>;
+                if ((MCP_METADATA_PATHS.protectedResource as readonly string[]).includes(documentPath)) {
+                    expect(document).to.deep.include({ resource: mcpUrl, authorization_servers: [local.outputs.apiUrl], scopes_supported: [scope] });
+                } else {
+                    expect(document).to.deep.include({
+                        issuer: local.outputs.apiUrl,
+                        authorization_endpoint: local.outputs.authorizationUrl,
+                        token_endpoint: local.outputs.tokenUrl,
+                        code_challenge_methods_supported: ["S256"],
+                    });
+                    // The endpoints it names answer.
+                    const jwks = await fetch(String(document.jwks_uri));
+                    expect(jwks.status).to.equal(200);
+                }
+            }
+        });
+
+        it("answers the CORS preflight of /mcp for POST, with the MCP headers allowed", async () => {
+            const res = await fetch(mcpUrl, { method: "OPTIONS" });
+            expect(res.status).to.equal(200);
+            expect(res.headers.get("access-control-allow-methods")).to.equal("POST,OPTIONS");
+            expect(res.headers.get("access-control-allow-headers")).to.include("Mcp-Protocol-Version").and.include("Authorization");
+        });
+
+        it("has no other method on them", async () => {
+            const res = await fetch(`${local.outputs.apiUrl}${MCP_METADATA_PATHS.protectedResource[0]}`, { method: "POST" });
+            expect(res.status).to.equal(403);
+        });
+    });
+
+    describe("attacks on /mcp", () => {
+        let token: string;
+        before(async () => {
+            token = (await mcpTokens()).access_token;
+        });
+
+        const expectChallenge = async (res: Response) => {
+            expect(res.status).to.equal(401);
+            expect(res.headers.get("www-authenticate")).to.equal(bearerChallenge(local.outputs.apiUrl, scope));
+            expect(res.headers.get("www-authenticate")).to.include(`resource_metadata="${protectedResourceMetadataUrl(local.outputs.apiUrl)}"`);
+            expect(await res.json()).to.deep.equal({ message: "Unauthorized" });
+        };
+
+        it("refuses no token with 401 and the challenge naming the resource metadata", async () => {
+            await expectChallenge(await rpc(undefined, request("tools/list")));
+        });
+
+        it("refuses the GPT Action client's token at the gateway: it lacks the MCP scope", async () => {
+            await expectChallenge(await rpc(await gptToken(), request("tools/list")));
+        });
+
+        it("refuses an MCP token at a GPT route", async () => {
+            const route = routeList()[0];
+            const res = await fetch(`${local.outputs.apiUrl}${route.path}`, {
+                method: route.method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: "{}",
+            });
+            expect(res.status).to.be.oneOf([401, 403]);
+        });
+
+        it("refuses a token without the MCP scope, and one of another client that holds it", async () => {
+            const claims = decodeJwt(token);
+            await expectChallenge(await rpc(await local.authority.sign({ ...claims, scope: "openid" }), request("tools/list")));
+            // Past the gateway, the handler checks the client: the GPT client can never hold this scope, but if it did…
+            const other = await rpc(await local.authority.sign({ ...claims, client_id: local.outputs.clientId }), request("tools/list"));
+            expect(other.status).to.equal(403);
+        });
+
+        it("answers invalid tool arguments with isError and the field-level message", async () => {
+            const withRequired = routeList().filter((r) => r.request !== undefined && (objectSchema(r.request, "input").required as unknown[] | undefined)?.length);
+            expect(withRequired, "a route with a required argument to test with").to.not.be.empty;
+            for (const route of withRequired) {
+                const required = objectSchema(route.request ?? z.object({}), "input").required as string[];
+                const res = await rpc(token, request("tools/call", { name: route.operationId, arguments: {} }));
+                expect(res.status).to.equal(200);
+                const { result } = await res.json() as { result: { isError: boolean; content: Array<{ text: string }> } };
+                expect(result.isError).to.be.true;
+                expect(result.content[0].text).to.include(`${required[0]}: expected`);
+            }
+        });
+
+        it("answers an unknown tool with JSON-RPC error -32602", async () => {
+            const res = await rpc(token, request("tools/call", { name: "noSuchTool", arguments: {} }));
+            const body = await res.json() as { error?: { code: number } };
+            expect(body.error?.code).to.equal(-32602);
+        });
+
+        it("answers a body that is not JSON with a parse error (-32700), a 4xx", async () => {
+            const res = await rpc(token, "{not json");
+            expect(res.status).to.be.within(400, 499);
+            expect(await res.json()).to.have.nested.property("error.code", -32700);
+        });
+
+        it("answers a JSON-RPC batch with JSON-RPC, never a 5xx", async () => {
+            const res = await rpc(token, JSON.stringify([JSON.parse(request("tools/list")), { ...JSON.parse(request("ping")), id: 2 }]));
+            expect(res.status).to.be.below(500);
+            const body: unknown = await res.json();
+            const messages: unknown[] = Array.isArray(body) ? body : [body];
+            expect(messages).to.not.be.empty;
+            for (const message of messages) {
+                expect(message).to.have.property("jsonrpc", "2.0");
+            }
+        });
+
+        it("answers a body over the handler's 100,000 characters with 413 and a JSON-RPC error", async () => {
+            const res = await rpc(token, JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(100_000) } }));
+            expect(res.status).to.equal(413);
+            expect(await res.json()).to.have.nested.property("error.code");
+        });
+
+        it("answers a body over API Gateway's 10 MiB with the gateway's 413", async () => {
+            const res = await rpc(token, "x".repeat(10 * 1024 * 1024 + 1));
+            expect(res.status).to.equal(413);
+            expect(await res.json()).to.deep.equal({ message: "Request Too Long" });
+        });
+
+        it("answers GET with 405 and Allow: POST (stateless: no stream to open)", async () => {
+            const res = await fetch(mcpUrl, { headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" } });
+            expect(res.status).to.equal(405);
+            expect(res.headers.get("allow")).to.equal("POST");
+        });
+
+        it("refuses an unsupported MCP-Protocol-Version header with 400", async () => {
+            const res = await rpc(token, request("tools/list"), { "MCP-Protocol-Version": "1999-01-01" });
+            expect(res.status).to.equal(400);
+        });
+
+        for (const version of ["2025-06-18", "2025-11-25"]) {
+            it(`negotiates protocol version ${version} on initialize`, async () => {
+                const res = await rpc(token, request("initialize", { protocolVersion: version, capabilities: {}, clientInfo: { name: "tests", version: "1.0.0" } }));
+                expect(res.status).to.equal(200);
+                expect(await res.json()).to.have.nested.property("result.protocolVersion", version);
+                const next = await rpc(token, request("tools/list"), { "MCP-Protocol-Version": version });
+                expect(next.status).to.equal(200);
+            });
+        }
+    });
+
+    describe("the OAuth server's rules for the MCP client", () => {
+        const refusal = async (url: URL) => {
+            const res = await fetch(url, { redirect: "manual" });
+            expect(res.status).to.equal(302);
+            return new URL(res.headers.get("location") ?? "").searchParams;
+        };
+
+        it("refuses an authorization request without PKCE (invalid_request)", async () => {
+            const back = await refusal(mcpAuthorizeUrl("", { code_challenge: undefined, code_challenge_method: undefined }));
+            expect(back.get("error")).to.equal("invalid_request");
+            expect(back.get("state")).to.equal("s");
+        });
+
+        it("refuses a resource other than the MCP server (invalid_target), on authorize and token requests", async () => {
+            const { verifier, challenge } = pkce();
+            for (const resource of [`${mcpUrl}/other`, local.outputs.apiUrl, "https://evil.example/mcp"]) {
+                expect((await refusal(mcpAuthorizeUrl(challenge, { resource }))).get("error"), resource).to.equal("invalid_target");
+            }
+            const back = await signIn(mcpAuthorizeUrl(challenge), user());
+            const res = await tokenRequest({
+                grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: local.outputs.mcpCallbackUrls?.[0] ?? "",
+                code_verifier: verifier, resource: "https://evil.example/mcp",
+            });
+            expect(res.status).to.equal(400);
+            expect(await res.json()).to.include({ error: "invalid_target" });
+            const refresh = await tokenRequest({ grant_type: "refresh_token", refresh_token: (await mcpTokens()).refresh_token, resource: "https://evil.example/mcp" });
+            expect(await refresh.json()).to.include({ error: "invalid_target" });
+        });
+
+        it("gives each client only its own scopes (invalid_scope)", async () => {
+            const { challenge } = pkce();
+            expect((await refusal(mcpAuthorizeUrl(challenge, { scope: "openid" }))).get("error")).to.equal("invalid_scope");
+            const gpt = new URL(local.outputs.authorizationUrl);
+            gpt.search = new URLSearchParams({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: local.outputs.callbackUrls[0], scope }).toString();
+            expect((await refusal(gpt)).get("error")).to.equal("invalid_scope");
+        });
+
+        it("refuses a code or refresh token of one client to the other, and revocation of another client's token", async () => {
+            const tokens = await mcpTokens();
+            const asGpt = (fields: Record<string, string>, endpoint = local.outputs.tokenUrl) => fetch(endpoint, {
+                method: "POST", headers: { Authorization: basic(local.outputs.clientId, local.outputs.clientSecret) }, body: new URLSearchParams(fields),
+            });
+            expect(await (await asGpt({ grant_type: "refresh_token", refresh_token: tokens.refresh_token })).json()).to.include({ error: "invalid_grant" });
+            const revoke = await asGpt({ token: tokens.refresh_token }, `${local.baseUrl}/oauth2/revoke`);
+            expect(revoke.status).to.equal(400);
+            // Still valid for its own client.
+            expect((await tokenRequest({ grant_type: "refresh_token", refresh_token: tokens.refresh_token })).status).to.equal(200);
+        });
+    });
+});
+
+describe("MCP in local mode, with a public MCP client", function () {
+    this.timeout(20_000);
+    let local: LocalServer | undefined;
+    before(async () => {
+        local = await startLocal({ port: 0, stackFile: STACK_FILE, config: { mcpPublicClient: "true" } });
+        quiet();
+    });
+    after(() => stop(local));
+
+    it("has no secret, and the SDK client signs in with PKCE alone (token_endpoint_auth_method none)", async () => {
+        const outputs = local?.outputs;
+        expect(outputs).to.not.have.property("mcpClientSecret");
+        const mcpUrl = outputs?.mcpServerUrl ?? "";
+        const provider = new StaticClientProvider({ client_id: outputs?.mcpClientId ?? "" }, outputs?.mcpCallbackUrls?.[0] ?? "", (url) => signIn(url, outputs?.testUser ?? { username: "", password: "" }));
+        try {
+            await new Client({ name: "tests", version: "1.0.0" }).connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }));
+        } catch (error) {
+            expect(error).to.be.instanceOf(UnauthorizedError);
+        }
+        await new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }).finishAuth(provider.code ?? "");
+        const client = new Client({ name: "tests", version: "1.0.0" });
+        await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }));
+        expect((await client.listTools()).tools.map((t) => t.name)).to.have.members(routeList().map((r) => r.operationId));
+        await client.close();
+        // A secret that a public client does not have is refused.
+        const res = await fetch(outputs?.tokenUrl ?? "", {
+            method: "POST", headers: { Authorization: basic(outputs?.mcpClientId ?? "", "guessed") }, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: "x" }),
+        });
+        expect(await res.json()).to.include({ error: "invalid_client" });
+    });
+});
+
+describe("local mode with mcp false", function () {
+    this.timeout(20_000);
+    let local: LocalServer | undefined;
+    before(async () => {
+        local = await startLocal({ port: 0, stackFile: STACK_FILE, config: { mcp: "false" } });
+        quiet();
+    });
+    after(() => stop(local));
+
+    it("has no /mcp, no metadata, no MCP outputs, and a plain Bearer challenge", async () => {
+        const apiUrl = local?.outputs.apiUrl ?? "";
+        expect(local?.outputs).to.not.have.any.keys("mcpServerUrl", "mcpClientId", "mcpClientSecret", "mcpCallbackUrls");
+        expect(process.env.MCP_CLIENT_ID).to.equal(undefined);
+        const mcp = await fetch(`${apiUrl}/mcp`, { method: "POST", body: "{}" });
+        expect(mcp.status).to.equal(403);
+        expect(await mcp.json()).to.deep.equal({ message: "Missing Authentication Token" });
+        for (const documentPath of [...MCP_METADATA_PATHS.protectedResource, ...MCP_METADATA_PATHS.authorizationServer]) {
+            expect((await fetch(`${apiUrl}${documentPath}`)).status, documentPath).to.equal(403);
+        }
+        const route = routeList()[0];
+        const refused = await fetch(`${apiUrl}${route.path}`, { method: route.method, body: "{}" });
+        expect(refused.status).to.equal(401);
+        expect(refused.headers.get("www-authenticate")).to.equal("Bearer");
+    });
+});

@@ -1,0 +1,89 @@
+/**
+ * An MCP client's OAuth state, the way ChatGPT's "user-defined OAuth client" works: a static, pre-registered
+ * client (Cognito has no dynamic registration), tokens and the PKCE verifier kept in memory, and a user who
+ * signs in when the SDK sends them to the authorization URL.
+ */
+import { randomBytes } from "node:crypto";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+
+export class StaticClientProvider implements OAuthClientProvider {
+    /** Every authorization URL the SDK built, in order. */
+    readonly authorizationUrls: URL[] = [];
+    /** The code of the last sign-in; the test hands it to `transport.finishAuth`. */
+    code: string | undefined;
+    private savedTokens: OAuthTokens | undefined;
+    private verifier = "";
+    private lastState = "";
+
+    /**
+     * `signIn` plays the user at the authorization URL and returns where the server redirected the browser
+     * back to (the callback with `code` and `state`, or `error`).
+     */
+    constructor(
+        private readonly client: { readonly client_id: string; readonly client_secret?: string },
+        private readonly callbackUrl: string,
+        private readonly signIn: (authorizationUrl: URL) => Promise<URL>,
+    ) {}
+
+    get redirectUrl(): string {
+        return this.callbackUrl;
+    }
+
+    get clientMetadata(): OAuthClientMetadata {
+        return {
+            redirect_uris: [this.callbackUrl],
+            client_name: "gpt-action tests",
+            grant_types: ["authorization_code", "refresh_token"],
+            response_types: ["code"],
+            token_endpoint_auth_method: this.client.client_secret === undefined ? "none" : "client_secret_basic",
+        };
+    }
+
+    state(): string {
+        this.lastState = randomBytes(16).toString("base64url");
+        return this.lastState;
+    }
+
+    /** Pre-registered: no saveClientInformation, so the SDK never tries dynamic registration. */
+    clientInformation(): OAuthClientInformationMixed {
+        return { ...this.client };
+    }
+
+    tokens(): OAuthTokens | undefined {
+        return this.savedTokens;
+    }
+
+    saveTokens(tokens: OAuthTokens): void {
+        this.savedTokens = tokens;
+    }
+
+    /** Replaces the access token, e.g. with one the server no longer accepts, keeping the refresh token. */
+    replaceAccessToken(accessToken: string): void {
+        if (this.savedTokens === undefined) {
+            throw new Error("no tokens yet");
+        }
+        this.savedTokens = { ...this.savedTokens, access_token: accessToken };
+    }
+
+    async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
+        this.authorizationUrls.push(authorizationUrl);
+        const back = await this.signIn(authorizationUrl);
+        if (back.searchParams.get("state") !== this.lastState) {
+            throw new Error("the callback's state differs from the request's");
+        }
+        const error = back.searchParams.get("error");
+        if (error !== null) {
+            throw new Error(`authorization refused: ${error}: ${back.searchParams.get("error_description") ?? ""}`);
+        }
+        this.code = back.searchParams.get("code") ?? undefined;
+    }
+
+    saveCodeVerifier(codeVerifier: string): void {
+        this.verifier = codeVerifier;
+    }
+
+    codeVerifier(): string {
+        return this.verifier;
+    }
+}
