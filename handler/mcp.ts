@@ -40,11 +40,16 @@ export async function handleMcp(request: Request, caller: Caller, requestId: str
         }
         throw error;
     }
+    // RFC 9112 §3.2: a Host with an invalid value gets 400. Unchecked, it made the Request URL below throw: a 500.
+    const url = `https://${request.headers.host ?? "localhost"}/mcp`;
+    if (!URL.canParse(url)) {
+        return rpcError(400, ErrorCode.InvalidRequest, "Bad Request: invalid Host header.");
+    }
     const server = mcpServer(caller, requestId);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     try {
         await server.connect(transport);
-        const response = await transport.handleRequest(new globalThis.Request(`https://${request.headers.host ?? "localhost"}/mcp`, {
+        const response = await transport.handleRequest(new globalThis.Request(url, {
             method: "POST",
             headers: request.headers,
             body: text ?? "",
