@@ -54,6 +54,13 @@ export async function handleMcp(app: Dispatcher, request: Request, caller: Calle
     if (request.method !== "POST") {
         return rpcError(405, ErrorCode.ConnectionClosed, "Method not allowed: this server is stateless; send JSON-RPC messages with POST.", { Allow: "POST" });
     }
+    // MCP 2025-11-25, Transports › Security Warning: an invalid Origin gets 403. Valid means allowed by the stack's
+    // CORS setting (corsAllowOrigin): "*" allows any; one origin allows that one; CORS off allows no browser.
+    const origin = request.headers.origin;
+    const allowed = process.env.CORS_ALLOW_ORIGIN;
+    if (origin !== undefined && allowed !== "*" && origin !== allowed) {
+        return rpcError(403, ErrorCode.InvalidRequest, "Forbidden: this Origin is not allowed (corsAllowOrigin).");
+    }
     let text: string | undefined;
     try {
         text = bodyText(request);
@@ -63,11 +70,16 @@ export async function handleMcp(app: Dispatcher, request: Request, caller: Calle
         }
         throw error;
     }
+    // RFC 9112 §3.2: a Host with an invalid value gets 400. Unchecked, it made the Request URL below throw: a 500.
+    const url = `https://${request.headers.host ?? "localhost"}/mcp`;
+    if (!URL.canParse(url)) {
+        return rpcError(400, ErrorCode.InvalidRequest, "Bad Request: invalid Host header.");
+    }
     const server = mcpServer(app, caller, requestId);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     try {
         await server.connect(transport);
-        const response = await transport.handleRequest(new globalThis.Request(`https://${request.headers.host ?? "localhost"}/mcp`, {
+        const response = await transport.handleRequest(new globalThis.Request(url, {
             method: "POST",
             headers: request.headers,
             body: text ?? "",

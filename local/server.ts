@@ -154,6 +154,12 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     });
 
     server.on("request", (req, res) => {
+        // A page that rebinds its own DNS name to 127.0.0.1 reaches this port under a foreign Host; local mode answers
+        // only the loopback names it listens on (MCP 2025-11-25, Transports › Security Warning, DNS rebinding).
+        if (!isLoopbackHost(req.headers.host)) {
+            sendJson(res, 403, { message: "Forbidden: local mode answers only requests to localhost, 127.0.0.1 or [::1]" });
+            return;
+        }
         // The API first, and without a URL object: it is the path that takes load.
         try {
             if (gateway(req, res, req.url ?? "/")) {
@@ -207,4 +213,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
             server.close(() => resolve());
         }),
     };
+}
+
+/** True for a Host header naming a loopback address (any port), or none at all (HTTP/1.0). */
+function isLoopbackHost(host: string | undefined): boolean {
+    if (host === undefined) {
+        return true;
+    }
+    const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.split(":")[0];
+    return name === "localhost" || name === "127.0.0.1" || name === "[::1]";
 }

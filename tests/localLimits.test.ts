@@ -80,7 +80,24 @@ describe("local mode's limits", function () {
     }
 
     describe("bodies over the limit", () => {
-        it("answers an API body over 10 MiB with 413 Request Too Long before closing", async () => {
+        it("answers only loopback Host names, so a DNS-rebinding page gets 403", async () => {
+        const get = (host: string) => new Promise<number | undefined>((resolve, reject) => {
+            const req = request(`${local.baseUrl}/.well-known/openid-configuration`, { headers: { Host: host } }, (res) => {
+                res.resume();
+                resolve(res.statusCode);
+            });
+            req.on("error", reject);
+            req.end();
+        });
+        const port = new URL(local.baseUrl).port;
+        expect(await get("evil.example.com")).to.equal(403);
+        expect(await get(`evil.example.com:${port}`)).to.equal(403);
+        for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, "localhost"]) {
+            expect(await get(host), host).to.equal(200);
+        }
+    });
+
+    it("answers an API body over 10 MiB with 413 Request Too Long before closing", async () => {
             const res = await postBytes(`${local.outputs.apiUrl}/my_route`, 10 * 1024 * 1024 + 1, { Authorization: `Bearer ${(await signIn()).access_token}` });
             expect(res.status, res.error).to.equal(413);
             expect(JSON.parse(res.body)).to.deep.equal({ message: "Request Too Long" });

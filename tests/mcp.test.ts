@@ -154,6 +154,20 @@ describe("MCP surface (handler)", () => {
             expect(answer?.error?.message).to.match(/over 100000 characters/);
         });
 
+        it("refuses an Origin that corsAllowOrigin does not allow with 403 (Transports › Security Warning)", async () => {
+            const list = JSON.stringify(request("tools/list"));
+            const withOrigin = async (origin: string) => (await quietly(event({ body: list, headers: { ...VERSION, Origin: origin } }))).result.statusCode;
+            expect(await withOrigin("https://evil.example"), "CORS off: no browser origin").to.equal(403);
+            process.env.CORS_ALLOW_ORIGIN = "https://chatgpt.com";
+            expect(await withOrigin("https://evil.example")).to.equal(403);
+            expect(await withOrigin("https://chatgpt.com")).to.equal(200);
+            process.env.CORS_ALLOW_ORIGIN = "*";
+            expect(await withOrigin("https://evil.example"), "corsAllowOrigin *").to.equal(200);
+            // Server-to-server clients (ChatGPT's backend) send no Origin at all.
+            delete process.env.CORS_ALLOW_ORIGIN;
+            expect((await quietly(event({ body: list, headers: VERSION }))).result.statusCode).to.equal(200);
+        });
+
         it("takes only the MCP client's tokens, and the GPT routes refuse them", async () => {
             const gptAtMcp = await quietly(event({ body: JSON.stringify(request("tools/list")), clientId: GPT_CLIENT }));
             expect(gptAtMcp.result.statusCode).to.equal(403);

@@ -20,7 +20,7 @@ import { objectSchema, returnsFiles, toolAnnotations } from "../handler/tools";
 import { bearerChallenge, MCP_METADATA_PATHS, mcpScope, protectedResourceMetadataUrl } from "../infra/mcpMetadata";
 import { startLocal, type LocalServer } from "../local/server";
 import { StaticClientProvider } from "./mcpOAuthProvider";
-import { signIn } from "./signIn";
+import { mcpTokens, signIn } from "./signIn";
 
 const STACK_FILE = path.join(__dirname, "fixtures", "local-stack.yaml");
 const HOUR_MS = 3600 * 1000;
@@ -113,16 +113,7 @@ describe("MCP in local mode", function () {
         fetch(local.outputs.tokenUrl, { method: "POST", headers: { Authorization: basic(id, secret) }, body: new URLSearchParams(fields) });
 
     /** The MCP client's tokens, through the hosted UI with PKCE and `resource`, by plain HTTP. */
-    async function mcpTokens(): Promise<{ access_token: string; refresh_token: string }> {
-        const { verifier, challenge } = pkce();
-        const back = await signIn(mcpAuthorizeUrl(challenge), user());
-        const res = await tokenRequest({
-            grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: local.outputs.mcpCallbackUrls?.[0] ?? "",
-            code_verifier: verifier, resource: mcpUrl,
-        });
-        expect(res.status).to.equal(200);
-        return await res.json() as { access_token: string; refresh_token: string };
-    }
+    const mcpSignIn = () => mcpTokens(local.outputs, scope);
 
     /** The GPT Action client's access token (scope openid). */
     async function gptToken(): Promise<string> {
@@ -294,7 +285,7 @@ describe("MCP in local mode", function () {
     describe("attacks on /mcp", () => {
         let token: string;
         before(async () => {
-            token = (await mcpTokens()).access_token;
+            token = (await mcpSignIn()).access_token;
         });
 
         const expectChallenge = async (res: Response) => {
@@ -423,7 +414,7 @@ describe("MCP in local mode", function () {
             });
             expect(res.status).to.equal(400);
             expect(await res.json()).to.include({ error: "invalid_target" });
-            const refresh = await tokenRequest({ grant_type: "refresh_token", refresh_token: (await mcpTokens()).refresh_token, resource: "https://evil.example/mcp" });
+            const refresh = await tokenRequest({ grant_type: "refresh_token", refresh_token: (await mcpSignIn()).refresh_token, resource: "https://evil.example/mcp" });
             expect(await refresh.json()).to.include({ error: "invalid_target" });
         });
 
@@ -436,7 +427,7 @@ describe("MCP in local mode", function () {
         });
 
         it("refuses a code or refresh token of one client to the other, and revocation of another client's token", async () => {
-            const tokens = await mcpTokens();
+            const tokens = await mcpSignIn();
             const asGpt = (fields: Record<string, string>, endpoint = local.outputs.tokenUrl) => fetch(endpoint, {
                 method: "POST", headers: { Authorization: basic(local.outputs.clientId, local.outputs.clientSecret) }, body: new URLSearchParams(fields),
             });

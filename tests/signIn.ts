@@ -1,5 +1,6 @@
 /** A user at local mode's hosted UI, for tests: follows an authorize URL to the login form and submits it. */
 import { expect } from "chai";
+import { createHash, randomBytes } from "node:crypto";
 
 /** The hidden fields of the login page's form. */
 export function hiddenFields(html: string): Record<string, string> {
@@ -28,4 +29,42 @@ export async function signIn(authorizeUrl: URL | string, user: { readonly userna
     const back = await fetch(new URL("/login", next), { method: "POST", body: form, redirect: "manual" });
     expect(back.status, "the login redirects to the callback").to.equal(302);
     return new URL(back.headers.get("location") ?? "");
+}
+
+/** What the sign-in needs of local mode's outputs. */
+interface McpOutputs {
+    readonly authorizationUrl: string;
+    readonly tokenUrl: string;
+    readonly mcpServerUrl?: string;
+    readonly mcpClientId?: string;
+    readonly mcpClientSecret?: string;
+    readonly mcpCallbackUrls?: readonly string[];
+    readonly testUser: { readonly username: string; readonly password: string };
+}
+
+/**
+ * The MCP client's tokens, as an MCP client gets them: authorize with PKCE (S256), the MCP scope and the RFC 8707
+ * `resource`, the user's sign-in, then the code exchange with the client's secret.
+ */
+export async function mcpTokens(outputs: McpOutputs, scope: string): Promise<{ access_token: string; refresh_token: string }> {
+    const verifier = randomBytes(32).toString("base64url");
+    const redirectUri = outputs.mcpCallbackUrls?.[0] ?? "";
+    const resource = outputs.mcpServerUrl ?? "";
+    const authorize = new URL(outputs.authorizationUrl);
+    authorize.search = new URLSearchParams({
+        response_type: "code", client_id: outputs.mcpClientId ?? "", redirect_uri: redirectUri, scope, state: "s", resource,
+        code_challenge: createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256",
+    }).toString();
+    const back = await signIn(authorize, outputs.testUser);
+    const secret = outputs.mcpClientSecret;
+    const res = await fetch(outputs.tokenUrl, {
+        method: "POST",
+        headers: secret === undefined ? {} : { Authorization: `Basic ${Buffer.from(`${outputs.mcpClientId ?? ""}:${secret}`).toString("base64")}` },
+        body: new URLSearchParams({
+            grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: redirectUri, code_verifier: verifier, resource,
+            ...(secret === undefined ? { client_id: outputs.mcpClientId ?? "" } : {}),
+        }),
+    });
+    expect(res.status, "the code exchange succeeds").to.equal(200);
+    return await res.json() as { access_token: string; refresh_token: string };
 }
