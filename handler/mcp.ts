@@ -1,12 +1,11 @@
 /**
  * The MCP surface: `POST /mcp` speaks MCP's Streamable HTTP transport (MCP 2025-11-25, "Base Protocol ›
- * Transports") through the official SDK, stateless (a fresh server and transport per request, no session id) and
- * with JSON responses rather than SSE. Each route of the table is a tool that runs the same operation, with the same
- * validation, as its REST route. The handler loads this module only for /mcp, so the GPT routes' cold start never
- * pays for the SDK.
+ * Transports") with the official SDK's Server, stateless (a fresh server per request, no session id) and with JSON
+ * responses rather than SSE (the HTTP side is ./mcpExchange.ts). Each route of the table is a tool that runs the same
+ * operation, with the same validation, as its REST route. The handler loads this module only for /mcp, so the GPT
+ * routes' cold start never pays for the SDK.
  */
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import type { APIGatewayProxyResult } from "aws-lambda";
@@ -16,6 +15,7 @@ import type { Request } from "./event";
 import { HttpError } from "./http";
 import { logError } from "./log";
 import type { Dispatcher } from "./dispatch";
+import { exchange, rpcError } from "./mcpExchange";
 import type { RouteEntry } from "./routes";
 import { returnsFiles, toolDefinition, type ToolDefinition } from "./tools";
 
@@ -32,20 +32,16 @@ const NO_ELICITATION: jsonSchemaValidator = {
     },
 };
 
-interface Toolbox {
-    readonly byName: ReadonlyMap<string, RouteEntry>;
-    readonly tools: readonly ToolDefinition[];
-}
-/** Tools are derived once per route table (a warm Lambda reuses them). */
-const toolboxes = new WeakMap<readonly RouteEntry[], Toolbox>();
+/** Tool definitions are derived once per route table, when first listed (a warm Lambda reuses them). */
+const toolLists = new WeakMap<readonly RouteEntry[], readonly ToolDefinition[]>();
 
-function toolbox(routes: readonly RouteEntry[]): Toolbox {
-    let box = toolboxes.get(routes);
-    if (box === undefined) {
-        box = { byName: new Map(routes.map((route) => [route.operationId, route])), tools: routes.map(toolDefinition) };
-        toolboxes.set(routes, box);
+function toolsOf(routes: readonly RouteEntry[]): readonly ToolDefinition[] {
+    let tools = toolLists.get(routes);
+    if (tools === undefined) {
+        tools = routes.map(toolDefinition);
+        toolLists.set(routes, tools);
     }
-    return box;
+    return tools;
 }
 
 /** Answers one HTTP request to /mcp for an authenticated caller, with `app`'s routes as tools. */
@@ -70,37 +66,19 @@ export async function handleMcp(app: Dispatcher, request: Request, caller: Calle
         }
         throw error;
     }
-    // RFC 9112 §3.2: a Host with an invalid value gets 400. Unchecked, it made the Request URL below throw: a 500.
-    const url = `https://${request.headers.host ?? "localhost"}/mcp`;
-    if (!URL.canParse(url)) {
+    // RFC 9112 §3.2: a Host with an invalid value gets 400.
+    if (!URL.canParse(`https://${request.headers.host ?? "localhost"}/mcp`)) {
         return rpcError(400, ErrorCode.InvalidRequest, "Bad Request: invalid Host header.");
     }
-    const server = mcpServer(app, caller, requestId);
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    try {
-        await server.connect(transport);
-        const response = await transport.handleRequest(new globalThis.Request(url, {
-            method: "POST",
-            headers: request.headers,
-            body: text ?? "",
-        }));
-        return {
-            statusCode: response.status,
-            headers: Object.fromEntries(response.headers),
-            body: await response.text(),
-        };
-    } finally {
-        await server.close();
-    }
+    return exchange(mcpServer(app, caller, requestId), request.headers, text ?? "");
 }
 
 /** A server that lists the route table's tools and runs them as `caller`. */
 function mcpServer(app: Dispatcher, caller: Caller, requestId: string): Server {
-    const { byName, tools } = toolbox(app.routes);
     const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, jsonSchemaValidator: NO_ELICITATION });
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map((tool) => ({ ...tool })) }));
+    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: toolsOf(app.routes).map((tool) => ({ ...tool })) }));
     server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
-        const route = byName.get(params.name);
+        const route = app.routes.find((r) => r.operationId === params.name);
         if (route === undefined) {
             // MCP 2025-11-25, Tools › Error Handling: an unknown tool is a protocol error.
             throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${params.name.slice(0, 100)}. Call tools/list for the available ones.`);
@@ -140,13 +118,4 @@ function toolResult(route: RouteEntry, value: unknown): CallToolResult {
 
 function failure(message: string): CallToolResult {
     return { isError: true, content: [{ type: "text", text: message }] };
-}
-
-/** A JSON-RPC error outside any request (id null), as the SDK's transport words its own. */
-function rpcError(statusCode: number, code: number, message: string, headers: Record<string, string> = {}): APIGatewayProxyResult {
-    return {
-        statusCode,
-        headers: { "Content-Type": "application/json", ...headers },
-        body: JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }),
-    };
 }

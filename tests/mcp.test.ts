@@ -101,7 +101,7 @@ describe("MCP surface (handler)", () => {
             it(`negotiates ${version} on initialize, with the tools capability`, async () => {
                 const { result, answer } = await rpc(request("initialize", { protocolVersion: version, capabilities: {}, clientInfo: { name: "test", version: "1" } }));
                 expect(result.statusCode).to.equal(200);
-                expect(result.headers).to.deep.include({ "content-type": "application/json" });
+                expect(result.headers).to.deep.include({ "Content-Type": "application/json" });
                 // Stateless (MCP 2025-11-25, Transports › Session Management): no session id is handed out.
                 expect(result.headers).to.not.have.property("mcp-session-id");
                 expect(answer?.result).to.deep.include({ protocolVersion: version, capabilities: { tools: {} } });
@@ -146,6 +146,26 @@ describe("MCP surface (handler)", () => {
                 expect(result.statusCode, body).to.be.below(500);
                 expect(JSON.parse(result.body), body).to.satisfy((v: unknown) => Array.isArray(v) || (typeof v === "object" && v !== null && "jsonrpc" in v));
             }
+        });
+
+        it("keeps the transport's HTTP rules: 406 without both Accept types, 415 for another body type", async () => {
+            const list = JSON.stringify(request("tools/list"));
+            const status = async (headers: Record<string, string>) => (await quietly(event({ body: list, headers }))).result.statusCode;
+            expect(await status({ ...VERSION, Accept: "application/json" })).to.equal(406);
+            expect(await status({ ...VERSION, "Content-Type": "text/plain" })).to.equal(415);
+            expect(await status({ ...VERSION, "Content-Type": "application/json; charset=utf-8" })).to.equal(200);
+        });
+
+        it("answers a batch in the requests' order, refuses one over 100 messages or with a second initialize", async () => {
+            const batch = await rpc(JSON.stringify([{ jsonrpc: "2.0", id: "a", method: "ping" }, request("tools/list", undefined, 7)]), VERSION);
+            expect(batch.result.statusCode).to.equal(200);
+            expect((JSON.parse(batch.result.body) as Rpc[]).map((r) => r.id)).to.deep.equal(["a", 7]);
+            const big = await rpc(JSON.stringify(Array.from({ length: 101 }, (_, i) => request("ping", undefined, i))), VERSION);
+            expect(big.result.statusCode).to.equal(400);
+            const init = { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } };
+            const twice = await rpc(JSON.stringify([request("initialize", init, 1), request("ping", undefined, 2)]));
+            expect(twice.result.statusCode).to.equal(400);
+            expect(twice.answer?.error?.code).to.equal(-32600);
         });
 
         it("refuses a body over 100,000 characters with 413 and a JSON-RPC error", async () => {
