@@ -1,13 +1,32 @@
 /**
- * `npm run gpt-settings [outputs.json]`: the ChatGPT Action form, filled from a deployed stack's outputs, in the
- * order the action editor shows them (Authentication at the top, then Schema; the README says the same), and
- * the next step.
+ * `npm run gpt-settings [outputs.json]`: ChatGPT's forms, filled from a deployed stack's outputs, with the next
+ * step after each (the README says the same):
+ * - the GPT Action form, in the order the action editor shows it (Authentication at the top, then Schema), then
+ *   the `callbackUrl` command;
+ * - when the stack serves MCP (it has `mcpServerUrl`; not with `mcp: false`), the ChatGPT app's "Create app"
+ *   form, field by field (Name, Description, MCP Server URL, Authentication, then Advanced settings: the
+ *   user-defined OAuth client's ID and secret), then the `mcpCallbackUrl` command.
  */
 import { readOutputs, type StackOutputs } from "./outputs";
 
-/** The text to print: each field's label and value, the schema, and what to do after saving. */
+/** A label and its value, printed as one aligned line. */
+type Field = readonly [label: string, value: string];
+
+/** Whether `url` is a callback URL of ChatGPT's (a GPT Action's `/aip/…` or an app's `/connector/…`), on either host. */
+export function isChatGptUrl(url: string): boolean {
+    return url.startsWith("https://chatgpt.com/") || url.startsWith("https://chat.openai.com/");
+}
+
+/** The text to print: each form's fields with their values, and what to do after saving each. */
 export function formatSettings(o: StackOutputs): string {
-    const fields: Array<[string, string]> = [
+    const gpt = formatGptAction(o);
+    const app = formatMcpApp(o);
+    return app === undefined ? gpt : `${gpt}\n${app}`;
+}
+
+/** The GPT Action form: each field's label and value, the schema, and what to do after saving. */
+function formatGptAction(o: StackOutputs): string {
+    const fields: Field[] = [
         ["Authentication type", "OAuth"],
         ["Client ID", o.clientId],
         ["Client Secret", o.clientSecret],
@@ -16,24 +35,97 @@ export function formatSettings(o: StackOutputs): string {
         ["Scope", o.scope],
         ["Token Exchange Method", o.tokenExchangeMethod ?? "Basic authorization header"],
     ];
-    const width = Math.max(...fields.map(([label]) => label.length));
-    const registered = o.callbackUrls.filter((url) => url.startsWith("https://chatgpt.com/") || url.startsWith("https://chat.openai.com/"));
+    const width = labelWidth(fields);
     return [
         "ChatGPT → your GPT → Configure → Actions → Create new action",
         "",
         "1. Authentication (gear icon) → OAuth:",
-        ...fields.map(([label, value]) => `   ${label.padEnd(width)}  ${value}`),
+        ...fields.map((field) => fieldLine(field, width)),
         "",
         "2. Schema (paste all of it):",
         o.openApiSchema,
         "",
         "3. Save the action. ChatGPT then shows a Callback URL.",
+        ...callbackStep(o.callbackUrls, "callbackUrl"),
+        "",
+    ].join("\n");
+}
+
+/**
+ * The ChatGPT app's "Create app" form (the README's "Connect ChatGPT (an app, through MCP)" steps), or undefined
+ * when the stack has no MCP surface.
+ */
+function formatMcpApp(o: StackOutputs): string | undefined {
+    if (o.mcpServerUrl === undefined) {
+        return undefined;
+    }
+    const info = openApiInfo(o.openApiSchema);
+    const app: Field[] = [
+        ["Name", info.title ?? "(a name for your app)"],
+        ["Description", info.description ?? "(what the model reads to pick your app)"],
+        ["MCP Server URL", o.mcpServerUrl],
+    ];
+    const authentication: Field[] = [
+        ["Authentication", "OAuth"],
+        ["Registration method", "user-defined OAuth client"],
+        ["OAuth Client ID", o.mcpClientId ?? "(mcpClientId is missing from the outputs)"],
+        ["OAuth Client Secret", o.mcpClientSecret ?? "(leave it empty: the MCP client is public, it has no secret)"],
+    ];
+    const width = labelWidth([...app, ...authentication]);
+    return [
+        "ChatGPT → Settings → Apps → Create app (a ChatGPT app, through MCP)",
+        "",
+        "1. Settings → Apps → Advanced settings: turn on Developer mode (a workspace admin may have to allow it).",
+        "   Then Settings → Apps → Create app.",
+        "",
+        "2. Create app (Name and Description are suggestions, from the OpenAPI document's info):",
+        ...app.map((field) => fieldLine(field, width)),
+        "",
+        "3. Authentication, then its Advanced settings:",
+        ...authentication.map((field) => fieldLine(field, width)),
+        "",
+        "4. ChatGPT then shows a Callback URL. Register it before you create the app.",
+        ...callbackStep(o.mcpCallbackUrls ?? [], "mcpCallbackUrl"),
+        "",
+    ].join("\n");
+}
+
+function labelWidth(fields: readonly Field[]): number {
+    return Math.max(...fields.map(([label]) => label.length));
+}
+
+function fieldLine([label, value]: Field, width: number): string {
+    return `   ${label.padEnd(width)}  ${value}`;
+}
+
+/** The ChatGPT callback URLs registered now (or that none is), and the command that registers the one ChatGPT shows. */
+function callbackStep(callbackUrls: readonly string[], configKey: "callbackUrl" | "mcpCallbackUrl"): string[] {
+    const registered = callbackUrls.filter(isChatGptUrl);
+    return [
         registered.length > 0
             ? `   Registered now: ${registered.join(", ")}. If ChatGPT shows another one, run:`
             : "   No ChatGPT callback URL is registered yet. Copy the one ChatGPT shows and run:",
-        "   pulumi config set callbackUrl <the callback URL> && pulumi up",
-        "",
-    ].join("\n");
+        `   pulumi config set ${configKey} <the callback URL> && pulumi up`,
+    ];
+}
+
+/** `info.title` and `info.description` of the OpenAPI document, where it has them (a hand-edited file may not). */
+function openApiInfo(schema: string): { title?: string; description?: string } {
+    let document: unknown;
+    try {
+        document = JSON.parse(schema);
+    } catch {
+        return {};
+    }
+    const info = typeof document === "object" && document !== null ? (document as { info?: unknown }).info : undefined;
+    if (typeof info !== "object" || info === null) {
+        return {};
+    }
+    const { title, description } = info as { title?: unknown; description?: unknown };
+    return {
+        title: typeof title === "string" && title.trim() !== "" ? title : undefined,
+        description: typeof description === "string" && description.trim() !== "" ? description : undefined,
+    };
 }
 
 if (require.main === module) {

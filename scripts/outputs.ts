@@ -41,6 +41,12 @@ export function parseOutputs(value: unknown): StackOutputs {
     if (!Array.isArray(outputs.callbackUrls) || REQUIRED.some((key) => key !== "callbackUrls" && typeof outputs[key] !== "string")) {
         throw new Error("The stack outputs have unexpected types; pass the JSON of pulumi stack output --json --show-secrets.");
     }
+    // The MCP outputs come together (a stack with `mcp: false` has none); mcpClientSecret only for a confidential client.
+    if (outputs.mcpServerUrl !== undefined && (
+        typeof outputs.mcpServerUrl !== "string" || typeof outputs.mcpClientId !== "string" || !Array.isArray(outputs.mcpCallbackUrls)
+        || (outputs.mcpClientSecret !== undefined && typeof outputs.mcpClientSecret !== "string"))) {
+        throw new Error("The stack outputs' MCP values (mcpServerUrl, mcpClientId, mcpClientSecret, mcpCallbackUrls) have unexpected types; pass the JSON of pulumi stack output --json --show-secrets.");
+    }
     return outputs as unknown as StackOutputs;
 }
 
