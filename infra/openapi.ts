@@ -10,7 +10,7 @@ export interface OpenApiInfo {
 
 export const DEFAULT_INFO: OpenApiInfo = {
     title: "GPT Action API",
-    description: "Operations a custom GPT can call on its owner's AWS account.",
+    description: "Your company's operations on AWS, for ChatGPT to call on a signed-in user's behalf.",
     version: "1.0.0",
 };
 
