@@ -9,11 +9,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { logSink } from "../handler/log";
 import { startLocal, type LocalServer } from "../local/server";
 import { findChromium, INSTALL_HINT, launchChromium } from "./chromium";
+import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 
-const STACK_FILE = path.join(__dirname, "fixtures", "local-stack.yaml");
 const CHATGPT_CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
 
 describe("local mode's sign-in in a real browser (Chromium)", function () {
@@ -24,7 +23,7 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
     let context: BrowserContext | undefined;
     /** Where each scenario leaves a screenshot: BROWSER_SCREENSHOTS, or a temporary folder removed at the end. */
     const shots = process.env.BROWSER_SCREENSHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), "gpt-action-browser-"));
-    const write = logSink.write;
+    let restoreLogs = (): void => undefined;
 
     before(async function () {
         if (executable === undefined) {
@@ -34,20 +33,18 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
             console.log(`    Browser tests NOT run: no Chromium found; ${INSTALL_HINT}.`);
             this.skip();
         }
-        logSink.write = () => undefined;
         fs.mkdirSync(shots, { recursive: true });
         [browser, local] = await Promise.all([
             launchChromium(executable),
-            startLocal({ port: 0, stackFile: STACK_FILE, config: { callbackUrl: CHATGPT_CALLBACK } }),
+            startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, config: { callbackUrl: CHATGPT_CALLBACK } }),
         ]);
+        restoreLogs = silenceLogs();
     });
     after(async () => {
-        logSink.write = write;
+        restoreLogs();
         await browser?.close();
         await local?.close();
-        delete process.env.APP_CLIENT_ID;
-        delete process.env.MCP_CLIENT_ID;
-        delete process.env.CORS_ALLOW_ORIGIN;
+        clearHandlerEnv();
         if (process.env.BROWSER_SCREENSHOTS === undefined) {
             fs.rmSync(shots, { recursive: true, force: true });
         }

@@ -10,16 +10,15 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
 import * as oidc from "openid-client";
-import { logSink } from "../handler/log";
 import { bearerChallenge, mcpScope } from "../infra/mcpMetadata";
 import { LocalAuthority } from "../local/oauth";
 import { startLocal, type LocalServer } from "../local/server";
 import { parseOutputs } from "../scripts/outputs";
 import { smoke } from "../scripts/smoke";
+import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 
 const ONE_HOUR_MS = 3600 * 1000;
 /** Local mode's tests read this stack file, never the user's Pulumi.dev.yaml. */
-const STACK_FILE = path.join(__dirname, "fixtures", "local-stack.yaml");
 
 /** The hidden fields of the login page's form. */
 function hiddenFields(html: string): Record<string, string> {
@@ -37,18 +36,16 @@ describe("local mode, end to end", function () {
     let now = Date.now();
     let redirectUri: string;
 
-    const write = logSink.write;
+    let restoreLogs: () => void;
     before(async () => {
-        logSink.write = () => undefined;
-        local = await startLocal({ port: 0, stackFile: STACK_FILE, clock: () => now });
+        local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, clock: () => now });
+        restoreLogs = silenceLogs();
         redirectUri = local.outputs.callbackUrls[0];
     });
     after(async () => {
-        logSink.write = write;
+        restoreLogs();
         await local.close();
-        delete process.env.APP_CLIENT_ID;
-        delete process.env.MCP_CLIENT_ID;
-        delete process.env.CORS_ALLOW_ORIGIN;
+        clearHandlerEnv();
     });
     afterEach(() => {
         now = Date.now();
@@ -175,7 +172,7 @@ describe("local mode, end to end", function () {
             // Its own process group, so that stopping it stops npm's children too.
             const child = spawn("npm", ["run", "--silent", "local"], {
                 cwd: path.join(__dirname, ".."),
-                env: { ...process.env, PORT: "0", GPT_ACTION_STACK_FILE: STACK_FILE },
+                env: { ...process.env, PORT: "0", GPT_ACTION_STACK_FILE: LOCAL_STACK_FILE },
                 stdio: ["ignore", "pipe", "ignore"],
                 detached: true,
             });
@@ -441,7 +438,7 @@ describe("local mode's API Gateway emulation", function () {
     before(async () => {
         local = await startLocal({
             port: 0,
-            stackFile: STACK_FILE,
+            stackFile: LOCAL_STACK_FILE,
             handler: (event, context) => {
                 received = { event, context };
                 return Promise.resolve(answer() as APIGatewayProxyResult);
@@ -452,9 +449,7 @@ describe("local mode's API Gateway emulation", function () {
     });
     after(async () => {
         await local.close();
-        delete process.env.APP_CLIENT_ID;
-        delete process.env.MCP_CLIENT_ID;
-        delete process.env.CORS_ALLOW_ORIGIN;
+        clearHandlerEnv();
     });
     beforeEach(() => {
         received = undefined;

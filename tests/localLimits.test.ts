@@ -4,13 +4,11 @@
  */
 import { expect } from "chai";
 import { request } from "node:http";
-import * as path from "node:path";
 import { decodeJwt } from "jose";
-import { logSink } from "../handler/log";
 import { ExpiringStore } from "../local/expiringStore";
 import { startLocal, type LocalServer } from "../local/server";
+import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 
-const STACK_FILE = path.join(__dirname, "fixtures", "local-stack.yaml");
 const DAY_MS = 86_400_000;
 
 /** POSTs `size` bytes and returns the status and body the server answered, or the transport error. */
@@ -44,18 +42,16 @@ describe("local mode's limits", function () {
     this.timeout(20_000);
     let local: LocalServer;
     let now = Date.now();
-    const write = logSink.write;
+    let restoreLogs: () => void;
 
     before(async () => {
-        logSink.write = () => undefined;
-        local = await startLocal({ port: 0, stackFile: STACK_FILE, clock: () => now, config: { accessTokenMinutes: "5", refreshTokenDays: "1" } });
+        local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, clock: () => now, config: { accessTokenMinutes: "5", refreshTokenDays: "1" } });
+        restoreLogs = silenceLogs();
     });
     after(async () => {
-        logSink.write = write;
+        restoreLogs();
         await local.close();
-        delete process.env.APP_CLIENT_ID;
-        delete process.env.MCP_CLIENT_ID;
-        delete process.env.CORS_ALLOW_ORIGIN;
+        clearHandlerEnv();
     });
     afterEach(() => {
         now = Date.now();

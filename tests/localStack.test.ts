@@ -10,9 +10,9 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { logSink } from "../handler/log";
 import { startLocal } from "../local/server";
 import { IGNORED_SECRET, readStackConfig } from "../local/stackConfig";
+import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 
 const ROOT = path.join(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures");
@@ -24,7 +24,7 @@ const CHATGPT_CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callb
 function runLocal(env: Record<string, string>, args: string[] = []): Promise<{ firstLine: string; stderr: string; code: number | null }> {
     const child = spawn(process.execPath, ["--require", "tsx/cjs", "local/main.ts", ...args], {
         cwd: ROOT,
-        env: { ...process.env, PORT: "0", GPT_ACTION_STACK_FILE: path.join(FIXTURES, "local-stack.yaml"), ...env },
+        env: { ...process.env, PORT: "0", GPT_ACTION_STACK_FILE: LOCAL_STACK_FILE, ...env },
         stdio: ["ignore", "pipe", "pipe"],
     });
     return new Promise((resolve) => {
@@ -44,13 +44,11 @@ function runLocal(env: Record<string, string>, args: string[] = []): Promise<{ f
 
 describe("local mode's stack config and command line", function () {
     this.timeout(20_000);
-    const write = logSink.write;
-    before(() => { logSink.write = () => undefined; });
+    let restoreLogs: () => void;
+    before(() => { restoreLogs = silenceLogs(); });
     after(() => {
-        logSink.write = write;
-        delete process.env.APP_CLIENT_ID;
-        delete process.env.MCP_CLIENT_ID;
-        delete process.env.CORS_ALLOW_ORIGIN;
+        restoreLogs();
+        clearHandlerEnv();
     });
 
     it("refuses a stack whose Pulumi.<stack>.yaml does not exist, naming the file, instead of running on defaults", async () => {

@@ -9,20 +9,18 @@ import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { expect } from "chai";
 import { createHash, randomBytes } from "node:crypto";
-import * as path from "node:path";
 import { decodeJwt } from "jose";
 import * as z from "zod/mini";
 import { dispatcher } from "../handler/dispatch";
 import { operations } from "../handler/operations";
-import { logSink } from "../handler/log";
 import { routeList, type RouteEntry } from "../handler/routes";
 import { objectSchema, returnsFiles, toolAnnotations } from "../handler/tools";
 import { bearerChallenge, MCP_METADATA_PATHS, mcpScope, protectedResourceMetadataUrl } from "../infra/mcpMetadata";
 import { startLocal, type LocalServer } from "../local/server";
 import { StaticClientProvider } from "./mcpOAuthProvider";
 import { mcpTokens, signIn } from "./signIn";
+import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 
-const STACK_FILE = path.join(__dirname, "fixtures", "local-stack.yaml");
 const HOUR_MS = 3600 * 1000;
 
 /**
@@ -54,17 +52,15 @@ interface Seen {
     readonly grant?: { readonly grantType: string | null; readonly resource: string | null };
 }
 
-const silence = logSink.write;
+let restoreLogs = (): void => undefined;
 /** After startLocal, which takes over the log sink to batch lines to stdout. */
 function quiet(): void {
-    logSink.write = () => undefined;
+    restoreLogs = silenceLogs();
 }
 async function stop(local: LocalServer | undefined): Promise<void> {
-    logSink.write = silence;
+    restoreLogs();
     await local?.close();
-    delete process.env.APP_CLIENT_ID;
-    delete process.env.MCP_CLIENT_ID;
-    delete process.env.CORS_ALLOW_ORIGIN;
+    clearHandlerEnv();
 }
 
 const pkce = () => {
@@ -81,7 +77,7 @@ describe("MCP in local mode", function () {
     let scope: string;
 
     before(async () => {
-        local = await startLocal({ port: 0, stackFile: STACK_FILE, clock: () => now });
+        local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, clock: () => now });
         quiet();
         mcpUrl = local.outputs.mcpServerUrl ?? "";
         scope = mcpScope(local.outputs.apiUrl);
@@ -444,7 +440,7 @@ describe("MCP in local mode, with a public MCP client", function () {
     this.timeout(20_000);
     let local: LocalServer | undefined;
     before(async () => {
-        local = await startLocal({ port: 0, stackFile: STACK_FILE, config: { mcpPublicClient: "true" } });
+        local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, config: { mcpPublicClient: "true" } });
         quiet();
     });
     after(() => stop(local));
@@ -476,7 +472,7 @@ describe("local mode with mcp false", function () {
     this.timeout(20_000);
     let local: LocalServer | undefined;
     before(async () => {
-        local = await startLocal({ port: 0, stackFile: STACK_FILE, config: { mcp: "false" } });
+        local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, config: { mcp: "false" } });
         quiet();
     });
     after(() => stop(local));

@@ -4,13 +4,12 @@
  * (PKCE, the MCP scope, RFC 8707 `resource`, a user's sign-in). The suite connects without OAuth, so a proxy
  * (./proxy.ts) adds the token to each request.
  */
-import * as path from "node:path";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { logSink } from "../../handler/log";
 import { mcpScope } from "../../infra/mcpMetadata";
 import { startLocal } from "../../local/server";
 import { mcpTokens } from "../signIn";
+import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "../localMode";
 
 export interface Target {
     /** The MCP endpoint, e.g. http://127.0.0.1:1234/Prod/mcp. */
@@ -20,14 +19,12 @@ export interface Target {
     readonly close: () => Promise<void>;
 }
 
-const STACK_FILE = path.join(__dirname, "..", "fixtures", "local-stack.yaml");
 
 /** Starts local mode on a free port and signs its test user in with the MCP client. */
 export async function startTarget(): Promise<Target> {
-    const write = logSink.write;
-    const local = await startLocal({ port: 0, stackFile: STACK_FILE });
+    const local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE });
     // Local mode batches one log line per request to stdout; the suite's hundreds would drown the test output.
-    logSink.write = () => undefined;
+    const restoreLogs = silenceLogs();
     const mcpUrl = local.outputs.mcpServerUrl;
     if (mcpUrl === undefined) {
         await local.close();
@@ -38,11 +35,9 @@ export async function startTarget(): Promise<Target> {
         mcpUrl,
         token,
         close: async () => {
-            logSink.write = write;
+            restoreLogs();
             await local.close();
-            delete process.env.APP_CLIENT_ID;
-            delete process.env.MCP_CLIENT_ID;
-            delete process.env.CORS_ALLOW_ORIGIN;
+            clearHandlerEnv();
         },
     };
 }
