@@ -119,6 +119,22 @@ describe("MCP surface (handler)", () => {
             expect(answer?.error?.message).to.match(/protocol version/i);
         });
 
+        it("answers a ping with an empty result", async () => {
+            const { result, answer } = await rpc(request("ping"), VERSION);
+            expect(result.statusCode).to.equal(200);
+            expect(answer).to.deep.equal({ jsonrpc: "2.0", id: 1, result: {} });
+        });
+
+        // RFC 9112 §3.2: a request whose Host has an invalid value gets 400 (it once made building a URL throw: a 500).
+        for (const host of ["a b", "[", "host:no-port"]) {
+            it(`answers 400 with a JSON-RPC error, not 500, to the invalid Host ${JSON.stringify(host)}`, async () => {
+                const { result, logs } = await quietly(event({ body: JSON.stringify(request("ping")), headers: { ...VERSION, Host: host } }));
+                expect(result.statusCode, result.body).to.equal(400);
+                expect(JSON.parse(result.body)).to.deep.include({ jsonrpc: "2.0", id: null }).and.nested.include({ "error.code": -32600 });
+                expect(logs.some((line) => line.includes('"level":"ERROR"')), "no error logged").to.be.false;
+            });
+        }
+
         it("accepts a notification with 202 and no body", async () => {
             const { result } = await rpc({ jsonrpc: "2.0", method: "notifications/initialized" }, VERSION);
             expect(result.statusCode).to.equal(202);
