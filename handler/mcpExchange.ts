@@ -79,11 +79,19 @@ export async function exchange(server: Server, headers: Readonly<Record<string, 
     }
 
     const requestIds = messages.filter(isJSONRPCRequest).map((request) => request.id);
+    // JSON-RPC 2.0 §6: each request of a batch gets its own response, told apart by id.
+    if (new Set(requestIds).size !== requestIds.length) {
+        return rpcError(400, -32600, "Invalid Request: two requests in one batch share an id");
+    }
     const transport = new OneExchange(requestIds);
     await server.connect(transport);
     try {
         for (const message of messages) {
-            transport.onmessage?.(message);
+            // A cancellation of a request in the same POST would leave it unanswered and the POST open (the SDK
+            // answers an aborted request with nothing); this exchange always answers, so it is dropped.
+            if (!cancelsOneOf(message, requestIds)) {
+                transport.onmessage?.(message);
+            }
         }
         if (requestIds.length === 0) {
             // Only notifications or responses: accepted, nothing to answer.
@@ -98,6 +106,15 @@ export async function exchange(server: Server, headers: Readonly<Record<string, 
     } finally {
         await server.close();
     }
+}
+
+/** True for `notifications/cancelled` naming one of `requestIds` (MCP 2025-11-25, Utilities › Cancellation). */
+function cancelsOneOf(message: JSONRPCMessage, requestIds: readonly RequestId[]): boolean {
+    if (!("method" in message) || message.method !== "notifications/cancelled" || "id" in message) {
+        return false;
+    }
+    const target = (message.params as { requestId?: unknown } | undefined)?.requestId;
+    return (typeof target === "string" || typeof target === "number") && requestIds.includes(target);
 }
 
 /** A transport for one exchange: it collects the server's response to each request, in the requests' order. */
@@ -124,7 +141,7 @@ class OneExchange implements Transport {
         const id = "result" in message || "error" in message ? message.id : undefined;
         if (id !== undefined && this.requestIds.includes(id)) {
             this.answered.set(id, message);
-            if (this.answered.size === new Set(this.requestIds).size) {
+            if (this.answered.size === this.requestIds.length) {
                 this.resolve(this.requestIds.map((id) => this.answered.get(id) as JSONRPCMessage));
             }
         }

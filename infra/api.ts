@@ -317,6 +317,8 @@ export class GptActionApi extends pulumi.ComponentResource {
                 // RFC 9728 §5.1: a 401 names the protected resource metadata, where an MCP client starts.
                 ...(responseType === "UNAUTHORIZED" && challenge !== undefined ? { "WWW-Authenticate": challenge } : {}),
                 ...(cors === undefined ? {} : { "Access-Control-Allow-Origin": `'${cors}'` }),
+                // A browser-based MCP client reads the challenge only if CORS exposes it (Fetch: CORS-safelisted headers).
+                ...(cors !== undefined && responseType === "UNAUTHORIZED" ? { "Access-Control-Expose-Headers": "'WWW-Authenticate'" } : {}),
             };
             deployed.push(new aws.apigateway.Response(`${name}-${responseType.toLowerCase().replace(/_/g, "-")}`, {
                 restApiId: restApi,

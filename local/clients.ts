@@ -14,6 +14,8 @@ export interface LocalClient {
     readonly callbackUrls: readonly string[];
     /** Scopes the client may be granted. */
     readonly scopes: readonly string[];
+    /** The stack setting that registers its callback URLs, named on the redirect_mismatch page. Default: callbackUrl. */
+    readonly callbackKey?: "callbackUrl" | "mcpCallbackUrl";
     /** Refuse an authorization request without an S256 code_challenge (the MCP client: MCP 2025-11-25, Authorization › PKCE). */
     readonly pkceRequired?: boolean;
 }

@@ -103,7 +103,11 @@ export function createGateway(options: GatewayOptions) {
     const corsHeaders: Record<string, string> = cors === undefined ? {} : { "Access-Control-Allow-Origin": cors };
     const mcp = options.mcp;
     // RFC 9728 §5.1: with MCP on, the stack's UNAUTHORIZED gateway response names the resource metadata.
-    const unauthorizedHeaders = { "WWW-Authenticate": mcp?.challenge ?? "Bearer" };
+    // A browser-based client reads the challenge only if CORS exposes it.
+    const unauthorizedHeaders = {
+        "WWW-Authenticate": mcp?.challenge ?? "Bearer",
+        ...(cors === undefined ? {} : { "Access-Control-Expose-Headers": "WWW-Authenticate" }),
+    };
     const methods = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, { resource: r.path, method: r.method, scopes: options.scopes }]));
 
     /** A gateway-generated response: `{"message": …}` with CORS headers, as the stack's gateway responses. */

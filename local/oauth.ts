@@ -225,7 +225,7 @@ export class LocalAuthority {
             return { ok: false, status: 400, error: "invalid_request", description: "Unknown client_id." };
         }
         if (redirectUri === undefined || !client.callbackUrls.includes(redirectUri)) {
-            return { ok: false, status: 400, error: "redirect_mismatch", description: "redirect_uri is not one of the app client's callback URLs.", page: redirectMismatchPage(redirectUri) };
+            return { ok: false, status: 400, error: "redirect_mismatch", description: "redirect_uri is not one of the app client's callback URLs.", page: redirectMismatchPage(redirectUri, client.callbackKey ?? "callbackUrl") };
         }
         const state = get("state");
         const fail = (error: string, description: string): Check<AuthorizationRequest> => {
@@ -360,6 +360,9 @@ export class LocalAuthority {
             } else if (code.challenge !== undefined && (form.code_verifier === undefined ||
                 base64Url(createHash("sha256").update(form.code_verifier).digest()) !== code.challenge)) {
                 invalidGrant("code_verifier does not match the code_challenge.");
+            } else if (code.challenge === undefined && form.code_verifier !== undefined) {
+                // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is a PKCE downgrade attempt.
+                invalidGrant("code_verifier was sent, but the authorization request had no code_challenge.");
             } else {
                 const refreshToken = base64Url(randomBytes(48));
                 const grant: Grant = { clientId: client.id, user: code.user, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, originJti: randomUUID(), resource };

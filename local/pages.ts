@@ -39,14 +39,18 @@ export function errorPage(error: string, description: string): string {
 }
 
 /** Cognito's redirect_mismatch, plus what a developer needs: the URI that came, and how to register it. */
-export function redirectMismatchPage(redirectUri: string | undefined): string {
+export function redirectMismatchPage(redirectUri: string | undefined, key: "callbackUrl" | "mcpCallbackUrl" = "callbackUrl"): string {
     if (redirectUri === undefined) {
         return errorPage("redirect_mismatch", "The request has no redirect_uri.");
     }
     const uri = escapeHtml(redirectUri);
+    // A URI with a quote would break out of the quoted shell word: then no command to paste, only the key.
+    const command = redirectUri.includes("'")
+        ? `<code>pulumi config set ${key} …</code> (the URI holds a quote; check it before you register it)`
+        : `<code>pulumi config set ${key} '${uri}'</code>`;
     return errorBody("redirect_mismatch", "redirect_uri is not one of the app client's callback URLs.",
-        `<p>It was <code>${uri}</code>. Register it with <code>pulumi config set callbackUrl '${uri}'</code> (then
-<code>pulumi up</code>); local mode reads the stack's <code>callbackUrl</code> when it starts, so restart it.</p>`);
+        `<p>It was <code>${uri}</code>. Register it with ${command} (then <code>pulumi up</code>); local mode reads the
+stack's <code>${key}</code> when it starts, so restart it.</p>`);
 }
 
 /** Local mode's own callback: shows the code so that it can be exchanged by hand (README's curl session). */

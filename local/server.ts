@@ -103,7 +103,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         client: { id: clientId, secret: clientSecret, callbackUrls, scopes: config.scopes },
         // The MCP client may get the MCP scope only, and must use PKCE (MCP 2025-11-25, Authorization).
         mcpClient: mcp === undefined ? undefined : {
-            id: mcp.clientId, secret: mcp.clientSecret, callbackUrls: mcp.callbackUrls, scopes: [mcp.surface.scope], pkceRequired: true,
+            id: mcp.clientId, secret: mcp.clientSecret, callbackUrls: mcp.callbackUrls, scopes: [mcp.surface.scope], pkceRequired: true, callbackKey: "mcpCallbackUrl",
         },
         // The MCP resource server's identifier, the one `resource` Cognito binds tokens to.
         resources: mcp === undefined ? [] : [mcp.surface.serverUrl],

@@ -123,6 +123,7 @@ describe("GptActionApi", () => {
         expect(gptOnly.responseParameters).to.deep.equal({
             "gatewayresponse.header.WWW-Authenticate": "'Bearer'",
             "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
+            "gatewayresponse.header.Access-Control-Expose-Headers": "'WWW-Authenticate'",
         });
         expect(run.all(RESPONSE).map((r) => r.inputs.responseType)).to.have.members(["UNAUTHORIZED", "ACCESS_DENIED", "BAD_REQUEST_BODY", "DEFAULT_4XX", "DEFAULT_5XX"]);
         for (const response of run.all(RESPONSE)) {
@@ -222,6 +223,7 @@ describe("GptActionApi", () => {
             }
             for (const response of noCors.all(RESPONSE)) {
                 expect(response.inputs.responseParameters ?? {}).to.not.have.property("gatewayresponse.header.Access-Control-Allow-Origin");
+                expect(response.inputs.responseParameters ?? {}).to.not.have.property("gatewayresponse.header.Access-Control-Expose-Headers");
             }
             const env = (noCors.one(FUNCTION).inputs.environment as { variables: Record<string, string> }).variables;
             expect(env).to.not.have.property("CORS_ALLOW_ORIGIN");

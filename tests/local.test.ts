@@ -332,6 +332,17 @@ describe("local mode, end to end", function () {
             expect(page, "names the URI it got and how to register it").to.include("https://evil.example/cb").and.include("pulumi config set callbackUrl");
         });
 
+        it("names mcpCallbackUrl for the MCP client, and offers no shell command for a URI with a quote", async () => {
+            const page = async (clientId: string | undefined, redirectUri: string) => {
+                const url = new URL(local.outputs.authorizationUrl);
+                url.search = form({ response_type: "code", client_id: clientId ?? "", redirect_uri: redirectUri, scope: "openid" }).toString();
+                return (await fetch(url, { redirect: "manual" })).text();
+            };
+            expect(await page(local.outputs.mcpClientId, "https://evil.example/cb")).to.include("pulumi config set mcpCallbackUrl 'https://evil.example/cb'");
+            const quoted = await page(local.outputs.clientId, "https://evil.example/cb?x=';touch /tmp/owned;'");
+            expect(quoted).to.include("pulumi config set callbackUrl …").and.not.include("pulumi config set callbackUrl &#39;");
+        });
+
         it("escapes the redirect URI it names and the email it keeps", async () => {
             const hostile = `https://evil.example/cb?"><b>x</b>`;
             const url = new URL(local.outputs.authorizationUrl);

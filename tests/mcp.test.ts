@@ -184,6 +184,21 @@ describe("MCP surface (handler)", () => {
             expect(twice.answer?.error?.code).to.equal(-32600);
         });
 
+        it("refuses a batch whose requests share an id: each needs its own response (JSON-RPC 2.0 §6)", async () => {
+            const { result, answer } = await rpc(JSON.stringify([request("ping", undefined, 1), request("tools/list", undefined, 1)]), VERSION);
+            expect(result.statusCode).to.equal(400);
+            expect(answer?.error?.code).to.equal(-32600);
+        });
+
+        it("answers a request that its own batch cancels, instead of leaving the POST open", async () => {
+            const cancel = { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 1 } };
+            const timeout = new Promise<"hung">((resolve) => setTimeout(() => resolve("hung"), 2000).unref());
+            const answered = rpc(JSON.stringify([request("ping", undefined, 1), cancel]), VERSION);
+            const outcome = await Promise.race([answered, timeout]);
+            expect(outcome).to.not.equal("hung");
+            expect((await answered).answer).to.deep.equal({ jsonrpc: "2.0", id: 1, result: {} });
+        });
+
         it("refuses a body over 100,000 characters with 413 and a JSON-RPC error", async () => {
             const { result, answer } = await rpc(JSON.stringify(request("tools/call", { name: "postSuccess", arguments: { pad: "x".repeat(100_001) } })), VERSION);
             expect(result.statusCode).to.equal(413);

@@ -135,6 +135,8 @@ describe("MCP surface (infrastructure)", () => {
         const unauthorized = run.one("aws:apigateway/response:Response", "-unauthorized").inputs;
         expect((unauthorized.responseParameters as Record<string, string>)["gatewayresponse.header.WWW-Authenticate"]).to.equal(
             `'Bearer resource_metadata="${API_URL}/.well-known/oauth-protected-resource/mcp", scope="${MCP_SCOPE}"'`);
+        // With CORS on, a browser-based client may read it.
+        expect(unauthorized.responseParameters).to.deep.include({ "gatewayresponse.header.Access-Control-Expose-Headers": "'WWW-Authenticate'" });
     });
 
     it("deploys after the MCP methods and redeploys when the documents change", async () => {

@@ -288,6 +288,8 @@ describe("MCP in local mode", function () {
             expect(res.status).to.equal(401);
             expect(res.headers.get("www-authenticate")).to.equal(bearerChallenge(local.outputs.apiUrl, scope));
             expect(res.headers.get("www-authenticate")).to.include(`resource_metadata="${protectedResourceMetadataUrl(local.outputs.apiUrl)}"`);
+            // The fixture stack keeps CORS on (corsAllowOrigin "*"), so a browser-based client may read the challenge.
+            expect(res.headers.get("access-control-expose-headers")).to.equal("WWW-Authenticate");
             expect(await res.json()).to.deep.equal({ message: "Unauthorized" });
         };
 
@@ -396,6 +398,16 @@ describe("MCP in local mode", function () {
             const back = await refusal(mcpAuthorizeUrl("", { code_challenge: undefined, code_challenge_method: undefined }));
             expect(back.get("error")).to.equal("invalid_request");
             expect(back.get("state")).to.equal("s");
+        });
+
+        it("refuses a code_verifier for a code issued without a challenge (RFC 9700 §2.1.1, PKCE downgrade)", async () => {
+            const url = new URL(local.outputs.authorizationUrl);
+            url.search = new URLSearchParams({ response_type: "code", client_id: local.outputs.clientId, redirect_uri: local.outputs.callbackUrls[0], scope: "openid", state: "s" }).toString();
+            const back = await signIn(url, user());
+            const res = await tokenRequest({ grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: local.outputs.callbackUrls[0], code_verifier: pkce().verifier },
+                local.outputs.clientId, local.outputs.clientSecret);
+            expect(res.status).to.equal(400);
+            expect(await res.json()).to.include({ error: "invalid_grant" });
         });
 
         it("refuses a resource other than the MCP server (invalid_target), on authorize and token requests", async () => {
