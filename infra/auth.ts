@@ -62,6 +62,13 @@ export interface McpAuthArgs {
 
 export { MCP_SCOPE_NAME };
 
+/**
+ * The login pages' generation, set on purpose rather than left to the API: 2, managed login (1 is the classic hosted
+ * UI). It needs a feature plan other than Lite (the pool is Essentials or Plus) and a style per app client, which
+ * every client made here gets. Sources: docs/deploy-readiness-auth.md.
+ */
+export const MANAGED_LOGIN_VERSION = 2;
+
 /** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
 const PASSWORD_SYMBOLS = "!#%&*()-_=+[]{}<>:?";
 
@@ -140,9 +147,46 @@ export class CognitoAuth extends pulumi.ComponentResource {
         const identityProviders = pulumi.all(providers.map((p) => p.providerName))
             .apply((names) => [...((args.localUsers ?? true) ? ["COGNITO"] : []), ...names]);
 
-        /** An authorization-code client of the pool for `scopes`, signing users in through the hosted UI. */
-        const oauthClient = (clientName: string, scopes: pulumi.Input<pulumi.Input<string>[]>, callbackUrls: pulumi.Input<pulumi.Input<string>[]>, generateSecret: boolean) =>
-            new aws.cognito.UserPoolClient(clientName, {
+        // A pool holds one domain of each kind: a new one can only be made once the old one is gone.
+        const domainOptions = { parent: this, deleteBeforeReplace: true };
+        let hostedUi: pulumi.Output<string>;
+        if (args.customDomain === undefined) {
+            const prefix = args.domainPrefix ?? new random.RandomString(`${name}-domain-suffix`, {
+                length: 6,
+                // Digits only: letters could spell "aws", which Cognito refuses in a prefix.
+                lower: false,
+                upper: false,
+                special: false,
+            }, { parent: this }).result.apply((suffix) => `${args.domainPrefixBase ?? name}-${suffix}`);
+            this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
+                domain: prefix,
+                userPoolId: this.userPool.id,
+                managedLoginVersion: MANAGED_LOGIN_VERSION,
+            }, domainOptions);
+            hostedUi = pulumi.interpolate`https://${this.domain.domain}.auth.${this.domain.region}.amazoncognito.com`;
+        } else {
+            const { host, zone } = args.customDomain;
+            const zoneId = hostedZoneId(zone, args.customDomain.hostedZoneId, this);
+            // Cognito serves custom domains through CloudFront, which takes certificates from us-east-1 only.
+            this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
+                domain: host,
+                certificateArn: validatedCertificate(`${name}-auth`, host, zoneId, this, "us-east-1"),
+                userPoolId: this.userPool.id,
+                managedLoginVersion: MANAGED_LOGIN_VERSION,
+            }, domainOptions);
+            aliasRecord(`${name}-auth`, host, zoneId, {
+                name: this.domain.cloudfrontDistribution,
+                zoneId: this.domain.cloudfrontDistributionZoneId,
+            }, this);
+            hostedUi = pulumi.output(`https://${host}`);
+        }
+
+        /**
+         * An authorization-code client of the pool for `scopes`, signing users in through the hosted UI, with the
+         * managed login style its page needs: every client this component makes comes from here, so none lacks one.
+         */
+        const oauthClient = (clientName: string, scopes: pulumi.Input<pulumi.Input<string>[]>, callbackUrls: pulumi.Input<pulumi.Input<string>[]>, generateSecret: boolean) => {
+            const client = new aws.cognito.UserPoolClient(clientName, {
                 userPoolId: this.userPool.id,
                 generateSecret,
                 allowedOauthFlowsUserPoolClient: true,
@@ -160,42 +204,20 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
                 enableTokenRevocation: true,
             }, { parent: this });
+            // Managed login pages of a client without a style are nonfunctional (DeleteManagedLoginBranding, API
+            // reference): Cognito's default style, made after the domain that serves it.
+            new aws.cognito.ManagedLoginBranding(`${clientName}-branding`, {
+                userPoolId: this.userPool.id,
+                clientId: client.id,
+                useCognitoProvidedValues: true,
+            }, { parent: this, dependsOn: [this.domain] });
+            return client;
+        };
 
         // The only mutable piece: a new ChatGPT callback URL updates this client in place and nothing else.
         this.client = oauthClient(`${name}-client`, args.scopes ?? ["openid", "email", "profile"], args.callbackUrls, true);
         this.clientSecret = pulumi.secret(this.client.clientSecret);
 
-        // A pool holds one domain of each kind: a new one can only be made once the old one is gone.
-        const domainOptions = { parent: this, deleteBeforeReplace: true };
-        let hostedUi: pulumi.Output<string>;
-        if (args.customDomain === undefined) {
-            const prefix = args.domainPrefix ?? new random.RandomString(`${name}-domain-suffix`, {
-                length: 6,
-                // Digits only: letters could spell "aws", which Cognito refuses in a prefix.
-                lower: false,
-                upper: false,
-                special: false,
-            }, { parent: this }).result.apply((suffix) => `${args.domainPrefixBase ?? name}-${suffix}`);
-            this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
-                domain: prefix,
-                userPoolId: this.userPool.id,
-            }, domainOptions);
-            hostedUi = pulumi.interpolate`https://${this.domain.domain}.auth.${this.domain.region}.amazoncognito.com`;
-        } else {
-            const { host, zone } = args.customDomain;
-            const zoneId = hostedZoneId(zone, args.customDomain.hostedZoneId, this);
-            // Cognito serves custom domains through CloudFront, which takes certificates from us-east-1 only.
-            this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
-                domain: host,
-                certificateArn: validatedCertificate(`${name}-auth`, host, zoneId, this, "us-east-1"),
-                userPoolId: this.userPool.id,
-            }, domainOptions);
-            aliasRecord(`${name}-auth`, host, zoneId, {
-                name: this.domain.cloudfrontDistribution,
-                zoneId: this.domain.cloudfrontDistributionZoneId,
-            }, this);
-            hostedUi = pulumi.output(`https://${host}`);
-        }
         this.authorizationUrl = pulumi.interpolate`${hostedUi}/oauth2/authorize`;
         this.tokenUrl = pulumi.interpolate`${hostedUi}/oauth2/token`;
         this.revocationUrl = pulumi.interpolate`${hostedUi}/oauth2/revoke`;

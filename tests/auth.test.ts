@@ -2,11 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { PLACEHOLDER_CALLBACK_URL } from "../infra/callbacks";
 import { runProgram, valueOf, type Run } from "./harness";
+import { expectManagedLogin } from "./managedLogin";
 
 const POOL = "aws:cognito/userPool:UserPool";
 const CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
 const DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
 const USER = "aws:cognito/user:User";
+const BRANDING = "aws:cognito/managedLoginBranding:ManagedLoginBranding";
 const CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
 
 describe("CognitoAuth", () => {
@@ -62,6 +64,17 @@ describe("CognitoAuth", () => {
         expect(run.one("random:index/randomString:RandomString").inputs).to.deep.include({ length: 6, lower: false, upper: false, special: false });
         // A pool holds one domain of each kind, so a changed domain must go before its successor comes.
         expect(run.isDeletedBeforeReplace(run.one(DOMAIN))).to.be.true;
+    });
+
+    it("serves managed login (version 2), with a default style for each app client, GPT and MCP", () => {
+        expect(run.all(CLIENT)).to.have.lengthOf(2);
+        expectManagedLogin(run);
+    });
+
+    it("styles the only client of a GPT-Action-only stack", async () => {
+        const gptOnly = await runProgram({ mcp: "false" });
+        expect(gptOnly.all(BRANDING).map((b) => b.name)).to.deep.equal(["gpt-action-client-branding"]);
+        expectManagedLogin(gptOnly);
     });
 
     it("uses a configured domain prefix and then makes no random suffix", async () => {

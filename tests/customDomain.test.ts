@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ConfigError, parseConfig } from "../infra/config";
 import { changedInputs, resourceKey, runProgram, valueOf, type Run } from "./harness";
+import { expectManagedLogin } from "./managedLogin";
 
 const DOMAIN = JSON.stringify({ zone: "example.com" });
 const CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
@@ -38,6 +39,10 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
             aliases: [{ name: "d111111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }],
         });
         expect(run.all("random:index/randomString:RandomString")).to.be.empty;
+    });
+
+    it("serves managed login on the custom domain too, with a style for each app client", () => {
+        expectManagedLogin(run);
     });
 
     it("serves the stage at the root of the API host through a REGIONAL custom domain", () => {
