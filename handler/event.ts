@@ -1,6 +1,8 @@
 /**
  * Reads what the handler needs from API Gateway's proxy event, trusting none of its shape: a hostile or
- * malformed event must become a 4xx, never a throw (API Gateway turns a throw into a bare 502).
+ * malformed event must become a 4xx, never a throw (API Gateway turns a throw into a bare 502). An object whose
+ * property access itself throws (a getter, a revoked Proxy) still throws here; the handler calls this inside its
+ * try and answers 500.
  */
 export interface Request {
     readonly method: string;

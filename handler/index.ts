@@ -27,11 +27,14 @@ export const handler: Handler = createHandler(routes, operations);
 
 async function handle(app: Dispatcher, event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
     const started = performance.now();
-    const request = readEvent(event);
-    const requestId = context?.awsRequestId ?? request.gatewayRequestId ?? "local";
     const served: Served = { route: "none" };
+    let request: Request | undefined;
+    let requestId = context?.awsRequestId ?? "local";
     let result: APIGatewayProxyResult;
     try {
+        // Inside the try: an event whose property access throws (a getter, a revoked Proxy) still gets an answer.
+        request = readEvent(event);
+        requestId = context?.awsRequestId ?? request.gatewayRequestId ?? "local";
         result = await serve(app, request, requestId, served);
     } catch (error) {
         if (HttpError.is(error)) {
@@ -44,13 +47,17 @@ async function handle(app: Dispatcher, event: APIGatewayProxyEvent, context?: Co
     logRequest({
         requestId,
         route: served.route,
-        method: request.method.slice(0, 10),
+        // An event that could not be read has no method to report.
+        method: request === undefined ? UNREADABLE_METHOD : request.method.slice(0, 10),
         status: result.statusCode,
         latencyMs: Math.round((performance.now() - started) * 100) / 100,
         ...(served.caller === undefined ? {} : { sub: served.caller.sub }),
     });
     return result;
 }
+
+/** The log line's method for an event the handler could not read: lower case, which readEvent's upper-cased methods never are. */
+export const UNREADABLE_METHOD = "unreadable";
 
 /** What the log line says of a request: the route it reached and who called. */
 interface Served {

@@ -50,6 +50,85 @@ export function statementProblem(statement: Statement): string | undefined {
     return undefined;
 }
 
+
+/**
+ * Auth flows that send the password itself to Cognito's API: USER_PASSWORD and ADMIN_USER_PASSWORD, and their
+ * legacy names (ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH). Cognito docs: "Authentication flows" and
+ * CreateUserPoolClient's ExplicitAuthFlows.
+ */
+export const PASSWORD_SENDING_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"];
+
+/** The one explicit auth flow an app client of this stack needs: refreshing tokens issued by the hosted UI. */
+const ALLOWED_AUTH_FLOWS = ["ALLOW_REFRESH_TOKEN_AUTH"];
+
+/** Why an app client's `explicitAuthFlows` is too broad, or undefined. */
+export function authFlowsProblem(flows: readonly string[] | undefined): string | undefined {
+    if (flows === undefined || flows.length === 0) {
+        // CreateUserPoolClient: without ExplicitAuthFlows a client supports ALLOW_USER_SRP_AUTH and ALLOW_CUSTOM_AUTH too.
+        return "sets no explicitAuthFlows, and Cognito then allows SRP and custom sign-in through its API; set [\"ALLOW_REFRESH_TOKEN_AUTH\"]";
+    }
+    const sending = flows.filter((f) => PASSWORD_SENDING_FLOWS.includes(f));
+    if (sending.length > 0) {
+        return `allows ${sending.join(", ")}, which send the user's password to Cognito's API; allow only ALLOW_REFRESH_TOKEN_AUTH`;
+    }
+    const other = flows.filter((f) => !ALLOWED_AUTH_FLOWS.includes(f));
+    if (other.length > 0) {
+        return `allows ${other.join(", ")}, sign-in through Cognito's API outside the hosted UI; allow only ALLOW_REFRESH_TOKEN_AUTH`;
+    }
+    return undefined;
+}
+
+const SECONDS_PER_UNIT: Readonly<Record<string, number>> = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
+
+interface TokenValidity {
+    readonly accessTokenValidity?: number;
+    readonly idTokenValidity?: number;
+    readonly refreshTokenValidity?: number;
+    readonly tokenValidityUnits?: { readonly accessToken?: string; readonly idToken?: string; readonly refreshToken?: string };
+}
+
+/**
+ * What is wrong with an app client's token lifetimes: unset, outside access/ID 5-1440 minutes or refresh 1-3650
+ * days (the bounds of the accessTokenMinutes and refreshTokenDays config keys, inside Cognito's own), or a refresh
+ * token that does not outlive the access and ID tokens. Units default as in CreateUserPoolClient's
+ * TokenValidityUnits: hours for access and ID tokens, days for refresh tokens.
+ */
+export function tokenValidityProblems(client: TokenValidity): string[] {
+    const units = client.tokenValidityUnits ?? {};
+    const tokens = [
+        { name: "access", value: client.accessTokenValidity, unit: units.accessToken ?? "hours", min: 5 * 60, max: 1440 * 60, bounds: "5-1440 minutes" },
+        { name: "ID", value: client.idTokenValidity, unit: units.idToken ?? "hours", min: 5 * 60, max: 1440 * 60, bounds: "5-1440 minutes" },
+        { name: "refresh", value: client.refreshTokenValidity, unit: units.refreshToken ?? "days", min: 86_400, max: 3650 * 86_400, bounds: "1-3650 days" },
+    ];
+    const problems: string[] = [];
+    const seconds: number[] = [];
+    for (const token of tokens) {
+        const perUnit = SECONDS_PER_UNIT[token.unit];
+        if (token.value === undefined) {
+            problems.push(`the ${token.name} token's lifetime is unset (an existing client keeps whatever it has); set it`);
+        } else if (perUnit === undefined) {
+            problems.push(`the ${token.name} token's unit "${token.unit}" is not seconds, minutes, hours or days`);
+        } else if (token.value * perUnit < token.min || token.value * perUnit > token.max) {
+            problems.push(`the ${token.name} token lives ${token.value} ${token.unit}, outside ${token.bounds}`);
+        } else {
+            seconds.push(token.value * perUnit);
+        }
+    }
+    if (seconds.length === 3 && seconds[2] <= Math.max(seconds[0], seconds[1])) {
+        problems.push("the refresh token does not outlive the access and ID tokens");
+    }
+    return problems;
+}
+
+/** OAuth scopes that are not a resource server's ("<identifier>/<name>"): openid, email, profile, phone, aws.cognito.signin.user.admin. */
+const nonResourceScopes = (scopes: readonly string[] | undefined): string[] => (scopes ?? []).filter((s) => !s.includes("/"));
+
+/** The origin in a static API Gateway header mapping value ('https://a.example' → https://a.example). */
+const staticHeaderValue = (value: unknown): string | undefined =>
+    typeof value === "string" ? value.replace(/^'(.*)'$/, "$1") : undefined;
+
+const ALLOW_ORIGIN = "Access-Control-Allow-Origin";
+
 export const resourcePolicies: ResourceValidationPolicy[] = [
     {
         name: "user-pool-no-self-sign-up",
@@ -128,6 +207,87 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
         }),
     },
     {
+        name: "app-client-prevent-user-existence-errors",
+        description: "App clients answer sign-in, confirmation and recovery for an unknown user as for a known one " +
+            "(preventUserExistenceErrors ENABLED; Cognito's API default is LEGACY, which tells an attacker which emails have accounts).",
+        enforcementLevel: "mandatory",
+        validateResource: validateResourceOfType(aws.cognito.UserPoolClient, (client, _args, report) => {
+            if (client.preventUserExistenceErrors !== "ENABLED") {
+                report(`preventUserExistenceErrors is ${client.preventUserExistenceErrors ?? "unset (LEGACY)"}: Cognito would reveal which users exist; set "ENABLED".`);
+            }
+        }),
+    },
+    {
+        name: "app-client-no-password-flows",
+        description: "App clients allow no sign-in through Cognito's API, only ALLOW_REFRESH_TOKEN_AUTH: users sign in on the hosted UI. " +
+            "Flagged: the flows that send the password (ALLOW_USER_PASSWORD_AUTH, ALLOW_ADMIN_USER_PASSWORD_AUTH and the legacy " +
+            "ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH), and also ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH and ALLOW_USER_AUTH: SRP keeps the " +
+            "password off the wire but is still a password sign-in that anyone holding the (public) client id can script around the " +
+            "hosted UI; and an unset list, which Cognito reads as SRP and custom auth.",
+        enforcementLevel: "mandatory",
+        validateResource: validateResourceOfType(aws.cognito.UserPoolClient, (client, _args, report) => {
+            const problem = authFlowsProblem(client.explicitAuthFlows);
+            if (problem !== undefined) {
+                report(`The app client ${problem}.`);
+            }
+        }),
+    },
+    {
+        name: "app-client-token-revocation",
+        description: "App clients can revoke refresh tokens (enableTokenRevocation true, set explicitly: the provider keeps an existing " +
+            "client's value when the property is unset), so signing a user out, or a stolen refresh token, can be ended.",
+        enforcementLevel: "mandatory",
+        validateResource: validateResourceOfType(aws.cognito.UserPoolClient, (client, _args, report) => {
+            if (client.enableTokenRevocation !== true) {
+                report(`enableTokenRevocation is ${String(client.enableTokenRevocation ?? "unset")}: a refresh token could not be revoked; set it to true.`);
+            }
+        }),
+    },
+    {
+        name: "app-client-token-validity",
+        description: "App clients set token lifetimes explicitly, access and ID tokens 5-1440 minutes and refresh tokens 1-3650 days " +
+            "(with tokenValidityUnits, whose defaults are hours, hours and days), the refresh token outliving the others.",
+        enforcementLevel: "mandatory",
+        validateResource: validateResourceOfType(aws.cognito.UserPoolClient, (client, _args, report) => {
+            for (const problem of tokenValidityProblems(client)) {
+                report(`Token lifetimes: ${problem}.`);
+            }
+        }),
+    },
+    {
+        name: "app-client-secret-unless-resource-scoped",
+        description: "An app client without a secret (a public client, such as the MCP client with mcpPublicClient) may be granted only " +
+            "scopes of a resource server (\"<identifier>/<name>\"), so its tokens open only that API. Anyone holding a public client's id can " +
+            "run its code flow and refresh its tokens; a client that may get openid, email, profile, phone or aws.cognito.signin.user.admin " +
+            "(user identity, Cognito's user APIs), such as the GPT Action's client, must have a secret (generateSecret true). A rule on " +
+            "properties, not names, so it holds for clients added later.",
+        enforcementLevel: "mandatory",
+        validateResource: validateResourceOfType(aws.cognito.UserPoolClient, (client, _args, report) => {
+            if (client.generateSecret === true) {
+                return;
+            }
+            const identityScopes = nonResourceScopes(client.allowedOauthScopes);
+            if (identityScopes.length > 0) {
+                report(`The app client has no secret but may be granted ${identityScopes.join(", ")}; set generateSecret: true, or allow only a resource server's scopes.`);
+            }
+        }),
+    },
+    {
+        name: "stage-no-execution-logging",
+        description: "API Gateway method settings keep execution logging off (loggingLevel OFF or unset) and dataTraceEnabled false: " +
+            "execution logs record request headers, and data tracing full requests and responses, so tokens and bodies would reach CloudWatch.",
+        enforcementLevel: "mandatory",
+        validateResource: validateResourceOfType(aws.apigateway.MethodSettings, (methodSettings, _args, report) => {
+            const settings = methodSettings.settings;
+            if (settings.loggingLevel !== undefined && settings.loggingLevel !== "OFF") {
+                report(`Method settings ${methodSettings.methodPath} log execution at ${settings.loggingLevel}; set loggingLevel "OFF".`);
+            }
+            if (settings.dataTraceEnabled === true) {
+                report(`Method settings ${methodSettings.methodPath} trace full requests and responses (dataTraceEnabled); set it to false.`);
+            }
+        }),
+    },
+    {
         name: "stages-have-access-logs",
         description: "API Gateway stages write access logs.",
         // Advisory: the accessLogs config key may turn them off on purpose.
@@ -160,6 +320,55 @@ export const stackPolicies: StackValidationPolicy[] = [
                     }
                 } else if (!Array.isArray(props.authorizationScopes) || props.authorizationScopes.length === 0) {
                     report(`${String(props.httpMethod)} has no authorizationScopes; without scopes API Gateway also accepts ID tokens.`, method.urn);
+                }
+            }
+        },
+    },
+    {
+        name: "cors-origin-as-configured",
+        description: "With the policy config allowedCorsOrigin set (e.g. https://chatgpt.com), every Access-Control-Allow-Origin the " +
+            "stack sends is that origin: gateway responses, integration responses (CORS preflights) and the function's CORS_ALLOW_ORIGIN. " +
+            "Exception: \"*\" on a non-OPTIONS method that API Gateway answers itself (MOCK), i.e. a static public document such as the " +
+            "MCP OAuth discovery metadata, which holds no user data and which any client may fetch without a token anyway. Without " +
+            "allowedCorsOrigin the policy does not apply (the stack's default origin is \"*\").",
+        enforcementLevel: "mandatory",
+        configSchema: {
+            properties: {
+                allowedCorsOrigin: { type: "string", description: "The one origin the stack may allow, e.g. https://chatgpt.com", pattern: "^https?://[^/*\\s]+$" },
+            },
+        },
+        validateStack: (args, report: ReportViolation) => {
+            const { allowedCorsOrigin } = args.getConfig<{ allowedCorsOrigin?: string }>();
+            if (allowedCorsOrigin === undefined || allowedCorsOrigin === "") {
+                args.notApplicable("no allowedCorsOrigin in the policy config");
+            }
+            const wrong = (origin: string | undefined) => origin !== undefined && origin !== allowedCorsOrigin;
+            const message = (what: string, origin: string | undefined) =>
+                `${what} allows the origin ${String(origin)}; the policy config allows only ${allowedCorsOrigin}.`;
+            for (const response of args.resources.filter((r) => r.isType(aws.apigateway.Response))) {
+                const origin = staticHeaderValue((response.props.responseParameters as Record<string, unknown> | undefined)?.[`gatewayresponse.header.${ALLOW_ORIGIN}`]);
+                if (wrong(origin)) {
+                    report(message(`Gateway response ${String(response.props.responseType)}`, origin), response.urn);
+                }
+            }
+            const integrations = args.resources.filter((r) => r.isType(aws.apigateway.Integration));
+            for (const response of args.resources.filter((r) => r.isType(aws.apigateway.IntegrationResponse))) {
+                const props = response.props;
+                const origin = staticHeaderValue((props.responseParameters as Record<string, unknown> | undefined)?.[`method.response.header.${ALLOW_ORIGIN}`]);
+                if (!wrong(origin)) {
+                    continue;
+                }
+                const publicDocument = origin === "*" && props.httpMethod !== "OPTIONS" && integrations.some((i) => i.props.type === "MOCK" &&
+                    i.props.restApi === props.restApi && i.props.resourceId === props.resourceId && i.props.httpMethod === props.httpMethod);
+                if (!publicDocument) {
+                    report(message(`The ${String(props.httpMethod)} integration response`, origin), response.urn);
+                }
+            }
+            for (const fn of args.resources.filter((r) => r.isType(aws.lambda.Function))) {
+                const variables = (fn.props.environment as { variables?: Record<string, unknown> } | undefined)?.variables;
+                const origin = variables?.CORS_ALLOW_ORIGIN;
+                if (typeof origin === "string" && wrong(origin)) {
+                    report(message("The function's CORS_ALLOW_ORIGIN", origin), fn.urn);
                 }
             }
         },

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import { Module } from "node:module";
 import * as os from "node:os";
 import * as nodePath from "node:path";
-import { handler } from "../handler";
+import { handler, UNREADABLE_METHOD } from "../handler";
 import { okResult } from "../handler/http";
 import { logSink } from "../handler/log";
 import { operations } from "../handler/operations";
@@ -247,6 +247,31 @@ describe("handler", () => {
             const error = logs.find((l) => l.level === "ERROR");
             expect(error).to.include({ requestId: "lambda-request-1", route: "postSuccess", errorMessage: "database is down" });
             expect(String(error?.stack)).to.include("database is down");
+        });
+
+        it("answers an event it cannot read (a throwing getter, a revoked Proxy) with a 500 and the request id, and logs it", async () => {
+            const throwing = Object.defineProperty({ ...event() }, "httpMethod", { enumerable: true, get: () => { throw new Error("getter exploded"); } });
+            const revoked = Proxy.revocable({}, {});
+            revoked.revoke();
+            for (const unreadable of [throwing, revoked.proxy]) {
+                const { result, body, logs } = await call(unreadable);
+                expect(result.statusCode).to.equal(500);
+                expect(result.headers).to.deep.include({ "Content-Type": "application/json" });
+                expect(body).to.deep.equal({ error: { code: "internal_error", message: "Something went wrong on our side; quote request id lambda-request-1 when reporting it.", requestId: "lambda-request-1" } });
+                expect(logs.map((l) => l.level)).to.deep.equal(["ERROR", "INFO"]);
+                expect(logs[0]).to.include({ requestId: "lambda-request-1", route: "none" });
+                expect(logs[1]).to.include({ requestId: "lambda-request-1", route: "none", method: UNREADABLE_METHOD, status: 500 });
+            }
+            // Without a Lambda context (local mode), the id is the fallback, not the gateway's unreadable one.
+            const lines: string[] = [];
+            const write = logSink.write;
+            logSink.write = (line) => lines.push(line);
+            try {
+                const result = await handler(throwing);
+                expect(JSON.parse(result.body)).to.deep.nested.include({ "error.requestId": "local" });
+            } finally {
+                logSink.write = write;
+            }
         });
 
         it("writes one JSON log line per request, without tokens or bodies", async () => {
