@@ -109,10 +109,63 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 
 const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,Mcp-Protocol-Version,Mcp-Session-Id";
 
+/** Headers of the public MCP discovery documents (static values, so in single quotes). */
+const METADATA_HEADERS: Record<string, string> = {
+    // Public documents: any origin may read them (browser-based MCP clients do).
+    "Access-Control-Allow-Origin": "'*'",
+    "Cache-Control": "'public, max-age=3600'",
+};
 
-/** API Gateway model names are alphanumeric. */
-function modelName(operationId: string): string {
+/**
+ * A MOCK integration's request template: the status it answers with (AWS: "Mock integrations for REST APIs in API
+ * Gateway"). The provider requires `passthroughBehavior` with `requestTemplates` (integration.d.ts); WHEN_NO_MATCH is
+ * what the API defaults to and what the console's "Enable CORS" sets.
+ */
+const MOCK_REQUEST = { requestTemplates: { "application/json": '{"statusCode": 200}' }, passthroughBehavior: "WHEN_NO_MATCH" } as const;
+
+/** The body validator's settings. */
+const VALIDATOR = { validateRequestBody: true, validateRequestParameters: false } as const;
+
+/**
+ * Everything that shapes the API's snapshot and is known when the program runs, as JSON: the routes and their
+ * models, CORS, the gateway responses, the MOCK integrations' templates and headers, the validator. The deployment
+ * trigger hashes it (with the Outputs: scopes, ARNs, MCP documents), since a Deployment is a snapshot that a change
+ * to any of these leaves stale until it is replaced (deployment.d.ts: "triggers ... when changed, will trigger a
+ * redeployment").
+ */
+export function deploymentDefinition(routes: readonly RouteEntry[], cors: string | undefined, mcp: boolean): string {
+    return JSON.stringify({
+        routes: routes.map(({ method, path, operationId, request }) =>
+            ({ method, path, operationId, model: request === undefined ? null : requestModelSchema(request) })),
+        cors: cors ?? null,
+        corsAllowHeaders: CORS_ALLOW_HEADERS,
+        gatewayResponses: GATEWAY_RESPONSES,
+        defaultResponseTemplate: DEFAULT_RESPONSE_TEMPLATE,
+        mock: MOCK_REQUEST,
+        metadataHeaders: METADATA_HEADERS,
+        validator: VALIDATOR,
+        mcp,
+    });
+}
+
+
+/** API Gateway model names are alphanumeric (CreateModel: "Must be alphanumeric"). */
+export function modelName(operationId: string): string {
     return `${operationId.replace(/[^A-Za-z0-9]/g, "")}Body`;
+}
+
+/**
+ * Routes whose body models would share a name (operationIds that differ only in "_", e.g. get_item and getitem):
+ * model names are unique within a REST API, so the second CreateModel would fail halfway through `pulumi up`.
+ */
+export function modelNameClashes(routes: readonly RouteEntry[]): string[] {
+    const byName = new Map<string, string[]>();
+    for (const route of routes.filter((r) => r.request !== undefined)) {
+        const name = modelName(route.operationId);
+        byName.set(name, [...(byName.get(name) ?? []), route.operationId]);
+    }
+    return [...byName].filter(([, ids]) => ids.length > 1)
+        .map(([name, ids]) => `${ids.join(", ")}: their body models would both be named ${name} (API Gateway model names are alphanumeric and unique per API); rename one`);
 }
 
 export class GptActionApi extends pulumi.ComponentResource {
@@ -136,6 +189,10 @@ export class GptActionApi extends pulumi.ComponentResource {
         const problem = routeTableError(args.routes);
         if (problem !== undefined) {
             throw new pulumi.ResourceError(problem, this);
+        }
+        const clashes = modelNameClashes(args.routes);
+        if (clashes.length > 0) {
+            throw new pulumi.ResourceError(`The route table has problems:\n  - ${clashes.join("\n  - ")}`, this);
         }
         const parent = { parent: this };
         const stageName = args.stageName ?? "Prod";
@@ -162,6 +219,9 @@ export class GptActionApi extends pulumi.ComponentResource {
         this.restApi = new aws.apigateway.RestApi(`${name}-api`, {
             description: "GPT Action API (managed by Pulumi)",
             endpointConfiguration: { types: "REGIONAL" },
+            // TLS 1.2 or later on the execute-api endpoint too, as on the custom domain. Unset, a Regional API's
+            // default endpoint accepts TLS 1.0 (AWS: "Choose a security policy for your REST API custom domain").
+            securityPolicy: "TLS_1_2",
         }, parent);
         const restApi = this.restApi.id;
         // The URL clients will call, built from the API's id rather than the stage, so that the MCP resource server
@@ -202,7 +262,7 @@ export class GptActionApi extends pulumi.ComponentResource {
         const deployed: pulumi.Resource[] = [];
         // API Gateway checks JSON bodies against the route's schema before the function runs (and bills).
         const validator = args.routes.some((r) => r.request !== undefined)
-            ? new aws.apigateway.RequestValidator(`${name}-body-validator`, { restApi, validateRequestBody: true, validateRequestParameters: false }, parent)
+            ? new aws.apigateway.RequestValidator(`${name}-body-validator`, { restApi, ...VALIDATOR }, parent)
             : undefined;
         for (const route of args.routes) {
             const resourceId = resourceFor(route.path);
@@ -301,11 +361,7 @@ export class GptActionApi extends pulumi.ComponentResource {
                 ...MCP_METADATA_PATHS.authorizationServer.map((path): [string, pulumi.Output<string>] => [path, serverDocument]),
             ];
             for (const [path, document] of documents) {
-                deployed.push(...this.mockMethod(`${name}-metadata${path}`, restApi, resourceFor(path), "GET", {
-                    // Public documents: any origin may read them (browser-based MCP clients do).
-                    "Access-Control-Allow-Origin": "'*'",
-                    "Cache-Control": "'public, max-age=3600'",
-                }, document));
+                deployed.push(...this.mockMethod(`${name}-metadata${path}`, restApi, resourceFor(path), "GET", METADATA_HEADERS, document));
             }
             mcpDocuments = pulumi.all([resourceDocument, serverDocument]);
             challenge = pulumi.all([baseUrl, mcp.scope]).apply(([url, scope]) => `'${bearerChallenge(url, scope)}'`);
@@ -330,14 +386,8 @@ export class GptActionApi extends pulumi.ComponentResource {
             }, parent));
         }
 
-        // A deployment is a snapshot: hash every route, method and integration so that any change redeploys.
-        const definition = JSON.stringify({
-            routes: args.routes.map(({ method, path, operationId, request }) =>
-                ({ method, path, operationId, model: request === undefined ? null : requestModelSchema(request) })),
-            cors: cors ?? null,
-            gatewayResponses: GATEWAY_RESPONSES,
-            mcp: args.mcp !== undefined,
-        });
+        // A deployment is a snapshot: hash everything it captures so that any change redeploys.
+        const definition = deploymentDefinition(args.routes, cors, args.mcp !== undefined);
         const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
             restApi,
             triggers: {
@@ -430,8 +480,7 @@ export class GptActionApi extends pulumi.ComponentResource {
             restApi, resourceId, httpMethod, authorization: "NONE",
         }, parent);
         const integration = new aws.apigateway.Integration(`${name}-integration`, {
-            restApi, resourceId, httpMethod: method.httpMethod, type: "MOCK",
-            requestTemplates: { "application/json": '{"statusCode": 200}' },
+            restApi, resourceId, httpMethod: method.httpMethod, type: "MOCK", ...MOCK_REQUEST,
         }, parent);
         const methodResponse = new aws.apigateway.MethodResponse(`${name}-method-response`, {
             restApi, resourceId, httpMethod: method.httpMethod, statusCode: "200",

@@ -26,6 +26,9 @@ export function functionNetwork(name: string, config: NetworkConfig, parent: pul
         cidrBlock: VPC_CIDR,
         numberOfAvailabilityZones: 2,
         natGateways: { strategy: config.natGateways },
+        // awsx's default today, named so that its next major version (which "will change to defaulting to Auto",
+        // awsx/ec2/vpc.d.ts) cannot re-address, and so replace, the subnets the function sits in.
+        subnetStrategy: "Legacy",
     }, { parent });
     // No ingress: nothing connects to the function. Egress: HTTPS out (AWS APIs, through NAT) and anything
     // inside the VPC, where the private data lives.

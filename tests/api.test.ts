@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { routeList } from "../handler/routes";
-import { runProgram, type RecordedResource, type Run } from "./harness";
+import { deploymentDefinition, GptActionApi, modelNameClashes } from "../infra/api";
+import { runProgram, runUnderMocks, type RecordedResource, type Run } from "./harness";
 
 const METHOD = "aws:apigateway/method:Method";
 const INTEGRATION = "aws:apigateway/integration:Integration";
@@ -29,8 +30,10 @@ describe("GptActionApi", () => {
         run = await runProgram();
     });
 
-    it("makes a REGIONAL REST API", () => {
-        expect(run.one("aws:apigateway/restApi:RestApi").inputs.endpointConfiguration).to.deep.equal({ types: "REGIONAL" });
+    it("makes a REGIONAL REST API whose execute-api endpoint refuses TLS 1.0, like the custom domain", () => {
+        // Unset, a Regional API's default endpoint takes TLS 1.0 (AWS: "Choose a security policy for your REST API
+        // custom domain in API Gateway"); restApi.d.ts: securityPolicy "Must be configured for drift detection".
+        expect(run.one("aws:apigateway/restApi:RestApi").inputs).to.deep.include({ endpointConfiguration: { types: "REGIONAL" }, securityPolicy: "TLS_1_2" });
     });
 
     it("makes a Cognito user-pool authorizer on the pool", () => {
@@ -100,6 +103,8 @@ describe("GptActionApi", () => {
         expect(run.one(INTEGRATION, "options/my_route-integration").inputs).to.deep.include({
             type: "MOCK",
             requestTemplates: { "application/json": '{"statusCode": 200}' },
+            // integration.d.ts: passthroughBehavior is "Required if requestTemplates is used".
+            passthroughBehavior: "WHEN_NO_MATCH",
         });
         const header = (h: string) => `method.response.header.Access-Control-Allow-${h}`;
         expect(run.one("aws:apigateway/methodResponse:MethodResponse", "options/my_route-method-response").inputs).to.deep.include({
@@ -149,6 +154,50 @@ describe("GptActionApi", () => {
         expect(trigger(same)).to.equal(trigger(run));
         expect(trigger(otherScopes)).to.not.equal(trigger(run));
         expect(trigger(noCors)).to.not.equal(trigger(run));
+    });
+
+    it("hashes every static value the snapshot carries into the trigger: templates, headers, validator settings", async () => {
+        // A value a deployed resource carries but the trigger misses would leave the stage serving the old one after
+        // an edit to the code. Values with a URL come from the MCP documents and challenge, hashed as Outputs.
+        const everything = await runProgram({ corsAllowOrigin: "https://chat.openai.com", mcp: "true" });
+        const routes = routeList();
+        const definition = deploymentDefinition(routes, "https://chat.openai.com", true);
+        const values = (r: RecordedResource, key: string) => Object.values((r.inputs[key] ?? {}) as Record<string, unknown>);
+        const carried = [
+            ...everything.all(RESPONSE).flatMap((r) => [...values(r, "responseTemplates"), ...values(r, "responseParameters")]),
+            ...everything.all("aws:apigateway/integrationResponse:IntegrationResponse").flatMap((r) => values(r, "responseParameters")),
+            ...everything.all(INTEGRATION).flatMap((r) => [...values(r, "requestTemplates"), r.inputs.passthroughBehavior]),
+            ...everything.all("aws:apigateway/requestValidator:RequestValidator").flatMap((r) => [r.inputs.validateRequestBody, r.inputs.validateRequestParameters]),
+        ].filter((v): v is string | boolean => typeof v === "string" || typeof v === "boolean").map(String).filter((v) => !v.includes("https://"));
+        expect(carried.length).to.be.greaterThan(10);
+        for (const value of carried) {
+            // Static header values are quoted ('…'); the definition holds them as written, or the parts they join.
+            const parts = value.replace(/^'|'$/g, "").split(",").filter((p) => p !== "OPTIONS" && !routes.some((r) => r.method === p));
+            for (const part of parts) {
+                expect(definition, value).to.include(JSON.stringify(part).slice(1, -1));
+            }
+        }
+    });
+
+    it("refuses routes whose body models would share a name, before anything is deployed", async () => {
+        const withBody = routeList().find((r) => r.request !== undefined);
+        expect(withBody).to.not.be.undefined;
+        const clash = [{ ...withBody!, operationId: "get_item", path: "/a" }, { ...withBody!, operationId: "getitem", path: "/b" }];
+        expect(modelNameClashes(clash)).to.have.lengthOf(1);
+        expect(modelNameClashes(routeList())).to.deep.equal([]);
+        let error: unknown;
+        try {
+            await runUnderMocks(() => new GptActionApi("gpt-action", {
+                userPoolArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_MockPool",
+                appClientId: "mockclientid",
+                scopes: ["openid"],
+                routes: clash,
+            }));
+        } catch (err) {
+            error = err;
+        }
+        // CreateModel: "The name of the model. Must be alphanumeric."; names are unique per API.
+        expect(String(error)).to.match(/get_item, getitem: their body models would both be named getitemBody/);
     });
 
     it("serves a separate stage of that deployment", () => {

@@ -18,6 +18,7 @@ describe("private data: the function in a VPC", () => {
                 cidrBlock: "10.0.0.0/16",
                 numberOfAvailabilityZones: 2,
                 natGateways: { strategy: "Single" },
+                subnetStrategy: "Legacy",
             });
         });
 
