@@ -118,10 +118,11 @@ const METADATA_HEADERS: Record<string, string> = {
 
 /**
  * A MOCK integration's request template: the status it answers with (AWS: "Mock integrations for REST APIs in API
- * Gateway"). The provider requires `passthroughBehavior` with `requestTemplates` (integration.d.ts); WHEN_NO_MATCH is
- * what the API defaults to and what the console's "Enable CORS" sets.
+ * Gateway"). The provider requires `passthroughBehavior` with `requestTemplates` (integration.d.ts). WHEN_NO_TEMPLATES,
+ * AWS's recommended value ("Method request behavior for payloads without mapping templates"): a body of a type the
+ * template does not map gets 415, instead of reaching the mock raw and failing it.
  */
-const MOCK_REQUEST = { requestTemplates: { "application/json": '{"statusCode": 200}' }, passthroughBehavior: "WHEN_NO_MATCH" } as const;
+const MOCK_REQUEST = { requestTemplates: { "application/json": '{"statusCode": 200}' }, passthroughBehavior: "WHEN_NO_TEMPLATES" } as const;
 
 /** The body validator's settings. */
 const VALIDATOR = { validateRequestBody: true, validateRequestParameters: false } as const;

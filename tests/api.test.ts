@@ -104,7 +104,7 @@ describe("GptActionApi", () => {
             type: "MOCK",
             requestTemplates: { "application/json": '{"statusCode": 200}' },
             // integration.d.ts: passthroughBehavior is "Required if requestTemplates is used".
-            passthroughBehavior: "WHEN_NO_MATCH",
+            passthroughBehavior: "WHEN_NO_TEMPLATES",
         });
         const header = (h: string) => `method.response.header.Access-Control-Allow-${h}`;
         expect(run.one("aws:apigateway/methodResponse:MethodResponse", "options/my_route-method-response").inputs).to.deep.include({

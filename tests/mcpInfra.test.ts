@@ -94,7 +94,7 @@ describe("MCP surface (infrastructure)", () => {
             expect(run.one(INTEGRATION, `metadata${path}-integration`).inputs, path).to.deep.include({
                 type: "MOCK",
                 requestTemplates: { "application/json": '{"statusCode": 200}' },
-                passthroughBehavior: "WHEN_NO_MATCH",
+                passthroughBehavior: "WHEN_NO_TEMPLATES",
             });
             const response = run.one(INTEGRATION_RESPONSE, `metadata${path}-integration-response`);
             expect(response.inputs.statusCode, path).to.equal("200");
