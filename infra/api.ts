@@ -111,7 +111,7 @@ const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Am
 
 /** Headers of the public MCP discovery documents (static values, so in single quotes). */
 const METADATA_HEADERS: Record<string, string> = {
-    // Public documents: any origin may read them (browser-based MCP clients do).
+    // Public documents, readable from every origin (browser-based MCP clients read them).
     "Access-Control-Allow-Origin": "'*'",
     "Cache-Control": "'public, max-age=3600'",
 };
