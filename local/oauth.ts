@@ -336,14 +336,23 @@ export class LocalAuthority {
         redirect(res, target.toString());
     }
 
-    private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    /** The form of a token or revocation request and the client it authenticates, or undefined after answering the error. */
+    private async clientForm(req: IncomingMessage, res: ServerResponse): Promise<{ form: Record<string, string>; client: LocalClient } | undefined> {
         const form = parseForm(await readBody(req, FORM_LIMIT));
         const auth = authenticateClient(req, form, this.clients);
         if (!auth.ok) {
             sendJson(res, auth.status, auth.body, auth.headers);
+            return undefined;
+        }
+        return { form, client: auth.client };
+    }
+
+    private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        const request = await this.clientForm(req, res);
+        if (request === undefined) {
             return;
         }
-        const client = auth.client;
+        const { form, client } = request;
         const invalidTarget = (description: string) => sendJson(res, 400, { error: "invalid_target", error_description: description });
         const invalidGrant = (description: string) => sendJson(res, 400, { error: "invalid_grant", error_description: description });
         if (form.grant_type === "authorization_code") {
@@ -391,12 +400,11 @@ export class LocalAuthority {
      * token gets unsupported_token_type.
      */
     private async revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
-        const form = parseForm(await readBody(req, FORM_LIMIT));
-        const auth = authenticateClient(req, form, this.clients);
-        if (!auth.ok) {
-            sendJson(res, auth.status, auth.body, auth.headers);
+        const request = await this.clientForm(req, res);
+        if (request === undefined) {
             return;
         }
+        const { form, client } = request;
         const token = form.token ?? "";
         if (token === "") {
             sendJson(res, 400, { error: "invalid_request", error_description: "token is required." });
@@ -407,7 +415,7 @@ export class LocalAuthority {
             return;
         }
         const grant = this.refreshTokens.get(token);
-        if (grant !== undefined && grant.clientId !== auth.client.id) {
+        if (grant !== undefined && grant.clientId !== client.id) {
             // RFC 7009 §2.1: a client may revoke only its own tokens.
             sendJson(res, 400, { error: "invalid_request", error_description: "The token was issued to another client." });
             return;

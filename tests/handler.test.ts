@@ -12,6 +12,7 @@ import { logSink } from "../handler/log";
 import { operations } from "../handler/operations";
 import { routeList, routes } from "../handler/routes";
 import { bundleHandler } from "../infra/bundle";
+import { proxyEvent } from "./proxyEvent";
 
 const CLIENT_ID = "test-app-client";
 const CLAIMS = { sub: "user-sub-1", token_use: "access", client_id: CLIENT_ID, scope: "openid", username: "john" };
@@ -33,23 +34,14 @@ function event(options: EventOptions = {}): APIGatewayProxyEvent {
     if (options.contentType !== null) {
         headers["Content-Type"] = options.contentType ?? "application/json";
     }
-    return {
-        httpMethod: options.method ?? "POST",
+    return proxyEvent({
+        method: options.method ?? "POST",
         resource: path,
-        path,
         body: options.body === undefined ? "{}" : options.body,
-        isBase64Encoded: options.isBase64Encoded ?? false,
+        isBase64Encoded: options.isBase64Encoded,
         headers,
-        multiValueHeaders: {},
-        pathParameters: null,
-        queryStringParameters: null,
-        multiValueQueryStringParameters: null,
-        stageVariables: null,
-        requestContext: {
-            requestId: "gateway-request-1",
-            authorizer: options.claims === null ? undefined : { claims: options.claims ?? CLAIMS },
-        } as unknown as APIGatewayProxyEvent["requestContext"],
-    };
+        claims: options.claims === null ? undefined : options.claims ?? CLAIMS,
+    });
 }
 
 const context = { awsRequestId: "lambda-request-1" } as Context;

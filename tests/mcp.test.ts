@@ -12,6 +12,7 @@ import { operations } from "../handler/operations";
 import { routeList, type RouteEntry } from "../handler/routes";
 import { HttpError } from "../handler/http";
 import { returnsFiles, titleOf, toolAnnotations } from "../handler/tools";
+import { proxyEvent } from "./proxyEvent";
 import * as esbuild from "esbuild";
 import { Module } from "node:module";
 import * as path from "node:path";
@@ -30,23 +31,14 @@ interface Rpc {
 
 function event(options: { method?: string; path?: string; body?: string; clientId?: string; headers?: Record<string, string> }): APIGatewayProxyEvent {
     const path = options.path ?? "/mcp";
-    return {
-        httpMethod: options.method ?? "POST",
+    return proxyEvent({
+        method: options.method ?? "POST",
         resource: path,
         path: `/Prod${path}`,
         body: options.body ?? null,
-        isBase64Encoded: false,
         headers: { "Content-Type": "application/json", Accept: ACCEPT, ...options.headers },
-        multiValueHeaders: {},
-        pathParameters: null,
-        queryStringParameters: null,
-        multiValueQueryStringParameters: null,
-        stageVariables: null,
-        requestContext: {
-            requestId: "gateway-request-1",
-            authorizer: { claims: { sub: "user-1", token_use: "access", client_id: options.clientId ?? MCP_CLIENT, scope: MCP_SCOPE } },
-        } as unknown as APIGatewayProxyEvent["requestContext"],
-    };
+        claims: { sub: "user-1", token_use: "access", client_id: options.clientId ?? MCP_CLIENT, scope: MCP_SCOPE },
+    });
 }
 
 async function quietly(e: APIGatewayProxyEvent): Promise<{ result: APIGatewayProxyResult; logs: string[] }> {
