@@ -7,12 +7,13 @@ import { HANDLER_ENTRY } from "./bundle";
 import { createHandlerFunction } from "./lambda";
 import { createApiGatewayAccount } from "./apiGatewayAccount";
 import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
-import { DEFAULT_INFO, openApiSchemaText, requestModelSchema, type OpenApiInfo } from "./openapi";
+import { DEFAULT_INFO, openApiSchemaText, type OpenApiInfo } from "./openapi";
 import type { CustomHost } from "./config";
-import { authorizationServerMetadata, bearerChallenge, MCP_METADATA_PATHS, mcpServerUrl, protectedResourceMetadata, type CognitoEndpoints } from "./mcpMetadata";
+import { bearerChallenge, discoveryDocuments, mcpServerUrl, type CognitoEndpoints } from "./mcpMetadata";
 import { functionNetwork } from "./network";
 import type { NetworkConfig } from "./networkConfig";
 import { createWaf } from "./waf";
+import { restApiDocument, type McpDocumentInput } from "./restApiDocument";
 import { routeTableError } from "./routeTable";
 
 export interface GptActionApiArgs {
@@ -76,22 +77,6 @@ export interface McpApiArgs {
     readonly cognito: { readonly [K in keyof CognitoEndpoints]: pulumi.Input<string> };
 }
 
-/** Gateway-generated errors that keep a JSON body (and CORS headers, so a browser can read them). */
-const GATEWAY_RESPONSES: Record<string, { statusCode?: string; template?: string; headers?: Record<string, string> }> = {
-    // RFC 6750: a 401 for a bearer-token API says which scheme it wants.
-    UNAUTHORIZED: { statusCode: "401", headers: { "WWW-Authenticate": "'Bearer'" } },
-    ACCESS_DENIED: { statusCode: "403" },
-    // What the request validator found, so the model can correct its call. Gateway response templates get plain
-    // variable substitution, not VTL, so this is AWS's documented form.
-    BAD_REQUEST_BODY: {
-        statusCode: "400",
-        template: '{"message":$context.error.messageString,"validationErrors":"$context.error.validationErrorString"}',
-    },
-    DEFAULT_4XX: {},
-    DEFAULT_5XX: {},
-};
-const DEFAULT_RESPONSE_TEMPLATE = '{"message":$context.error.messageString}';
-
 /** One JSON object per request in the access log; never headers or bodies. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
     requestId: "$context.requestId",
@@ -107,67 +92,8 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
     wafResponse: "$context.waf.status",
 });
 
-const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,Mcp-Protocol-Version,Mcp-Session-Id";
-
-/** Headers of the public MCP discovery documents (static values, so in single quotes). */
-const METADATA_HEADERS: Record<string, string> = {
-    // Public documents, readable from every origin (browser-based MCP clients read them).
-    "Access-Control-Allow-Origin": "'*'",
-    "Cache-Control": "'public, max-age=3600'",
-};
-
-/**
- * A MOCK integration's request template: the status it answers with (AWS: "Mock integrations for REST APIs in API
- * Gateway"). The provider requires `passthroughBehavior` with `requestTemplates` (integration.d.ts). WHEN_NO_TEMPLATES,
- * AWS's recommended value ("Method request behavior for payloads without mapping templates"): a body of a type the
- * template does not map gets 415, instead of reaching the mock raw and failing it.
- */
-const MOCK_REQUEST = { requestTemplates: { "application/json": '{"statusCode": 200}' }, passthroughBehavior: "WHEN_NO_TEMPLATES" } as const;
-
-/** The body validator's settings. */
-const VALIDATOR = { validateRequestBody: true, validateRequestParameters: false } as const;
-
-/**
- * Everything that shapes the API's snapshot and is known when the program runs, as JSON: the routes and their
- * models, CORS, the gateway responses, the MOCK integrations' templates and headers, the validator. The deployment
- * trigger hashes it (with the Outputs: scopes, ARNs, MCP documents), since a Deployment is a snapshot that a change
- * to any of these leaves stale until it is replaced (deployment.d.ts: "triggers ... when changed, will trigger a
- * redeployment").
- */
-export function deploymentDefinition(routes: readonly RouteEntry[], cors: string | undefined, mcp: boolean): string {
-    return JSON.stringify({
-        routes: routes.map(({ method, path, operationId, request }) =>
-            ({ method, path, operationId, model: request === undefined ? null : requestModelSchema(request) })),
-        cors: cors ?? null,
-        corsAllowHeaders: CORS_ALLOW_HEADERS,
-        gatewayResponses: GATEWAY_RESPONSES,
-        defaultResponseTemplate: DEFAULT_RESPONSE_TEMPLATE,
-        mock: MOCK_REQUEST,
-        metadataHeaders: METADATA_HEADERS,
-        validator: VALIDATOR,
-        mcp,
-    });
-}
-
-
-/** API Gateway model names are alphanumeric (CreateModel: "Must be alphanumeric"). */
-export function modelName(operationId: string): string {
-    return `${operationId.replace(/[^A-Za-z0-9]/g, "")}Body`;
-}
-
-/**
- * Routes whose body models would share a name (operationIds that differ only in "_", e.g. get_item and getitem):
- * model names are unique within a REST API, so the second CreateModel would fail halfway through `pulumi up`.
- */
-export function modelNameClashes(routes: readonly RouteEntry[]): string[] {
-    const byName = new Map<string, string[]>();
-    for (const route of routes.filter((r) => r.request !== undefined)) {
-        const name = modelName(route.operationId);
-        byName.set(name, [...(byName.get(name) ?? []), route.operationId]);
-    }
-    return [...byName].filter(([, ids]) => ids.length > 1)
-        .map(([name, ids]) => `${ids.join(", ")}: their body models would both be named ${name} (API Gateway model names are alphanumeric and unique per API); rename one`);
-}
+/** The API's description; PutRestApi sets it from the document's info.description, so both say the same. */
+const API_DESCRIPTION = "GPT Action API (managed by Pulumi)";
 
 export class GptActionApi extends pulumi.ComponentResource {
     public readonly restApi: aws.apigateway.RestApi;
@@ -181,8 +107,8 @@ export class GptActionApi extends pulumi.ComponentResource {
     public readonly mcpUrl?: pulumi.Output<string>;
 
     /**
-     * A REGIONAL REST API with one resource, method and Lambda proxy integration per route, each method behind a
-     * COGNITO_USER_POOLS authorizer with OAuth scopes; a deployment and stage; and the handler Lambda.
+     * A REGIONAL REST API defined by one OpenAPI document generated from the route table (each route a Lambda proxy
+     * method behind a Cognito user-pool authorizer with OAuth scopes); a deployment and stage; and the handler Lambda.
      */
     constructor(name: string, args: GptActionApiArgs, opts?: pulumi.ComponentResourceOptions) {
         // Args stay off the component's own inputs, so a preview shows only the child that really changes.
@@ -190,10 +116,6 @@ export class GptActionApi extends pulumi.ComponentResource {
         const problem = routeTableError(args.routes);
         if (problem !== undefined) {
             throw new pulumi.ResourceError(problem, this);
-        }
-        const clashes = modelNameClashes(args.routes);
-        if (clashes.length > 0) {
-            throw new pulumi.ResourceError(`The route table has problems:\n  - ${clashes.join("\n  - ")}`, this);
         }
         const parent = { parent: this };
         const stageName = args.stageName ?? "Prod";
@@ -218,7 +140,7 @@ export class GptActionApi extends pulumi.ComponentResource {
         this.function = handler.fn;
 
         this.restApi = new aws.apigateway.RestApi(`${name}-api`, {
-            description: "GPT Action API (managed by Pulumi)",
+            description: API_DESCRIPTION,
             endpointConfiguration: { types: "REGIONAL" },
             // TLS 1.2 or later on the execute-api endpoint too, as on the custom domain. Unset, a Regional API's
             // default endpoint accepts TLS 1.0 (AWS: "Choose a security policy for your REST API custom domain").
@@ -232,170 +154,46 @@ export class GptActionApi extends pulumi.ComponentResource {
             ? pulumi.interpolate`https://${restApi}.execute-api.${this.restApi.region}.amazonaws.com/${stageName}`
             : pulumi.output(`https://${args.customDomain.host}`);
 
-        // Accepts only tokens of this pool; with scopes on the method, only access tokens (what ChatGPT sends).
-        const authorizer = new aws.apigateway.Authorizer(`${name}-authorizer`, {
-            restApi,
-            type: "COGNITO_USER_POOLS",
-            providerArns: [args.userPoolArn],
-            identitySource: "method.request.header.Authorization",
+        let mcp: pulumi.Output<McpDocumentInput> | undefined;
+        if (args.mcp !== undefined) {
+            this.mcpUrl = baseUrl.apply(mcpServerUrl);
+            mcp = pulumi.all([baseUrl, args.mcp.scope, pulumi.output(args.mcp.cognito)]).apply(([url, scope, cognito]) =>
+                ({ scope, challenge: bearerChallenge(url, scope), documents: discoveryDocuments(url, scope, cognito) }));
+        }
+
+        // The whole API as one OpenAPI document, imported with PutRestApi in "overwrite" mode: an edited route table
+        // replaces the definition before the deployment snapshots it, so nothing removed or renamed lingers and no
+        // per-route resource can clash with its old twin. A RestApiPut rather than the RestApi's own `body`,
+        // because the document names the API's own URL (the MCP resource and scope), which the RestApi cannot take
+        // as an input. Its body forces a replacement, which is one more PutRestApi; its delete does nothing
+        // (terraform-provider-aws, apigateway/rest_api_put.go).
+        const document = pulumi.all([this.restApi.name, args.userPoolArn, args.scopes, handler.fn.invokeArn, mcp]).apply(
+            ([title, userPoolArn, scopes, invokeArn, mcpInput]) => JSON.stringify(restApiDocument({
+                title, description: API_DESCRIPTION, routes: args.routes, userPoolArn, scopes, invokeArn, corsAllowOrigin: cors, mcp: mcpInput,
+            })));
+        const definition = new aws.apigateway.RestApiPut(`${name}-definition`, {
+            restApiId: restApi,
+            body: document,
+            // An import warning means the API would differ from the document (a dropped model, an ignored keyword):
+            // roll back and fail instead ("Errors and warnings during import").
+            failOnWarnings: true,
         }, parent);
 
-        // One API Gateway resource per path segment, shared by routes under the same prefix.
-        const resources = new Map<string, aws.apigateway.Resource>();
-        const resourceFor = (path: string): pulumi.Output<string> => {
-            const segments = path.split("/").filter((s) => s !== "");
-            let parentId: pulumi.Output<string> = this.restApi.rootResourceId;
-            let prefix = "";
-            for (const segment of segments) {
-                prefix += `/${segment}`;
-                let resource = resources.get(prefix);
-                if (resource === undefined) {
-                    resource = new aws.apigateway.Resource(`${name}-resource${prefix}`, { restApi, parentId, pathPart: segment }, parent);
-                    resources.set(prefix, resource);
-                }
-                parentId = resource.id;
-            }
-            return parentId;
-        };
+        // One permission for the whole API, however many routes: only this API's stage may invoke the function.
+        // Per route, the function policy's 20 KB limit would stop a table at about 50 routes.
+        new aws.lambda.Permission(`${name}-permission`, {
+            action: "lambda:InvokeFunction",
+            function: handler.fn.name,
+            principal: "apigateway.amazonaws.com",
+            sourceArn: pulumi.interpolate`${this.restApi.executionArn}/${stageName}/*/*`,
+        }, parent);
 
-        // Everything the deployment snapshots; the deployment waits for all of it, or it fails with
-        // "The REST API doesn't contain any methods" / "No integration defined for method".
-        const deployed: pulumi.Resource[] = [];
-        // API Gateway checks JSON bodies against the route's schema before the function runs (and bills).
-        const validator = args.routes.some((r) => r.request !== undefined)
-            ? new aws.apigateway.RequestValidator(`${name}-body-validator`, { restApi, ...VALIDATOR }, parent)
-            : undefined;
-        for (const route of args.routes) {
-            const resourceId = resourceFor(route.path);
-            const model = route.request === undefined ? undefined : new aws.apigateway.Model(`${name}-${route.operationId}-model`, {
-                restApi,
-                name: modelName(route.operationId),
-                contentType: "application/json",
-                schema: JSON.stringify(requestModelSchema(route.request)),
-            }, parent);
-            const method = new aws.apigateway.Method(`${name}-${route.operationId}-method`, {
-                restApi,
-                resourceId,
-                httpMethod: route.method,
-                authorization: "COGNITO_USER_POOLS",
-                authorizerId: authorizer.id,
-                authorizationScopes: args.scopes,
-                operationName: route.operationId,
-                ...(model === undefined || validator === undefined ? {} : {
-                    requestValidatorId: validator.id,
-                    requestModels: { "application/json": model.name },
-                }),
-            }, parent);
-            if (model !== undefined) {
-                deployed.push(model);
-            }
-            const integration = new aws.apigateway.Integration(`${name}-${route.operationId}-integration`, {
-                restApi,
-                resourceId,
-                httpMethod: method.httpMethod,
-                type: "AWS_PROXY",
-                integrationHttpMethod: "POST",
-                uri: handler.fn.invokeArn,
-            }, parent);
-            // Only this stage, method and path may invoke the function.
-            new aws.lambda.Permission(`${name}-${route.operationId}-permission`, {
-                action: "lambda:InvokeFunction",
-                function: handler.fn.name,
-                principal: "apigateway.amazonaws.com",
-                sourceArn: pulumi.interpolate`${this.restApi.executionArn}/${stageName}/${route.method}${route.path}`,
-            }, parent);
-            deployed.push(method, integration);
-        }
-
-        if (cors !== undefined) {
-            const methodsByPath = new Map<string, string[]>();
-            for (const route of args.routes) {
-                methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
-            }
-            for (const [path, methods] of methodsByPath) {
-                deployed.push(...this.corsPreflight(`${name}-options${path}`, restApi, resourceFor(path), cors, methods));
-            }
-        }
-
-        let mcpDocuments: pulumi.Output<string[]> | undefined;
-        let challenge: pulumi.Output<string> | undefined;
-        if (args.mcp !== undefined) {
-            const mcp = args.mcp;
-            this.mcpUrl = baseUrl.apply(mcpServerUrl);
-            const mcpResource = resourceFor("/mcp");
-            // Every verb reaches the function behind the authorizer: POST carries JSON-RPC, the rest get a 405.
-            const method = new aws.apigateway.Method(`${name}-mcp-method`, {
-                restApi,
-                resourceId: mcpResource,
-                httpMethod: "ANY",
-                authorization: "COGNITO_USER_POOLS",
-                authorizerId: authorizer.id,
-                authorizationScopes: [mcp.scope],
-                operationName: "mcp",
-            }, parent);
-            const integration = new aws.apigateway.Integration(`${name}-mcp-integration`, {
-                restApi,
-                resourceId: mcpResource,
-                httpMethod: method.httpMethod,
-                type: "AWS_PROXY",
-                integrationHttpMethod: "POST",
-                uri: handler.fn.invokeArn,
-            }, parent);
-            new aws.lambda.Permission(`${name}-mcp-permission`, {
-                action: "lambda:InvokeFunction",
-                function: handler.fn.name,
-                principal: "apigateway.amazonaws.com",
-                sourceArn: pulumi.interpolate`${this.restApi.executionArn}/${stageName}/*/mcp`,
-            }, parent);
-            deployed.push(method, integration);
-            if (cors !== undefined) {
-                deployed.push(...this.corsPreflight(`${name}-options/mcp`, restApi, mcpResource, cors, ["POST"]));
-            }
-
-            // The discovery documents, public and answered by API Gateway itself (no function, no token).
-            const endpoints = pulumi.output(mcp.cognito);
-            const resourceDocument = pulumi.all([baseUrl, mcp.scope]).apply(([url, scope]) => JSON.stringify(protectedResourceMetadata(url, scope)));
-            const serverDocument = pulumi.all([baseUrl, mcp.scope, endpoints]).apply(([url, scope, cognito]) =>
-                JSON.stringify(authorizationServerMetadata(url, scope, cognito)));
-            const documents: Array<[string, pulumi.Output<string>]> = [
-                ...MCP_METADATA_PATHS.protectedResource.map((path): [string, pulumi.Output<string>] => [path, resourceDocument]),
-                ...MCP_METADATA_PATHS.authorizationServer.map((path): [string, pulumi.Output<string>] => [path, serverDocument]),
-            ];
-            for (const [path, document] of documents) {
-                deployed.push(...this.mockMethod(`${name}-metadata${path}`, restApi, resourceFor(path), "GET", METADATA_HEADERS, document));
-            }
-            mcpDocuments = pulumi.all([resourceDocument, serverDocument]);
-            challenge = pulumi.all([baseUrl, mcp.scope]).apply(([url, scope]) => `'${bearerChallenge(url, scope)}'`);
-        }
-
-        for (const [responseType, response] of Object.entries(GATEWAY_RESPONSES)) {
-            const headers: Record<string, pulumi.Input<string>> = {
-                ...response.headers,
-                // RFC 9728 §5.1: a 401 names the protected resource metadata, where an MCP client starts.
-                ...(responseType === "UNAUTHORIZED" && challenge !== undefined ? { "WWW-Authenticate": challenge } : {}),
-                ...(cors === undefined ? {} : { "Access-Control-Allow-Origin": `'${cors}'` }),
-                // A browser-based MCP client reads the challenge only if CORS exposes it (Fetch: CORS-safelisted headers).
-                ...(cors !== undefined && responseType === "UNAUTHORIZED" ? { "Access-Control-Expose-Headers": "'WWW-Authenticate'" } : {}),
-            };
-            deployed.push(new aws.apigateway.Response(`${name}-${responseType.toLowerCase().replace(/_/g, "-")}`, {
-                restApiId: restApi,
-                responseType,
-                statusCode: response.statusCode,
-                // $context.error.messageString is already a quoted JSON string, e.g. "Unauthorized".
-                responseTemplates: { "application/json": response.template ?? DEFAULT_RESPONSE_TEMPLATE },
-                responseParameters: Object.fromEntries(Object.entries(headers).map(([h, v]) => [`gatewayresponse.header.${h}`, v])),
-            }, parent));
-        }
-
-        // A deployment is a snapshot: hash everything it captures so that any change redeploys.
-        const definition = deploymentDefinition(args.routes, cors, args.mcp !== undefined);
+        // A deployment is a snapshot of the API: the document's hash as its trigger redeploys on any change
+        // (deployment.d.ts: "triggers ... when changed, will trigger a redeployment").
         const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
             restApi,
-            triggers: {
-                redeployment: pulumi.all([definition, args.scopes, handler.fn.invokeArn, authorizer.id, args.userPoolArn, mcpDocuments ?? [], challenge ?? ""]).apply((parts) =>
-                    createHash("sha256").update(JSON.stringify(parts)).digest("hex")),
-            },
-        }, { parent: this, dependsOn: deployed });
+            triggers: { redeployment: document.apply((text) => createHash("sha256").update(text).digest("hex")) },
+        }, { parent: this, dependsOn: [definition] });
 
         const accessLogGroup = accessLogs
             ? new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: args.logRetentionDays ?? 30 }, parent)
@@ -454,45 +252,5 @@ export class GptActionApi extends pulumi.ComponentResource {
         this.openApiSchema = this.url.apply((url) => openApiSchemaText(args.routes, url, info));
 
         this.registerOutputs({ url: this.url, openApiSchema: this.openApiSchema, mcpUrl: this.mcpUrl });
-    }
-
-    /**
-     * An unauthenticated OPTIONS method answering CORS preflights from API Gateway itself, without the function.
-     */
-    private corsPreflight(name: string, restApi: pulumi.Output<string>, resourceId: pulumi.Output<string>, origin: string, methods: string[]): pulumi.Resource[] {
-        return this.mockMethod(name, restApi, resourceId, "OPTIONS", {
-            "Access-Control-Allow-Headers": `'${CORS_ALLOW_HEADERS}'`,
-            "Access-Control-Allow-Methods": `'${[...methods, "OPTIONS"].join(",")}'`,
-            "Access-Control-Allow-Origin": `'${origin}'`,
-        });
-    }
-
-    /**
-     * An unauthenticated method that API Gateway answers itself (a MOCK integration): status 200, these headers
-     * (static values in single quotes) and, when given, this JSON body. A MOCK integration needs the
-     * {"statusCode": 200} request template and matching method and integration responses, or it answers 500
-     * (API Gateway developer guide, "Set up mock integrations in API Gateway").
-     */
-    private mockMethod(name: string, restApi: pulumi.Output<string>, resourceId: pulumi.Output<string>, httpMethod: string,
-        headers: Record<string, pulumi.Input<string>>, body?: pulumi.Input<string>): pulumi.Resource[] {
-        const parent = { parent: this };
-        const header = (h: string) => `method.response.header.${h}`;
-        const method = new aws.apigateway.Method(`${name}-method`, {
-            restApi, resourceId, httpMethod, authorization: "NONE",
-        }, parent);
-        const integration = new aws.apigateway.Integration(`${name}-integration`, {
-            restApi, resourceId, httpMethod: method.httpMethod, type: "MOCK", ...MOCK_REQUEST,
-        }, parent);
-        const methodResponse = new aws.apigateway.MethodResponse(`${name}-method-response`, {
-            restApi, resourceId, httpMethod: method.httpMethod, statusCode: "200",
-            responseModels: { "application/json": "Empty" },
-            responseParameters: Object.fromEntries(Object.keys(headers).map((h) => [header(h), true])),
-        }, parent);
-        const integrationResponse = new aws.apigateway.IntegrationResponse(`${name}-integration-response`, {
-            restApi, resourceId, httpMethod: method.httpMethod, statusCode: methodResponse.statusCode,
-            responseParameters: Object.fromEntries(Object.entries(headers).map(([h, v]) => [header(h), v])),
-            ...(body === undefined ? {} : { responseTemplates: { "application/json": body } }),
-        }, { parent: this, dependsOn: [integration] });
-        return [method, integration, methodResponse, integrationResponse];
     }
 }

@@ -85,3 +85,13 @@ export function authorizationServerMetadata(apiUrl: string, scope: string, cogni
         id_token_signing_alg_values_supported: ["RS256"],
     };
 }
+
+/** Every public discovery document (JSON text) by its path under the API's base URL. */
+export function discoveryDocuments(apiUrl: string, scope: string, cognito: CognitoEndpoints): Record<string, string> {
+    const resource = JSON.stringify(protectedResourceMetadata(apiUrl, scope));
+    const server = JSON.stringify(authorizationServerMetadata(apiUrl, scope, cognito));
+    return Object.fromEntries([
+        ...MCP_METADATA_PATHS.protectedResource.map((path) => [path, resource]),
+        ...MCP_METADATA_PATHS.authorizationServer.map((path) => [path, server]),
+    ]);
+}

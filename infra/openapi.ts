@@ -22,13 +22,11 @@ function jsonSchema(schema: z.ZodMiniType, io: "input" | "output"): object {
     return document;
 }
 
-/** A request body schema as an API Gateway model: JSON Schema draft 4, the dialect API Gateway validates with. */
-export function requestModelSchema(schema: z.ZodMiniType): object {
-    return z.toJSONSchema(schema, { target: "draft-4", io: "input" });
-}
-
-/** Builds the document for `routes` served at `serverUrl` (the stage URL). */
-export function openApiDocument(routes: readonly RouteEntry[], serverUrl: string, info: OpenApiInfo): object {
+/**
+ * The paths of a document with one operation per route: its operationId, summary and description, and what
+ * `operation` adds. Both documents are built on it: this one for ChatGPT and the REST API's (restApiDocument.ts).
+ */
+export function operationPaths(routes: readonly RouteEntry[], operation: (route: RouteEntry) => object): Record<string, Record<string, object>> {
     const paths: Record<string, Record<string, object>> = {};
     for (const route of routes) {
         paths[route.path] ??= {};
@@ -36,21 +34,29 @@ export function openApiDocument(routes: readonly RouteEntry[], serverUrl: string
             operationId: route.operationId,
             summary: route.summary,
             description: route.description,
-            "x-openai-isConsequential": route.consequential,
-            ...(route.request === undefined ? {} : {
-                requestBody: {
-                    required: !z.safeParse(route.request, undefined).success,
-                    content: { "application/json": { schema: jsonSchema(route.request, "input") } },
-                },
-            }),
-            responses: {
-                "200": {
-                    description: route.response.description,
-                    content: { "application/json": { schema: jsonSchema(route.response.schema, "output") } },
-                },
-            },
+            ...operation(route),
         };
     }
+    return paths;
+}
+
+/** Builds the document for `routes` served at `serverUrl` (the stage URL). */
+export function openApiDocument(routes: readonly RouteEntry[], serverUrl: string, info: OpenApiInfo): object {
+    const paths = operationPaths(routes, (route) => ({
+        "x-openai-isConsequential": route.consequential,
+        ...(route.request === undefined ? {} : {
+            requestBody: {
+                required: !z.safeParse(route.request, undefined).success,
+                content: { "application/json": { schema: jsonSchema(route.request, "input") } },
+            },
+        }),
+        responses: {
+            "200": {
+                description: route.response.description,
+                content: { "application/json": { schema: jsonSchema(route.response.schema, "output") } },
+            },
+        },
+    }));
     return {
         openapi: "3.1.0",
         info,

@@ -1,6 +1,7 @@
 /** Checks the route table against API Gateway's and ChatGPT's rules before anything is declared from it. */
 import * as z from "zod/mini";
 import type { RouteEntry } from "../handler/routes";
+import { restApiProblems } from "./restApiDocument";
 
 /** ChatGPT's limit on an operation's summary and description. */
 export const MAX_DESCRIPTION_CHARS = 300;
@@ -55,7 +56,8 @@ export function routeTableProblems(routes: readonly RouteEntry[]): string[] {
             }
         }
     }
-    return problems;
+    // Only when each route is sound on its own: a model's problems mean little for a schema that is not an object.
+    return problems.length > 0 ? problems : restApiProblems(routes);
 }
 
 function isObjectSchema(schema: z.ZodMiniType): boolean {

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JWTPayload } from "jose";
 import { MCP_PATH } from "../handler/dispatch";
 import type { RouteEntry } from "../handler/routes";
+import { CORS_ALLOW_HEADERS } from "../infra/restApiDocument";
 import { BodyTooLarge, closeSoon, failed, readBody } from "./http";
 import type { McpSurface } from "./mcpSurface";
 
@@ -34,8 +35,6 @@ export interface GatewayOptions {
     readonly mcp?: McpSurface;
 }
 
-/** As infra/api.ts sends them; the MCP headers let browser-based MCP clients through. */
-const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,Mcp-Protocol-Version,Mcp-Session-Id";
 
 /** A Lambda context for one invocation, as the runtime would pass it. */
 function lambdaContext(requestId: string, timeoutSeconds: number): Context {

@@ -3,14 +3,7 @@
  * discovery documents (RFC 9728 Protected Resource Metadata, RFC 8414 Authorization Server Metadata), built by the
  * same pure functions the stack's MOCK integrations serve, pointing at local mode's own OAuth endpoints.
  */
-import {
-    authorizationServerMetadata,
-    bearerChallenge,
-    MCP_METADATA_PATHS,
-    mcpScope,
-    mcpServerUrl,
-    protectedResourceMetadata,
-} from "../infra/mcpMetadata";
+import { bearerChallenge, discoveryDocuments, mcpScope, mcpServerUrl } from "../infra/mcpMetadata";
 
 export interface McpSurface {
     /** The MCP server's URL: RFC 9728's `resource`, the resource server's identifier. */
@@ -26,20 +19,11 @@ export interface McpSurface {
 /** The surface for the API at `apiUrl`, its OAuth server at `authorityUrl`. */
 export function mcpSurface(apiUrl: string, authorityUrl: string): McpSurface {
     const scope = mcpScope(apiUrl);
-    const resource = JSON.stringify(protectedResourceMetadata(apiUrl, scope));
-    const server = JSON.stringify(authorizationServerMetadata(apiUrl, scope, {
+    const documents = discoveryDocuments(apiUrl, scope, {
         authorizationEndpoint: `${authorityUrl}/oauth2/authorize`,
         tokenEndpoint: `${authorityUrl}/oauth2/token`,
         revocationEndpoint: `${authorityUrl}/oauth2/revoke`,
         jwksUri: `${authorityUrl}/.well-known/jwks.json`,
-    }));
-    return {
-        serverUrl: mcpServerUrl(apiUrl),
-        scope,
-        challenge: bearerChallenge(apiUrl, scope),
-        documents: new Map([
-            ...MCP_METADATA_PATHS.protectedResource.map((path): [string, string] => [path, resource]),
-            ...MCP_METADATA_PATHS.authorizationServer.map((path): [string, string] => [path, server]),
-        ]),
-    };
+    });
+    return { serverUrl: mcpServerUrl(apiUrl), scope, challenge: bearerChallenge(apiUrl, scope), documents: new Map(Object.entries(documents)) };
 }

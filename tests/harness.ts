@@ -128,7 +128,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
         case "aws:apigateway/domainName:DomainName":
             return { id: `${name}-id`, state: { regionalDomainName: `d-mock.execute-api.${region}.amazonaws.com`, regionalZoneId: "ZMOCKREGIONAL" } };
         case "aws:apigateway/restApi:RestApi":
-            return { id: "mockapi", state: { rootResourceId: "mockroot", executionArn: arn("execute-api", "mockapi") } };
+            return { id: "mockapi", state: { name: "gpt-action-api-mock", rootResourceId: "mockroot", executionArn: arn("execute-api", "mockapi") } };
         case "aws:apigateway/stage:Stage":
             return {
                 id: `${name}-id`,
@@ -248,6 +248,43 @@ export function changedInputs(before: Run<unknown>, after: Run<unknown>): string
         }
     }
     return changed;
+}
+
+/** The REST API's OpenAPI document, as the run's RestApiPut imports it. */
+export function restApiDocumentOf(run: Run<unknown>): OpenApi30 {
+    return JSON.parse(String(run.one("aws:apigateway/restApiPut:RestApiPut").inputs.body)) as OpenApi30;
+}
+
+/** The parts of an OpenAPI 3.0 document the tests read. */
+export interface OpenApi30 {
+    readonly openapi: string;
+    readonly info: { readonly title: string; readonly description: string };
+    readonly paths: Record<string, Record<string, Operation30>>;
+    readonly components: { readonly schemas: Record<string, Record<string, unknown>>; readonly securitySchemes: Record<string, Record<string, unknown>> };
+    readonly "x-amazon-apigateway-request-validators": Record<string, Record<string, boolean>>;
+    readonly "x-amazon-apigateway-gateway-responses": Record<string, GatewayResponse30>;
+}
+
+export interface Operation30 {
+    readonly operationId?: string;
+    readonly security?: Array<Record<string, string[]>>;
+    readonly requestBody?: { readonly required: boolean; readonly content: Record<string, { readonly schema: { readonly $ref: string } }> };
+    readonly responses: Record<string, { readonly description: string; readonly headers?: Record<string, unknown> }>;
+    readonly "x-amazon-apigateway-request-validator"?: string;
+    readonly "x-amazon-apigateway-integration": {
+        readonly type: string;
+        readonly httpMethod?: string;
+        readonly uri?: string;
+        readonly passthroughBehavior: string;
+        readonly requestTemplates?: Record<string, string>;
+        readonly responses?: Record<string, { readonly statusCode: string; readonly responseParameters: Record<string, string>; readonly responseTemplates?: Record<string, string> }>;
+    };
+}
+
+export interface GatewayResponse30 {
+    readonly statusCode?: number;
+    readonly responseParameters: Record<string, string>;
+    readonly responseTemplates: Record<string, string>;
 }
 
 /** An Output's value, for assertions. */
