@@ -91,7 +91,7 @@ export function discoveryDocuments(apiUrl: string, scope: string, cognito: Cogni
     const resource = JSON.stringify(protectedResourceMetadata(apiUrl, scope));
     const server = JSON.stringify(authorizationServerMetadata(apiUrl, scope, cognito));
     return Object.fromEntries([
-        ...MCP_METADATA_PATHS.protectedResource.map((path) => [path, resource]),
-        ...MCP_METADATA_PATHS.authorizationServer.map((path) => [path, server]),
+        ...MCP_METADATA_PATHS.protectedResource.map((path): [string, string] => [path, resource]),
+        ...MCP_METADATA_PATHS.authorizationServer.map((path): [string, string] => [path, server]),
     ]);
 }

@@ -87,18 +87,18 @@ export function requestModelSchema(schema: z.ZodMiniType): Record<string, unknow
 /** `schema` without `keyword` in it or any subschema (and never a property that happens to share its name). */
 function withoutKeyword(schema: unknown, keyword: string): unknown {
     if (Array.isArray(schema)) {
-        return schema.map((s) => withoutKeyword(s, keyword));
+        return (schema as unknown[]).map((s) => withoutKeyword(s, keyword));
     }
     if (typeof schema !== "object" || schema === null) {
         return schema;
     }
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(schema)) {
+    for (const [key, value] of Object.entries(schema as Record<string, unknown>)) {
         if (key === keyword) {
             continue;
         }
         out[key] = key === "properties" && typeof value === "object" && value !== null
-            ? Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, withoutKeyword(sub, keyword)]))
+            ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, sub]) => [name, withoutKeyword(sub, keyword)]))
             : key === "enum" || key === "required" || key === "default" ? value : withoutKeyword(value, keyword);
     }
     return out;
@@ -122,20 +122,18 @@ const UNSUPPORTED_KEYWORDS: Readonly<Record<string, string>> = {
 /** Why API Gateway would refuse or not enforce `schema` as a model, as sentences; empty when it takes it whole. */
 export function modelProblems(schema: unknown, at = "the body"): string[] {
     if (Array.isArray(schema)) {
-        return schema.flatMap((s, i) => modelProblems(s, `${at}[${i}]`));
+        return (schema as unknown[]).flatMap((s, i) => modelProblems(s, `${at}[${i}]`));
     }
     if (typeof schema !== "object" || schema === null) {
         return [];
     }
     const problems: string[] = [];
-    for (const [key, value] of Object.entries(schema)) {
+    for (const [key, value] of Object.entries(schema as Record<string, unknown>)) {
         // OpenAPI 3.0's exclusiveMinimum and exclusiveMaximum are flags; only a true one asks for what API Gateway lacks.
         if (key in UNSUPPORTED_KEYWORDS && !(key.startsWith("exclusive") && value === false)) {
             problems.push(`${at}: ${UNSUPPORTED_KEYWORDS[key]}`);
-        } else if (key === "format" && (value === "int32" || value === "int64")) {
-            problems.push(`${at}: number formats int32 and int64 are not supported (z.int32, z.int64; use z.int)`);
         } else if (key === "properties" && typeof value === "object" && value !== null) {
-            problems.push(...Object.entries(value).flatMap(([name, sub]) => modelProblems(sub, `${at}.${name}`)));
+            problems.push(...Object.entries(value as Record<string, unknown>).flatMap(([name, sub]) => modelProblems(sub, `${at}.${name}`)));
         } else if (key === "items" || key === "allOf" || key === "not") {
             problems.push(...modelProblems(value, `${at}.${key}`));
         }

@@ -12,7 +12,8 @@ import { operations } from "../handler/operations";
 import { routeList, routes, type RouteEntry } from "../handler/routes";
 import { GptActionApi } from "../infra/api";
 import { orderOperations, orderRoutes } from "./fixtures/getOrder";
-import { changedInputs, resourceKey, runUnderMocks, valueOf, type Run } from "./harness";
+import { AUTHORIZER_NAME } from "../infra/restApiDocument";
+import { changedInputs, resourceKey, restApiDocumentOf, runUnderMocks, valueOf, type Run } from "./harness";
 
 const table = { ...routes, ...orderRoutes };
 const EXECUTION_ARN = "arn:aws:execute-api:us-east-1:123456789012:mockapi";
@@ -31,7 +32,7 @@ function api(entries: RouteEntry[]): Promise<Run<GptActionApi>> {
 /** The ```ts blocks of the README's "Adding a route" section. */
 function readmeExampleBlocks(): string[] {
     const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### Adding a route"), readme.indexOf("**Removing a route**"));
+    const section = readme.slice(readme.indexOf("### Adding a route"), readme.indexOf("**Renaming, moving or removing a route**"));
     return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
@@ -54,44 +55,27 @@ describe("adding a route (the README's getOrder example)", () => {
             extended = await api([...withoutExample, ...routeList(orderRoutes)]);
         });
 
-        it("adds the route's resources, model, method, integration, permission and preflight, and removes nothing", () => {
-            const before = shipped.resources.map(resourceKey);
-            const after = extended.resources.map(resourceKey);
-            expect(after).to.include.members(before);
-            expect(after.filter((key) => !before.includes(key))).to.have.members([
-                "aws:apigateway/resource:Resource gpt-action-resource/orders",
-                "aws:apigateway/resource:Resource gpt-action-resource/orders/lookup",
-                "aws:apigateway/model:Model gpt-action-getOrder-model",
-                "aws:apigateway/method:Method gpt-action-getOrder-method",
-                "aws:apigateway/integration:Integration gpt-action-getOrder-integration",
-                "aws:lambda/permission:Permission gpt-action-getOrder-permission",
-                "aws:apigateway/method:Method gpt-action-options/orders/lookup-method",
-                "aws:apigateway/integration:Integration gpt-action-options/orders/lookup-integration",
-                "aws:apigateway/methodResponse:MethodResponse gpt-action-options/orders/lookup-method-response",
-                "aws:apigateway/integrationResponse:IntegrationResponse gpt-action-options/orders/lookup-integration-response",
+        it("adds no resource: only the API's document and the deployment that snapshots it change", () => {
+            expect(extended.resources.map(resourceKey)).to.have.members(shipped.resources.map(resourceKey));
+            expect(changedInputs(shipped, extended)).to.have.members([
+                "aws:apigateway/restApiPut:RestApiPut gpt-action-definition.body",
+                "aws:apigateway/deployment:Deployment gpt-action-deployment.triggers",
             ]);
-            // Of what existed, only the deployment's trigger changes: the stage is redeployed with the new route.
-            expect(changedInputs(shipped, extended)).to.deep.equal(["aws:apigateway/deployment:Deployment gpt-action-deployment.triggers"]);
         });
 
-        it("wires the new route like the shipped ones: authorizer, body model, proxy integration, scoped permission", () => {
-            expect(extended.one("aws:apigateway/resource:Resource", "/orders/lookup").inputs).to.deep.include({ parentId: "gpt-action-resource/orders-id", pathPart: "lookup" });
-            expect(extended.one("aws:apigateway/method:Method", "getOrder-method").inputs).to.deep.include({
-                resourceId: "gpt-action-resource/orders/lookup-id",
-                httpMethod: "POST",
-                authorization: "COGNITO_USER_POOLS",
-                authorizationScopes: ["openid"],
-                requestModels: { "application/json": "getOrderBody" },
-            });
-            const model = JSON.parse(String(extended.one("aws:apigateway/model:Model", "getOrder-model").inputs.schema)) as { required: string[]; properties: Record<string, { pattern: string }> };
+        it("wires the new route like the shipped ones: authorizer, body model, proxy integration, preflight", () => {
+            const document = restApiDocumentOf(extended);
+            const operation = document.paths["/orders/lookup"].post;
+            expect(operation.operationId).to.equal("getOrder");
+            expect(operation.security).to.deep.equal([{ [AUTHORIZER_NAME]: ["openid"] }]);
+            expect(operation.requestBody?.content["application/json"].schema.$ref).to.equal("#/components/schemas/getOrderBody");
+            const model = document.components.schemas.getOrderBody as { required: string[]; properties: Record<string, { pattern: string }> };
             expect(model.required).to.deep.equal(["orderId"]);
             expect(model.properties.orderId.pattern).to.equal("^ORD-\\d+$");
-            expect(extended.one("aws:apigateway/integration:Integration", "getOrder-integration").inputs).to.deep.include({ type: "AWS_PROXY", httpMethod: "POST" });
-            expect(extended.one("aws:lambda/permission:Permission", "getOrder-permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/Prod/POST/orders/lookup`);
-            const deploymentDependencies = extended.dependenciesOf(extended.one("aws:apigateway/deployment:Deployment"));
-            for (const name of ["getOrder-method", "getOrder-integration", "getOrder-model"]) {
-                expect(deploymentDependencies.some((urn) => urn.endsWith(`::gpt-action-${name}`)), name).to.be.true;
-            }
+            expect(operation["x-amazon-apigateway-integration"]).to.deep.include({ type: "aws_proxy", httpMethod: "POST" });
+            expect(document.paths["/orders/lookup"].options["x-amazon-apigateway-integration"].type).to.equal("mock");
+            // The one permission covers it: every route of this API's stage.
+            expect(extended.one("aws:lambda/permission:Permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/Prod/*/*`);
         });
 
         it("describes the route in the OpenAPI schema, beside the shipped ones", async () => {

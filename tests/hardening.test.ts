@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { routeList } from "../handler/routes";
-import { EVERYTHING_OFF, EVERYTHING_ON, runProgram, type Run } from "./harness";
+import { EVERYTHING_OFF, EVERYTHING_ON, restApiDocumentOf, runProgram, type Run } from "./harness";
 
 const STAGE = "aws:apigateway/stage:Stage";
 const POOL = "aws:cognito/userPool:UserPool";
@@ -61,32 +61,21 @@ describe("production defaults", () => {
     });
 
     it("validates request bodies against the route's schema at the gateway", () => {
-        const validator = run.one("aws:apigateway/requestValidator:RequestValidator");
-        expect(validator.inputs).to.deep.include({ validateRequestBody: true, validateRequestParameters: false });
+        const document = restApiDocumentOf(run);
+        expect(document["x-amazon-apigateway-request-validators"].body).to.deep.equal({ validateRequestBody: true, validateRequestParameters: false });
         // One model per route with a request schema; the table decides how many.
-        const withBody = routeList().filter((r) => r.request !== undefined).map((r) => r.operationId);
-        expect(run.all("aws:apigateway/model:Model").map((m) => m.inputs.name)).to.have.members(withBody.map((id) => `${id}Body`));
         for (const route of routeList()) {
-            const method = run.one("aws:apigateway/method:Method", `${route.operationId}-method`);
-            expect(method.inputs.requestModels === undefined, route.operationId).to.equal(route.request === undefined);
+            const operation = document.paths[route.path][route.method.toLowerCase()];
+            expect(operation.requestBody === undefined, route.operationId).to.equal(route.request === undefined);
+            expect(operation["x-amazon-apigateway-request-validator"] === undefined, route.operationId).to.equal(route.request === undefined);
         }
-        const model = run.one("aws:apigateway/model:Model", "getSalesReport-model");
-        expect(model.inputs).to.deep.include({ name: "getSalesReportBody", contentType: "application/json" });
-        const schema = JSON.parse(String(model.inputs.schema)) as { $schema: string; required: string[] };
-        expect(schema.$schema).to.equal("http://json-schema.org/draft-04/schema#");
-        expect(schema.required).to.deep.equal(["month"]);
-        expect(run.one("aws:apigateway/method:Method", "getSalesReport-method").inputs).to.deep.include({
-            requestValidatorId: "gpt-action-body-validator-id",
-            requestModels: { "application/json": "getSalesReportBody" },
-        });
-        expect(run.one("aws:apigateway/method:Method", "postSuccess-method").inputs).to.not.have.property("requestModels");
+        expect(document.components.schemas.getSalesReportBody.required).to.deep.equal(["month"]);
     });
 
-    it("tells the model what the validator refused", () => {
-        const response = run.one("aws:apigateway/response:Response", "-bad-request-body").inputs;
-        expect(response.responseTemplates).to.deep.equal({
-            "application/json": '{"message":$context.error.messageString,"validationErrors":"$context.error.validationErrorString"}',
-        });
+    it("tells the caller that the validator refused the body, in JSON", () => {
+        const response = restApiDocumentOf(run)["x-amazon-apigateway-gateway-responses"].BAD_REQUEST_BODY;
+        expect(response.statusCode).to.equal(400);
+        expect(response.responseTemplates).to.deep.equal({ "application/json": '{"message":$context.error.messageString}' });
     });
 
     it("makes no WAF and reserves no concurrency", () => {

@@ -7,13 +7,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { PLACEHOLDER_CALLBACK_URL } from "../infra/callbacks";
 import { authorizationServerMetadata, MCP_METADATA_PATHS, protectedResourceMetadata } from "../infra/mcpMetadata";
-import { changedInputs, resourceKey, runProgram, valueOf, type RecordedResource, type Run } from "./harness";
+import { AUTHORIZER_NAME } from "../infra/restApiDocument";
+import { changedInputs, resourceKey, restApiDocumentOf, runProgram, valueOf, type RecordedResource, type Run } from "./harness";
 
 const CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
 const RESOURCE_SERVER = "aws:cognito/resourceServer:ResourceServer";
-const METHOD = "aws:apigateway/method:Method";
-const INTEGRATION = "aws:apigateway/integration:Integration";
-const INTEGRATION_RESPONSE = "aws:apigateway/integrationResponse:IntegrationResponse";
 const API_URL = "https://mockapi.execute-api.us-east-1.amazonaws.com/Prod";
 const MCP_URL = `${API_URL}/mcp`;
 const MCP_SCOPE = `${MCP_URL}/tools`;
@@ -60,19 +58,18 @@ describe("MCP surface (infrastructure)", () => {
     });
 
     it("puts every verb of /mcp behind the Cognito authorizer with the MCP scope only, proxied to the function", () => {
-        expect(run.one("aws:apigateway/resource:Resource", "gpt-action-resource/mcp").inputs).to.deep.include({ parentId: "mockroot", pathPart: "mcp" });
-        expect(run.one(METHOD, "gpt-action-mcp-method").inputs).to.deep.include({
-            httpMethod: "ANY",
-            authorization: "COGNITO_USER_POOLS",
-            authorizerId: "gpt-action-authorizer-id",
-            authorizationScopes: [MCP_SCOPE],
-        });
-        expect(run.one(INTEGRATION, "gpt-action-mcp-integration").inputs).to.deep.include({ type: "AWS_PROXY", integrationHttpMethod: "POST" });
-        expect(run.one("aws:lambda/permission:Permission", "gpt-action-mcp-permission").inputs.sourceArn)
-            .to.equal("arn:aws:execute-api:us-east-1:123456789012:mockapi/Prod/*/mcp");
+        const document = restApiDocumentOf(run);
+        expect(Object.keys(document.paths["/mcp"])).to.have.members(["x-amazon-apigateway-any-method", "options"]);
+        const mcp = document.paths["/mcp"]["x-amazon-apigateway-any-method"];
+        expect(mcp.security).to.deep.equal([{ [AUTHORIZER_NAME]: [MCP_SCOPE] }]);
+        expect(mcp["x-amazon-apigateway-integration"]).to.deep.include({ type: "aws_proxy", httpMethod: "POST" });
+        // The API's one permission covers it (this API's stage only).
+        expect(run.one("aws:lambda/permission:Permission").inputs.sourceArn).to.equal("arn:aws:execute-api:us-east-1:123456789012:mockapi/Prod/*/*");
         // The GPT routes keep their own scopes, so an MCP token does not pass them.
-        for (const method of run.all(METHOD).filter((m) => m.name.endsWith("-method") && m.inputs.authorization === "COGNITO_USER_POOLS" && !m.name.includes("mcp"))) {
-            expect(method.inputs.authorizationScopes, method.name).to.not.include(MCP_SCOPE);
+        for (const [path, item] of Object.entries(document.paths).filter(([p]) => p !== "/mcp")) {
+            for (const operation of Object.values(item)) {
+                expect(JSON.stringify(operation.security ?? []), path).to.not.include(MCP_SCOPE);
+            }
         }
     });
 
@@ -81,28 +78,29 @@ describe("MCP surface (infrastructure)", () => {
         expect(env).to.include({ APP_CLIENT_ID: "mockclientid", MCP_CLIENT_ID: "mockmcpclientid" });
     });
 
-    /** The document a metadata path answers with, from its MOCK integration response. */
+    /** The document a metadata path answers with, from its MOCK integration's response template. */
     const documentAt = (r: Run, path: string): unknown => {
-        const response = r.one(INTEGRATION_RESPONSE, `metadata${path}-integration-response`);
-        return JSON.parse((response.inputs.responseTemplates as Record<string, string>)["application/json"]);
+        const responses = restApiDocumentOf(r).paths[path].get["x-amazon-apigateway-integration"].responses;
+        return JSON.parse(responses?.default.responseTemplates?.["application/json"] ?? "null");
     };
 
     it("serves each discovery document publicly from API Gateway itself (MOCK GETs)", () => {
         const paths = [...MCP_METADATA_PATHS.protectedResource, ...MCP_METADATA_PATHS.authorizationServer];
+        const document = restApiDocumentOf(run);
         for (const path of paths) {
-            expect(run.one(METHOD, `metadata${path}-method`).inputs, path).to.deep.include({ httpMethod: "GET", authorization: "NONE" });
-            expect(run.one(INTEGRATION, `metadata${path}-integration`).inputs, path).to.deep.include({
-                type: "MOCK",
+            const get = document.paths[path].get;
+            expect(get.security, path).to.be.undefined;
+            expect(get["x-amazon-apigateway-integration"], path).to.deep.include({
+                type: "mock",
                 requestTemplates: { "application/json": '{"statusCode": 200}' },
-                passthroughBehavior: "WHEN_NO_TEMPLATES",
+                passthroughBehavior: "when_no_templates",
             });
-            const response = run.one(INTEGRATION_RESPONSE, `metadata${path}-integration-response`);
-            expect(response.inputs.statusCode, path).to.equal("200");
-            expect(response.inputs.responseParameters, path).to.deep.include({ "method.response.header.Access-Control-Allow-Origin": "'*'" });
+            const response = get["x-amazon-apigateway-integration"].responses?.default;
+            expect(response?.statusCode, path).to.equal("200");
+            expect(response?.responseParameters, path).to.deep.include({ "method.response.header.Access-Control-Allow-Origin": "'*'" });
+            // Nothing else at a metadata path: no function behind it.
+            expect(Object.keys(document.paths[path]), path).to.deep.equal(["get"]);
         }
-        // No function behind them: nothing proxies to the Lambda on a metadata path.
-        const proxied = run.all(INTEGRATION).filter((i) => i.inputs.type === "AWS_PROXY").map((i) => i.name);
-        expect(proxied.filter((name) => name.includes("metadata"))).to.be.empty;
     });
 
     it("publishes the protected resource metadata (RFC 9728) naming the MCP URL, this issuer and the scope", () => {
@@ -133,19 +131,14 @@ describe("MCP surface (infrastructure)", () => {
     });
 
     it("answers a 401 with a challenge naming the protected resource metadata and the scope (RFC 9728 §5.1)", () => {
-        const unauthorized = run.one("aws:apigateway/response:Response", "-unauthorized").inputs;
-        expect((unauthorized.responseParameters as Record<string, string>)["gatewayresponse.header.WWW-Authenticate"]).to.equal(
+        const unauthorized = restApiDocumentOf(run)["x-amazon-apigateway-gateway-responses"].UNAUTHORIZED;
+        expect(unauthorized.responseParameters["gatewayresponse.header.WWW-Authenticate"]).to.equal(
             `'Bearer resource_metadata="${API_URL}/.well-known/oauth-protected-resource/mcp", scope="${MCP_SCOPE}"'`);
         // With CORS on, a browser-based client may read it.
         expect(unauthorized.responseParameters).to.deep.include({ "gatewayresponse.header.Access-Control-Expose-Headers": "'WWW-Authenticate'" });
     });
 
-    it("deploys after the MCP methods and redeploys when the documents change", async () => {
-        const deployment = run.one("aws:apigateway/deployment:Deployment");
-        const dependencies = run.dependenciesOf(deployment);
-        for (const r of run.all(METHOD).filter((m) => m.name.includes("mcp") || m.name.includes("metadata"))) {
-            expect(dependencies.some((d) => d.endsWith(`::${r.name}`)), r.name).to.be.true;
-        }
+    it("redeploys when the documents change", async () => {
         const trigger = (r: Run) => (r.one("aws:apigateway/deployment:Deployment").inputs.triggers as Record<string, string>).redeployment;
         expect(trigger(await runProgram({ stageName: "v2" }))).to.not.equal(trigger(run));
     });
@@ -189,8 +182,7 @@ describe("MCP surface (infrastructure)", () => {
         const custom = await runProgram({ customDomain: JSON.stringify({ zone: "example.com" }) });
         expect(custom.one(RESOURCE_SERVER).inputs.identifier).to.equal("https://api.example.com/mcp");
         expect(await valueOf(custom.program.mcpServerUrl as pulumi.Output<string>)).to.equal("https://api.example.com/mcp");
-        const document = JSON.parse((custom.one(INTEGRATION_RESPONSE, "metadata/.well-known/oauth-authorization-server-integration-response")
-            .inputs.responseTemplates as Record<string, string>)["application/json"]) as { issuer: string };
+        const document = documentAt(custom, "/.well-known/oauth-authorization-server") as { issuer: string };
         // RFC 8414 §3.1: for an issuer at the host's root, exactly this path is where clients look.
         expect(document.issuer).to.equal("https://api.example.com");
     });
@@ -205,6 +197,7 @@ describe("mcp: false", () => {
     it("makes a GPT-Action-only stack: no resource server, MCP client, /mcp or metadata", () => {
         const mcpish = (r: RecordedResource) => /mcp|metadata|well-known/.test(r.name) || r.type === RESOURCE_SERVER;
         expect(run.resources.filter(mcpish).map(resourceKey)).to.be.empty;
+        expect(Object.keys(restApiDocumentOf(run).paths).filter((path) => /mcp|well-known/.test(path))).to.be.empty;
         expect(run.all(CLIENT)).to.have.lengthOf(1);
         const env = (run.one("aws:lambda/function:Function").inputs.environment as { variables: Record<string, string> }).variables;
         expect(env).to.not.have.property("MCP_CLIENT_ID");

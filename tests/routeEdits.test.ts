@@ -1,0 +1,72 @@
+/**
+ * "Any route edit is one `pulumi up`": the API component runs with the shipped table, then with each edited table,
+ * and what changes between the two runs is what a real engine would do. With every route inside one document there
+ * is no per-route resource whose replacement AWS could refuse while its old twin exists (PutMethod: "Method already
+ * exists for this resource"), and no old method for the new deployment to snapshot before Pulumi deletes it.
+ */
+import { expect } from "chai";
+import { routeList, type RouteEntry } from "../handler/routes";
+import { GptActionApi } from "../infra/api";
+import { changedInputs, resourceKey, restApiDocumentOf, runUnderMocks, type Run } from "./harness";
+
+function api(entries: readonly RouteEntry[]): Promise<Run<GptActionApi>> {
+    return runUnderMocks(() => new GptActionApi("gpt-action", {
+        userPoolArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_MockPool",
+        appClientId: "mockclientid",
+        scopes: ["openid"],
+        routes: entries,
+        corsAllowOrigin: "*",
+    }));
+}
+
+/** The Lambda-backed operations the document serves, as "METHOD path operationId". */
+function served(run: Run<unknown>): string[] {
+    return Object.entries(restApiDocumentOf(run).paths).flatMap(([path, item]) => Object.entries(item)
+        .filter(([, op]) => op["x-amazon-apigateway-integration"].type === "aws_proxy")
+        .map(([method, op]) => `${method.toUpperCase()} ${path} ${String(op.operationId)}`));
+}
+
+const table = routeList();
+const [first, ...rest] = table;
+const EDITS: Record<string, RouteEntry[]> = {
+    "adds a route": [...table, { ...first, operationId: "addedRoute", path: "/added" }],
+    "renames a route (same method and path)": [{ ...first, operationId: `${first.operationId}Renamed` }, ...rest],
+    "moves a route to another path": [{ ...first, path: "/moved/here" }, ...rest],
+    "changes a route's method": [{ ...first, method: first.method === "POST" ? "PUT" : "POST" }, ...rest],
+    "removes a route": rest,
+};
+
+describe("route edits deploy in one pulumi up", () => {
+    let shipped: Run<GptActionApi>;
+    before(async () => {
+        expect(table.length).to.be.greaterThan(1);
+        shipped = await api(table);
+    });
+
+    for (const [edit, edited] of Object.entries(EDITS)) {
+        it(`${edit}: the same resources, a new document that is exactly the table, a new deployment of it`, async () => {
+            const after = await api(edited);
+            // No resource is created or deleted, so none can collide with (or outlive) an old twin.
+            expect(after.resources.map(resourceKey)).to.have.members(shipped.resources.map(resourceKey));
+            // The document is replaced (a new PutRestApi in overwrite mode) and the deployment with it; nothing else moves.
+            expect(changedInputs(shipped, after)).to.have.members([
+                "aws:apigateway/restApiPut:RestApiPut gpt-action-definition.body",
+                "aws:apigateway/deployment:Deployment gpt-action-deployment.triggers",
+            ]);
+            expect(served(after)).to.have.members(edited.map((r) => `${r.method} ${r.path} ${r.operationId}`));
+            // The new deployment waits for the new document, and the old one is deleted only after the stage moves on.
+            const deployment = after.one("aws:apigateway/deployment:Deployment");
+            expect(after.dependenciesOf(deployment).some((urn) => urn.endsWith("::gpt-action-definition"))).to.be.true;
+            expect(after.isDeletedBeforeReplace(deployment)).to.be.false;
+        });
+    }
+
+    it("keeps no preflight for a path no route uses any more", async () => {
+        const after = await api(EDITS["moves a route to another path"]);
+        const paths = Object.keys(restApiDocumentOf(after).paths);
+        expect(paths).to.include("/moved/here");
+        if (!rest.some((r) => r.path === first.path)) {
+            expect(paths).to.not.include(first.path);
+        }
+    });
+});
