@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import {
     validateResourceOfType,
+    type PolicyResource,
     type ReportViolation,
     type ResourceValidationPolicy,
     type StackValidationPolicy,
@@ -129,6 +130,250 @@ const staticHeaderValue = (value: unknown): string | undefined =>
 
 const ALLOW_ORIGIN = "Access-Control-Allow-Origin";
 
+/** `value` if it is a JSON object (not an array), else undefined. */
+const objectOf = (value: unknown): Record<string, unknown> | undefined =>
+    typeof value === "object" && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+
+const lower = (value: unknown): string | undefined => (typeof value === "string" ? value.toLowerCase() : undefined);
+
+/** An OpenAPI document that defines a REST API in the stack, or why it cannot be read. */
+interface ApiDocument {
+    readonly urn: string;
+    /** "RestApiPut gpt-action-definition", for messages. */
+    readonly what: string;
+    /** Undefined when the body is not a JSON object. */
+    readonly document?: Record<string, unknown>;
+}
+
+/** The violation for a document that cannot be read. */
+const unreadable = (api: ApiDocument): string =>
+    `${api.what}: its body is not an OpenAPI document in JSON (a JSON object), so it cannot be checked; give the document as JSON text.`;
+
+/**
+ * The OpenAPI documents of the stack's REST APIs: every RestApiPut's body, and a RestApi's own body when it has
+ * one (PutRestApi and CreateRestApi's body both import a whole API). A body that is not a JSON object comes
+ * without a document: the policies cannot vouch for what they cannot read. Reading props, not catching around them,
+ * lets CrossGuard skip a preview whose body is still unknown.
+ */
+function apiDocuments(resources: readonly PolicyResource[]): ApiDocument[] {
+    const documents: ApiDocument[] = [];
+    for (const resource of resources) {
+        const isPut = resource.isType(aws.apigateway.RestApiPut);
+        if (!isPut && !resource.isType(aws.apigateway.RestApi)) {
+            continue;
+        }
+        const body: unknown = resource.props.body;
+        const what = `${isPut ? "RestApiPut" : "RestApi"} ${resource.name}`;
+        if (!isPut && (body === undefined || body === "")) {
+            continue;
+        }
+        let document: unknown;
+        try {
+            document = typeof body === "string" ? JSON.parse(body) : undefined;
+        } catch {
+            document = undefined;
+        }
+        documents.push({ urn: resource.urn, what, document: objectOf(document) });
+    }
+    return documents;
+}
+
+/** A Path Item's operation keys, x-amazon-apigateway-any-method (the ANY method) included (OpenAPI 3.0.3 §4.7.9). */
+const OPERATION_KEYS = ["get", "put", "post", "delete", "options", "head", "patch", "trace", "x-amazon-apigateway-any-method"];
+
+interface DocumentOperation {
+    /** Upper case; ANY for x-amazon-apigateway-any-method. */
+    readonly method: string;
+    readonly path: string;
+    readonly operation: Record<string, unknown>;
+}
+
+/** Every operation of `document`, and what in its paths cannot be read as operations. */
+function operationsOf(document: Record<string, unknown>): { operations: DocumentOperation[]; problems: string[] } {
+    const operations: DocumentOperation[] = [];
+    const problems: string[] = [];
+    const paths = objectOf(document.paths);
+    if (paths === undefined) {
+        return { operations, problems: document.paths === undefined ? [] : ["its paths are not an object, so its methods cannot be checked"] };
+    }
+    for (const [path, item] of Object.entries(paths)) {
+        const pathItem = objectOf(item);
+        if (pathItem === undefined || "$ref" in pathItem) {
+            problems.push(`path ${path} is not an inline Path Item object, so its methods cannot be checked`);
+            continue;
+        }
+        for (const key of OPERATION_KEYS.filter((k) => k in pathItem)) {
+            const method = key === "x-amazon-apigateway-any-method" ? "ANY" : key.toUpperCase();
+            const operation = objectOf(pathItem[key]);
+            if (operation === undefined) {
+                problems.push(`${method} ${path} is not an Operation object, so it cannot be checked`);
+            } else {
+                operations.push({ method, path, operation });
+            }
+        }
+    }
+    return { operations, problems };
+}
+
+/** Whether API Gateway answers the operation itself: "x-amazon-apigateway-integration" of type mock. */
+const isMockOperation = (operation: Record<string, unknown>): boolean =>
+    lower(objectOf(operation["x-amazon-apigateway-integration"])?.type) === "mock";
+
+/** One thing a request must present to reach a method: a Cognito user-pool authorizer's token, an API key, or other. */
+interface MethodGate {
+    /** "the security scheme X", for messages. */
+    readonly label: string;
+    readonly kind: "cognito" | "apiKey" | "other";
+    /** A Cognito gate's OAuth scopes (authorizationScopes; the security requirement's list). */
+    readonly scopes?: unknown;
+}
+
+/** How a request reaches one method, from a standalone Method resource or an operation of a document. */
+interface MethodAccess {
+    /** "GET /my_route", for messages. */
+    readonly where: string;
+    /** Upper case; ANY for every method. */
+    readonly method: string;
+    /** API Gateway answers it itself (a MOCK integration): no function or backend behind it. */
+    readonly mock: boolean;
+    /** A request gets in through any one alternative by passing all of its gates (OpenAPI security requirements). */
+    readonly alternatives: ReadonlyArray<readonly MethodGate[]>;
+}
+
+const hasScopes = (scopes: unknown): boolean =>
+    Array.isArray(scopes) && scopes.length > 0 && scopes.every((s) => typeof s === "string" && s !== "");
+
+/**
+ * Why a method is not behind the Cognito authorizer with OAuth scopes: the one rule for standalone Method
+ * resources and document operations alike. OPTIONS (CORS preflights) and MOCK methods are exempt: API Gateway
+ * answers them itself, and a mock holds only what the document spells out (the public OAuth metadata).
+ */
+export function methodAccessProblems(access: MethodAccess): string[] {
+    const { where } = access;
+    if (access.method === "OPTIONS" || access.mock) {
+        return [];
+    }
+    if (access.alternatives.length === 0) {
+        return [`${where} has no authorization; put it behind the Cognito authorizer with OAuth scopes.`];
+    }
+    const problems: string[] = [];
+    for (const gates of access.alternatives) {
+        if (gates.length === 0) {
+            problems.push(`${where} lets requests in without authorization (an empty security requirement); use the Cognito authorizer.`);
+        }
+        for (const gate of gates) {
+            if (gate.kind === "other") {
+                problems.push(`${where}: ${gate.label} is not a Cognito user-pool authorizer; use the Cognito authorizer.`);
+            } else if (gate.kind === "cognito" && !hasScopes(gate.scopes)) {
+                problems.push(`${where}: ${gate.label} requires no OAuth scopes; without scopes API Gateway also accepts ID tokens.`);
+            }
+        }
+        if (gates.length > 0 && gates.every((g) => g.kind === "apiKey")) {
+            problems.push(`${where} asks only for an API key; use the Cognito authorizer.`);
+        }
+    }
+    return problems;
+}
+
+/**
+ * What a security scheme of a document is to API Gateway. "x-amazon-apigateway-authorizer" makes the
+ * authorizer, its type cognito_user_pools a Cognito one, and "x-amazon-apigateway-authtype" must not say
+ * otherwise ("x-amazon-apigateway-authorizer object", "x-amazon-apigateway-authtype property"). An apiKey scheme
+ * for the x-api-key header, without those, is API Gateway's API key ("Require an API key on a method": import).
+ */
+function schemeKind(scheme: unknown): MethodGate["kind"] {
+    const s = objectOf(scheme);
+    if (s === undefined) {
+        return "other";
+    }
+    const authorizer = objectOf(s["x-amazon-apigateway-authorizer"]);
+    const authType = s["x-amazon-apigateway-authtype"];
+    if (authorizer !== undefined) {
+        return lower(authorizer.type) === "cognito_user_pools" && (authType === undefined || lower(authType) === "cognito_user_pools") ? "cognito" : "other";
+    }
+    return authType === undefined && s.type === "apiKey" && s.in === "header" && lower(s.name) === "x-api-key" ? "apiKey" : "other";
+}
+
+/**
+ * How a request reaches an operation. Only the operation's own `security` counts: API Gateway ignores the
+ * document-level one (AWS, aws-apigateway-importer issue #204: "API Gateway doesn't support the API level
+ * security field. You have to apply it per method").
+ */
+function operationAccess(op: DocumentOperation, schemes: Record<string, unknown> | undefined): MethodAccess {
+    const security = op.operation.security;
+    const gate = ([name, scopes]: [string, unknown]): MethodGate => schemes !== undefined && Object.hasOwn(schemes, name)
+        ? { label: `the security scheme ${name}`, kind: schemeKind(schemes[name]), scopes }
+        : { label: `the undefined security scheme ${name}`, kind: "other" };
+    const alternatives = Array.isArray(security)
+        ? security.map((requirement): MethodGate[] => {
+            const names = objectOf(requirement);
+            return names === undefined ? [{ label: "a security requirement that is not an object", kind: "other" }] : Object.entries(names).map(gate);
+        })
+        : [];
+    return { where: `${op.method} ${op.path}`, method: op.method, mock: isMockOperation(op.operation), alternatives };
+}
+
+/** Whether the method `props` name (restApi, resourceId, httpMethod: a Method's or an IntegrationResponse's) has a MOCK integration. */
+const hasMockIntegration = (props: Record<string, unknown>, integrations: readonly PolicyResource[]): boolean =>
+    integrations.some((i) => lower(i.props.type) === "mock" &&
+        i.props.restApi === props.restApi && i.props.resourceId === props.resourceId && i.props.httpMethod === props.httpMethod);
+
+/** How a request reaches a standalone Method resource, whose MOCK integration (if any) is among `integrations`. */
+function methodResourceAccess(method: PolicyResource, integrations: readonly PolicyResource[]): MethodAccess {
+    const props = method.props;
+    const httpMethod = String(props.httpMethod).toUpperCase();
+    const mock = hasMockIntegration(props, integrations);
+    const authorization = String(props.authorization ?? "NONE");
+    const alternatives: MethodGate[][] = authorization === "NONE"
+        ? []
+        : [[authorization === "COGNITO_USER_POOLS" && props.authorizerId
+            ? { label: "its Cognito authorizer", kind: "cognito", scopes: props.authorizationScopes }
+            : { label: `authorization "${authorization}"${authorization === "COGNITO_USER_POOLS" ? " without an authorizerId" : ""}`, kind: "other" }]];
+    return { where: `The ${httpMethod} method`, method: httpMethod, mock, alternatives };
+}
+
+/** Every Access-Control-Allow-Origin a parameter mapping sends, static values unquoted (header names are case-insensitive). */
+function allowOrigins(responseParameters: unknown, prefix: "gatewayresponse.header." | "method.response.header."): string[] {
+    const key = `${prefix}${ALLOW_ORIGIN}`.toLowerCase();
+    return Object.entries(objectOf(responseParameters) ?? {})
+        .filter(([k]) => k.toLowerCase() === key)
+        .map(([, v]) => staticHeaderValue(v) ?? String(v));
+}
+
+/**
+ * Whether an integration response may send "*": only a method API Gateway answers itself (MOCK) that is not a
+ * preflight, i.e. a static public document. Not OPTIONS, and not ANY, which answers preflights too.
+ */
+const mayAllowAnyOrigin = (origin: string, method: string, mock: boolean): boolean =>
+    origin === "*" && mock && method !== "OPTIONS" && method !== "ANY";
+
+/**
+ * Why an API Gateway permission's sourceArn could let more than one stage of one API invoke the function, or
+ * undefined. The shape is arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<method>/<path> ("Control
+ * access to a REST API with IAM permissions": execute-api ARNs); the method and path may be "*" (one permission
+ * for the whole API), the API id and the stage may not: "*" and "?" match across APIs or stages (and accounts).
+ */
+export function executeApiSourceArnProblem(sourceArn: string): string | undefined {
+    const [prefix, partition, service, region, account, resource, ...more] = sourceArn.split(":");
+    if (prefix !== "arn" || !/^aws[a-z-]*$/.test(partition ?? "") || service !== "execute-api" || resource === undefined || more.length > 0) {
+        return "is not an execute-api ARN (arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<method or *>/<path or *>)";
+    }
+    if (!/^[a-z0-9-]+$/.test(region) || !/^\d{12}$/.test(account)) {
+        return `does not name one region and account ("${region}", "${account}")`;
+    }
+    const [apiId, stage, method, ...path] = resource.split("/");
+    if (!/^[A-Za-z0-9]+$/.test(apiId)) {
+        return `does not name one API (API id "${apiId}"), so any API could invoke the function; name the API's id`;
+    }
+    if (stage === undefined || !/^[A-Za-z0-9_-]+$/.test(stage)) {
+        return `does not name one stage (stage "${stage ?? ""}"), so every stage could invoke the function; name the stage`;
+    }
+    if (method === undefined || !/^(\*|[A-Z]+)$/.test(method) || path.join("/") === "") {
+        return "names no method and path; end it with /<method or *>/<path or *>";
+    }
+    return undefined;
+}
+
 export const resourcePolicies: ResourceValidationPolicy[] = [
     {
         name: "user-pool-no-self-sign-up",
@@ -166,13 +411,18 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     },
     {
         name: "lambda-permission-source-arn",
-        description: "A Lambda permission for API Gateway names the API, stage, method and path it allows (sourceArn).",
+        description: "A Lambda permission names its source (sourceArn), and one for API Gateway names one stage of one API: " +
+            "arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<method or *>/<path or *>, with no wildcard in the " +
+            "region, account, API id or stage. The method and path may be \"*\": the stack's one permission covers the whole API.",
         enforcementLevel: "mandatory",
         validateResource: validateResourceOfType(aws.lambda.Permission, (permission, _args, report) => {
             if (!permission.sourceArn) {
                 report(`The permission lets ${permission.principal} invoke the function from anywhere; set sourceArn.`);
-            } else if (/\/\*\/\*|\*$/.test(permission.sourceArn) && permission.principal === "apigateway.amazonaws.com") {
-                report(`sourceArn ${permission.sourceArn} allows every stage, method or path; name the one route.`);
+                return;
+            }
+            const problem = permission.principal === "apigateway.amazonaws.com" ? executeApiSourceArnProblem(permission.sourceArn) : undefined;
+            if (problem !== undefined) {
+                report(`sourceArn ${permission.sourceArn} ${problem}.`);
             }
         }),
     },
@@ -303,23 +553,33 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
 export const stackPolicies: StackValidationPolicy[] = [
     {
         name: "api-methods-require-cognito-scopes",
-        description: "Every API Gateway method is behind a Cognito user-pool authorizer with OAuth scopes, but CORS preflights and " +
-            "MOCK methods that API Gateway answers itself (the public OAuth metadata documents).",
+        description: "Every API Gateway method is behind a Cognito user-pool authorizer with OAuth scopes: each operation of every " +
+            "OpenAPI document that defines a REST API (RestApiPut bodies, RestApi bodies) has its own security requirement naming " +
+            "a cognito_user_pools scheme with a non-empty scope list, and so does every standalone Method. Exceptions: OPTIONS " +
+            "(CORS preflights) and MOCK methods that API Gateway answers itself (the public OAuth metadata documents). A body " +
+            "that is not a JSON document is a violation: it cannot be checked.",
         enforcementLevel: "mandatory",
         validateStack: (args, report: ReportViolation) => {
-            const integrations = args.resources.filter((r) => r.isType(aws.apigateway.Integration));
-            const sameMethod = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-                a.restApi === b.restApi && a.resourceId === b.resourceId && a.httpMethod === b.httpMethod;
-            for (const method of args.resources.filter((r) => r.isType(aws.apigateway.Method))) {
-                const props = method.props;
-                if (props.authorization !== "COGNITO_USER_POOLS" || !props.authorizerId) {
-                    const answeredByApiGateway = props.httpMethod === "OPTIONS" ||
-                        integrations.some((i) => i.props.type === "MOCK" && sameMethod(i.props, props));
-                    if (!answeredByApiGateway) {
-                        report(`${String(props.httpMethod)} has authorization "${String(props.authorization)}"; use the Cognito authorizer.`, method.urn);
+            for (const api of apiDocuments(args.resources)) {
+                if (api.document === undefined) {
+                    report(unreadable(api), api.urn);
+                    continue;
+                }
+                const { operations, problems } = operationsOf(api.document);
+                for (const problem of problems) {
+                    report(`${api.what}: ${problem}.`, api.urn);
+                }
+                const schemes = objectOf(objectOf(api.document.components)?.securitySchemes);
+                for (const operation of operations) {
+                    for (const problem of methodAccessProblems(operationAccess(operation, schemes))) {
+                        report(problem, api.urn);
                     }
-                } else if (!Array.isArray(props.authorizationScopes) || props.authorizationScopes.length === 0) {
-                    report(`${String(props.httpMethod)} has no authorizationScopes; without scopes API Gateway also accepts ID tokens.`, method.urn);
+                }
+            }
+            const integrations = args.resources.filter((r) => r.isType(aws.apigateway.Integration));
+            for (const method of args.resources.filter((r) => r.isType(aws.apigateway.Method))) {
+                for (const problem of methodAccessProblems(methodResourceAccess(method, integrations))) {
+                    report(problem, method.urn);
                 }
             }
         },
@@ -327,8 +587,9 @@ export const stackPolicies: StackValidationPolicy[] = [
     {
         name: "cors-origin-as-configured",
         description: "With the policy config allowedCorsOrigin set (e.g. https://chatgpt.com), every Access-Control-Allow-Origin the " +
-            "stack sends is that origin: gateway responses, integration responses (CORS preflights) and the function's CORS_ALLOW_ORIGIN. " +
-            "Exception: \"*\" on a non-OPTIONS method that API Gateway answers itself (MOCK), i.e. a static public document such as the " +
+            "stack sends is that origin: gateway responses and integration responses (CORS preflights) of the REST API's OpenAPI " +
+            "documents and of standalone resources, and the function's CORS_ALLOW_ORIGIN. Exception: \"*\" on a method other than " +
+            "OPTIONS and ANY that API Gateway answers itself (MOCK), i.e. a static public document such as the " +
             "MCP OAuth discovery metadata, which holds no user data and which any client may fetch without a token anyway. Without " +
             "allowedCorsOrigin the policy does not apply (the stack's default origin is \"*\").",
         enforcementLevel: "mandatory",
@@ -345,23 +606,43 @@ export const stackPolicies: StackValidationPolicy[] = [
             const wrong = (origin: string | undefined) => origin !== undefined && origin !== allowedCorsOrigin;
             const message = (what: string, origin: string | undefined) =>
                 `${what} allows the origin ${String(origin)}; the policy config allows only ${allowedCorsOrigin}.`;
+            for (const api of apiDocuments(args.resources)) {
+                if (api.document === undefined) {
+                    report(unreadable(api), api.urn);
+                    continue;
+                }
+                // "x-amazon-apigateway-gateway-responses": each response's responseParameters, as a Response resource's.
+                for (const [type, response] of Object.entries(objectOf(api.document["x-amazon-apigateway-gateway-responses"]) ?? {})) {
+                    for (const origin of allowOrigins(objectOf(response)?.responseParameters, "gatewayresponse.header.").filter(wrong)) {
+                        report(message(`Gateway response ${type}`, origin), api.urn);
+                    }
+                }
+                // "x-amazon-apigateway-integration.responses": each integration response's method.response.header mappings.
+                for (const { method, path, operation } of operationsOf(api.document).operations) {
+                    const mock = isMockOperation(operation);
+                    const responses = objectOf(objectOf(operation["x-amazon-apigateway-integration"])?.responses) ?? {};
+                    for (const [status, response] of Object.entries(responses)) {
+                        for (const origin of allowOrigins(objectOf(response)?.responseParameters, "method.response.header.")) {
+                            if (wrong(origin) && !mayAllowAnyOrigin(origin, method, mock)) {
+                                report(message(`The ${method} ${path} integration response ${status}`, origin), api.urn);
+                            }
+                        }
+                    }
+                }
+            }
             for (const response of args.resources.filter((r) => r.isType(aws.apigateway.Response))) {
-                const origin = staticHeaderValue((response.props.responseParameters as Record<string, unknown> | undefined)?.[`gatewayresponse.header.${ALLOW_ORIGIN}`]);
-                if (wrong(origin)) {
+                for (const origin of allowOrigins(response.props.responseParameters, "gatewayresponse.header.").filter(wrong)) {
                     report(message(`Gateway response ${String(response.props.responseType)}`, origin), response.urn);
                 }
             }
             const integrations = args.resources.filter((r) => r.isType(aws.apigateway.Integration));
             for (const response of args.resources.filter((r) => r.isType(aws.apigateway.IntegrationResponse))) {
                 const props = response.props;
-                const origin = staticHeaderValue((props.responseParameters as Record<string, unknown> | undefined)?.[`method.response.header.${ALLOW_ORIGIN}`]);
-                if (!wrong(origin)) {
-                    continue;
-                }
-                const publicDocument = origin === "*" && props.httpMethod !== "OPTIONS" && integrations.some((i) => i.props.type === "MOCK" &&
-                    i.props.restApi === props.restApi && i.props.resourceId === props.resourceId && i.props.httpMethod === props.httpMethod);
-                if (!publicDocument) {
-                    report(message(`The ${String(props.httpMethod)} integration response`, origin), response.urn);
+                const method = String(props.httpMethod).toUpperCase();
+                for (const origin of allowOrigins(props.responseParameters, "method.response.header.")) {
+                    if (wrong(origin) && !mayAllowAnyOrigin(origin, method, hasMockIntegration(props, integrations))) {
+                        report(message(`The ${method} integration response`, origin), response.urn);
+                    }
                 }
             }
             for (const fn of args.resources.filter((r) => r.isType(aws.lambda.Function))) {
