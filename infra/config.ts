@@ -100,7 +100,7 @@ export function parseConfig(raw: Readonly<Record<string, string>>, project: stri
 function crossProblems(v: Partial<Values<Settings>>): string[] {
     const problems: string[] = [];
     const tooMany = (single: string | undefined, list: string[] | undefined, key: string) => {
-        const all = list === undefined ? [] : withChatGptTwins([...(single === undefined ? [] : [single]), ...list]);
+        const all = list === undefined ? [] : twinned(single, list);
         if (all.length > MAX_CALLBACK_URLS) {
             problems.push(problem(key, `${all.length} URLs`, `exceed Cognito's limit of ${MAX_CALLBACK_URLS} (ChatGPT twins included)`, `pulumi config rm ${key}, then set fewer`));
         }
@@ -116,9 +116,12 @@ function crossProblems(v: Partial<Values<Settings>>): string[] {
     return problems;
 }
 
+/** A `callbackUrl` and its `callbackUrls`, each followed by its ChatGPT twin. */
+const twinned = (single: string | undefined, list: string[]) => withChatGptTwins([...(single === undefined ? [] : [single]), ...list]);
+
 /** The configured callback URLs with their ChatGPT twins, or the placeholder while there are none. */
 function callbacks(single: string | undefined, list: string[]) {
-    const urls = withChatGptTwins([...(single === undefined ? [] : [single]), ...list]);
+    const urls = twinned(single, list);
     return { callbackUrls: urls.length > 0 ? urls : [PLACEHOLDER_CALLBACK_URL], awaitingCallbackUrl: urls.length === 0 };
 }
 

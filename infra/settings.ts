@@ -34,7 +34,8 @@ const orProblem = <T extends object>(parse: (text: string) => T | string) => (s:
     const value = parse(s);
     return typeof value === "string" ? { problems: [value] } : { value };
 };
-const callbackUrl = text((url) => callbackUrlProblem(url));
+const callbackUrl = text(callbackUrlProblem);
+const callbackUrlList = list(callbackUrlProblem);
 /** The fix for a list entry, or for the list as a whole (then its first entry). */
 const setPath = (at: string) => `pulumi config set --path '${at.endsWith("]") ? at : `${at}[0]`}' <https URL>`;
 
@@ -45,7 +46,7 @@ export const SETTINGS = {
         fix: "pulumi config set callbackUrl <the https URL ChatGPT shows>",
     }),
     callbackUrls: setting({
-        type: list((url) => callbackUrlProblem(url)), default: "[]", in: [],
+        type: callbackUrlList, default: "[]", in: [],
         description: "Extra callback URLs (https://, or http://localhost for testing): `pulumi config set --path 'callbackUrls[0]' <url>`.",
         fix: setPath,
     }),
@@ -170,7 +171,7 @@ export const SETTINGS = {
         fix: "pulumi config set mcpCallbackUrl <the https URL ChatGPT (or your MCP client) shows for the app>",
     }),
     mcpCallbackUrls: setting({
-        type: list((url) => callbackUrlProblem(url)), default: "[]", in: [],
+        type: callbackUrlList, default: "[]", in: [],
         description: "More MCP client callback URLs (Claude's, MCP Inspector's `http://localhost:6274/oauth/callback`…): `pulumi config set --path 'mcpCallbackUrls[0]' <url>`.",
         fix: setPath,
     }),
