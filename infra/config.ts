@@ -5,15 +5,14 @@
  */
 import { MAX_CALLBACK_URLS, PLACEHOLDER_CALLBACK_URL, withChatGptTwins } from "./callbacks";
 import { domainPrefixBase } from "./domainPrefix";
-import { problem, readSettings, valuesIn, type Values, type ValuesIn } from "./settingTable";
+import { problem, readSettings, valuesIn, type Group, type Values, type ValuesIn } from "./settingTable";
 import { SETTINGS } from "./settings";
 
 export type { CustomDomain, CustomHost } from "./customDomainConfig";
 export { domainPrefixBase, domainPrefixProblem } from "./domainPrefix";
-export { LOG_RETENTION_DAYS } from "./settings";
 
 type Settings = typeof SETTINGS;
-type In<G extends "auth" | "api" | "mcp" | "network" | "domains"> = ValuesIn<Settings, G>;
+type In<G extends Group> = ValuesIn<Settings, G>;
 
 /** The settings of each part of the stack: the table's values as they are, plus what is combined from several. */
 export interface ConfigGroups {
