@@ -23,8 +23,11 @@ export interface McpSurface {
     readonly documents: ReadonlyMap<string, string>;
 }
 
-/** The surface for the API at `apiUrl`, its OAuth server at `authorityUrl`. */
-export function mcpSurface(apiUrl: string, authorityUrl: string): McpSurface {
+/**
+ * The surface for the API at `apiUrl`, its OAuth server at `authorityUrl`; with `facade`, the authorization server
+ * metadata points at the OAuth facade under the API instead (infra/mcpMetadata.ts).
+ */
+export function mcpSurface(apiUrl: string, authorityUrl: string, options: { readonly facade?: boolean } = {}): McpSurface {
     const scope = mcpScope(apiUrl);
     const resource = JSON.stringify(protectedResourceMetadata(apiUrl, scope));
     const server = JSON.stringify(authorizationServerMetadata(apiUrl, scope, {
@@ -32,7 +35,7 @@ export function mcpSurface(apiUrl: string, authorityUrl: string): McpSurface {
         tokenEndpoint: `${authorityUrl}/oauth2/token`,
         revocationEndpoint: `${authorityUrl}/oauth2/revoke`,
         jwksUri: `${authorityUrl}/.well-known/jwks.json`,
-    }));
+    }, { facade: options.facade === true }));
     return {
         serverUrl: mcpServerUrl(apiUrl),
         scope,
