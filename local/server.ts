@@ -93,6 +93,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const project = projectFile().name;
     const fromFile = readStackConfig(stackFile, project);
     const config = parseConfig({ ...fromFile.values, ...options.config }, project, stack);
+    const testClientMetadataUrls = loopbackTestUrls(options.testClientMetadataUrls ?? []);
     const server: Server = createServer();
     const wanted = options.port ?? 4000;
     await new Promise<void>((resolve, reject) => {
@@ -110,7 +111,6 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const localCallback = `http://localhost:${port}/callback`;
     const callbackUrls = [localCallback, ...(config.awaitingCallbackUrl ? [] : config.callbackUrls)];
     const apiUrl = `${baseUrl}/${config.stageName}`;
-    const testClientMetadataUrls = loopbackTestUrls(options.testClientMetadataUrls ?? []);
     const facadeCallback = facadeUrls(apiUrl).callback;
     const mcp = config.mcp === undefined ? undefined : {
         // The metadata points MCP clients at the OAuth facade, which serves CIMD and static clients alike.
@@ -157,8 +157,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     process.env.APP_CLIENT_ID = clientId;
     if (mcp === undefined) {
         delete process.env.MCP_CLIENT_ID;
+        delete process.env.MCP_SHADOW_CLIENT_ID;
     } else {
         process.env.MCP_CLIENT_ID = mcp.clientId;
+        process.env.MCP_SHADOW_CLIENT_ID = SHADOW_CLIENT_ID;
     }
     if (config.corsAllowOrigin === undefined) {
         delete process.env.CORS_ALLOW_ORIGIN;

@@ -13,36 +13,17 @@ import { decodeJwt } from "jose";
 import * as z from "zod/mini";
 import { dispatcher } from "../handler/dispatch";
 import { operations } from "../handler/operations";
-import { routeList, type RouteEntry } from "../handler/routes";
+import { routeList } from "../handler/routes";
 import { objectSchema, returnsFiles, toolAnnotations } from "../handler/tools";
 import { facadeUrls } from "../handler/facade/paths";
 import { bearerChallenge, MCP_METADATA_PATHS, mcpScope, protectedResourceMetadataUrl } from "../infra/mcpMetadata";
 import { startLocal, type LocalServer } from "../local/server";
 import { StaticClientProvider } from "./mcpOAuthProvider";
+import { exampleArguments } from "./toolExamples";
 import { mcpTokens, signIn } from "./signIn";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 
 const HOUR_MS = 3600 * 1000;
-
-/**
- * A valid argument object per route that takes a request body, keyed by operationId. A route added to the table
- * without one fails "calls every tool" with a message naming it.
- */
-const EXAMPLE_ARGUMENTS: Readonly<Record<string, Record<string, unknown>>> = {
-    getSalesReport: { month: "2026-10", region: "EMEA" },
-};
-
-function exampleArguments(route: RouteEntry): Record<string, unknown> {
-    if (route.request === undefined) {
-        return {};
-    }
-    const example = EXAMPLE_ARGUMENTS[route.operationId];
-    if (example === undefined) {
-        throw new Error(`No example arguments for the tool ${route.operationId}: add them to EXAMPLE_ARGUMENTS in tests/mcpLocal.test.ts`);
-    }
-    expect(z.safeParse(route.request, example).success, `EXAMPLE_ARGUMENTS.${route.operationId} matches the route's schema`).to.be.true;
-    return example;
-}
 
 /** What one request of the client was: enough to check the order of the OAuth chain, never a secret. */
 interface Seen {
