@@ -5,7 +5,7 @@
  * client's verifier at the code exchange (RFC 7636 §4.3-4.6).
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { DocumentFetchError } from "./documentFetch";
+import { DocumentFetchError } from "./documentError";
 import { sealState } from "./envelopes";
 import { clientKind, type FacadeContext } from "./context";
 import { S256_CHALLENGE } from "./pkce";

@@ -2,7 +2,8 @@
  * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document-02): fetched, checked and kept for a
  * short while, so that a warm function does not fetch ChatGPT's document on every sign-in.
  */
-import { DocumentFetchError, fetchDocument, type FetchOptions } from "./documentFetch";
+import { DocumentFetchError } from "./documentError";
+import type { FetchOptions } from "./documentFetch";
 
 /** What the facade uses of a document. */
 export interface ClientDocument {
@@ -72,6 +73,7 @@ export class ClientDocuments {
     }
 
     private async load(url: string): Promise<ClientDocument> {
+        const { fetchDocument } = await import("./documentFetch.js");
         const fetched = await fetchDocument(url, this.fetchOptions(url));
         const document = checkDocument(url, fetched.body);
         const seconds = Math.min(fetched.maxAgeSeconds ?? DEFAULT_CACHE_SECONDS, MAX_CACHE_SECONDS);
