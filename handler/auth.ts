@@ -16,8 +16,14 @@ export interface Caller {
 export const APP_CLIENT_ID_ENV = "APP_CLIENT_ID";
 /** The app client MCP clients use; set only when the MCP surface is on. */
 export const MCP_CLIENT_ID_ENV = "MCP_CLIENT_ID";
+/**
+ * The OAuth facade's shadow app client, through which every CIMD client (ChatGPT's client_id URL) signs in: its
+ * tokens are MCP tokens too. Set only when the facade is on.
+ */
+export const MCP_SHADOW_CLIENT_ID_ENV = "MCP_SHADOW_CLIENT_ID";
 
-export function authenticate(request: Request, appClientId: string): Caller {
+/** The caller of a request whose token must have been issued to one of `appClientIds`. */
+export function authenticate(request: Request, appClientIds: string | readonly string[]): Caller {
     const claims = request.claims;
     if (claims === undefined || !claims.sub) {
         throw new HttpError(401, "unauthorized", "No verified token claims reached the function; call through the API with a Bearer access token.");
@@ -25,7 +31,7 @@ export function authenticate(request: Request, appClientId: string): Caller {
     if (claims.token_use !== "access") {
         throw new HttpError(401, "unauthorized", "Send an OAuth access token, not an ID token.");
     }
-    if (claims.client_id !== appClientId) {
+    if (!(typeof appClientIds === "string" ? [appClientIds] : appClientIds).includes(claims.client_id ?? "")) {
         throw new HttpError(403, "forbidden", "This token was issued to another app client.");
     }
     return {

@@ -3,7 +3,7 @@
  * throw into a bare 502 the model cannot act on.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { APP_CLIENT_ID_ENV, authenticate, MCP_CLIENT_ID_ENV, type Caller } from "./auth";
+import { APP_CLIENT_ID_ENV, authenticate, MCP_CLIENT_ID_ENV, MCP_SHADOW_CLIENT_ID_ENV, type Caller } from "./auth";
 import { readBody } from "./body";
 import { dispatcher, MCP_PATH, type Dispatcher } from "./dispatch";
 import { readEvent, type Request } from "./event";
@@ -69,8 +69,10 @@ async function serve(app: Dispatcher, request: Request, requestId: string, serve
     const mcpClientId = process.env[MCP_CLIENT_ID_ENV];
     if (request.path === MCP_PATH && mcpClientId) {
         served.route = "mcp";
-        // The MCP surface takes only the MCP client's tokens, and loads the SDK only when called.
-        served.caller = authenticate(request, mcpClientId);
+        // The MCP surface takes only MCP tokens (the MCP client's, or the OAuth facade's shadow client's for CIMD
+        // clients), and loads the SDK only when called.
+        const shadowClientId = process.env[MCP_SHADOW_CLIENT_ID_ENV];
+        served.caller = authenticate(request, shadowClientId ? [mcpClientId, shadowClientId] : mcpClientId);
         const { handleMcp } = await import("./mcp.js");
         return handleMcp(app, request, served.caller, requestId);
     }

@@ -5,6 +5,7 @@
  * `code_challenge_methods_supported`, and an MCP client must refuse to proceed without it. Pure: the deployed API
  * serves these from MOCK integrations and local mode serves them itself.
  */
+import { facadeUrls, issuerUrl } from "../handler/facade/paths";
 
 /** Where each document is served, under the API's base URL. */
 export const MCP_METADATA_PATHS = {
@@ -26,12 +27,12 @@ export interface CognitoEndpoints {
 
 /** The MCP endpoint's URL: RFC 9728's `resource`, what a client connects to and echoes as RFC 8707 `resource`. */
 export function mcpServerUrl(apiUrl: string): string {
-    return `${apiUrl.replace(/\/+$/, "")}/mcp`;
+    return `${issuerUrl(apiUrl)}/mcp`;
 }
 
 /** The URL `WWW-Authenticate: Bearer resource_metadata="…"` names on a 401 (RFC 9728 §5.1). */
 export function protectedResourceMetadataUrl(apiUrl: string): string {
-    return `${apiUrl.replace(/\/+$/, "")}${MCP_METADATA_PATHS.protectedResource[0]}`;
+    return `${issuerUrl(apiUrl)}${MCP_METADATA_PATHS.protectedResource[0]}`;
 }
 
 /**
@@ -54,24 +55,36 @@ export function bearerChallenge(apiUrl: string, scope: string): string {
 export function protectedResourceMetadata(apiUrl: string, scope: string): object {
     return {
         resource: mcpServerUrl(apiUrl),
-        authorization_servers: [apiUrl.replace(/\/+$/, "")],
+        authorization_servers: [issuerUrl(apiUrl)],
         scopes_supported: [scope],
         bearer_methods_supported: ["header"],
         resource_name: "gpt-action MCP server",
     };
 }
 
+/** How the authorization server is served: Cognito's endpoints alone, or the OAuth facade in front of them. */
+export interface AuthorizationServerOptions {
+    /**
+     * The OAuth facade (handler/facade) serves authorize, token and revoke: it accepts Client ID Metadata Documents
+     * (draft-ietf-oauth-client-id-metadata-document-02 §6) and returns `iss` on every authorization response
+     * (RFC 9207 §3). Default: false, Cognito's endpoints.
+     */
+    readonly facade?: boolean;
+}
+
 /**
  * RFC 8414 §2 for issuer `apiUrl`, with OIDC Discovery's required fields so the OIDC location holds a valid
  * document too. Tokens still come from Cognito, whose `iss` claim is the pool's; MCP clients read only the
- * access token's audience-bound scope, and the MCP scope brings no ID token.
+ * access token's audience-bound scope, and the MCP scope brings no ID token. With the facade, `issuer` is the
+ * exact string the facade sends as `iss` (both from issuerUrl), which is what RFC 9207 §2.4 has the client compare.
  */
-export function authorizationServerMetadata(apiUrl: string, scope: string, cognito: CognitoEndpoints): object {
+export function authorizationServerMetadata(apiUrl: string, scope: string, cognito: CognitoEndpoints, options: AuthorizationServerOptions = {}): object {
+    const facade = options.facade === true ? facadeUrls(apiUrl) : undefined;
     return {
-        issuer: apiUrl.replace(/\/+$/, ""),
-        authorization_endpoint: cognito.authorizationEndpoint,
-        token_endpoint: cognito.tokenEndpoint,
-        revocation_endpoint: cognito.revocationEndpoint,
+        issuer: issuerUrl(apiUrl),
+        authorization_endpoint: facade?.authorize ?? cognito.authorizationEndpoint,
+        token_endpoint: facade?.token ?? cognito.tokenEndpoint,
+        revocation_endpoint: facade?.revoke ?? cognito.revocationEndpoint,
         jwks_uri: cognito.jwksUri,
         scopes_supported: [scope],
         response_types_supported: ["code"],
@@ -83,13 +96,14 @@ export function authorizationServerMetadata(apiUrl: string, scope: string, cogni
         revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
         subject_types_supported: ["public"],
         id_token_signing_alg_values_supported: ["RS256"],
+        ...(facade === undefined ? {} : { authorization_response_iss_parameter_supported: true, client_id_metadata_document_supported: true }),
     };
 }
 
 /** Every public discovery document (JSON text) by its path under the API's base URL. */
-export function discoveryDocuments(apiUrl: string, scope: string, cognito: CognitoEndpoints): Record<string, string> {
+export function discoveryDocuments(apiUrl: string, scope: string, cognito: CognitoEndpoints, options: AuthorizationServerOptions = {}): Record<string, string> {
     const resource = JSON.stringify(protectedResourceMetadata(apiUrl, scope));
-    const server = JSON.stringify(authorizationServerMetadata(apiUrl, scope, cognito));
+    const server = JSON.stringify(authorizationServerMetadata(apiUrl, scope, cognito, options));
     return Object.fromEntries([
         ...MCP_METADATA_PATHS.protectedResource.map((path): [string, string] => [path, resource]),
         ...MCP_METADATA_PATHS.authorizationServer.map((path): [string, string] => [path, server]),

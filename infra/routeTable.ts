@@ -1,5 +1,6 @@
 /** Checks the route table against API Gateway's and ChatGPT's rules before anything is declared from it. */
 import * as z from "zod/mini";
+import { FACADE_PREFIX } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
 import { restApiProblems } from "./restApiDocument";
 
@@ -10,6 +11,8 @@ const OPERATION_ID = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const BODY_METHODS = ["POST", "PUT", "PATCH"];
 /** Paths the stack serves itself: the MCP endpoint (its discovery documents sit under /.well-known, which PATH excludes). */
 const RESERVED_PATHS = ["/mcp"];
+/** Prefixes the stack serves itself, with every path under them: the OAuth facade's endpoints. */
+const RESERVED_PREFIXES = [FACADE_PREFIX];
 
 /** The problems of `routes` as one message, or undefined when the table is sound. */
 export function routeTableError(routes: readonly RouteEntry[]): string | undefined {
@@ -34,6 +37,9 @@ export function routeTableProblems(routes: readonly RouteEntry[]): string[] {
         }
         if (RESERVED_PATHS.includes(route.path)) {
             problems.push(`${name}: path ${route.path} is the MCP endpoint's; choose another`);
+        }
+        if (RESERVED_PREFIXES.some((prefix) => route.path === prefix || route.path.startsWith(`${prefix}/`))) {
+            problems.push(`${name}: paths under ${FACADE_PREFIX} are the OAuth facade's (authorize, callback, token, revoke); choose another`);
         }
         const key = `${route.method} ${route.path}`;
         if (seen.has(key)) {

@@ -2,13 +2,15 @@
  * API Gateway, emulated for local mode: routes `/<stage>/<path>` from the route table, applies the Cognito
  * authorizer's rules (valid access token of the pool holding one of the scopes, else 401
  * {"message":"Unauthorized"}), builds the same proxy event and calls the real handler in-process. With MCP on, it
- * also serves `/mcp` (any method, the MCP scope only) and the public discovery documents, as the stack does.
+ * also serves `/mcp` (any method, the MCP scope only) and the public discovery documents, as the stack does, and the
+ * OAuth facade's endpoints under `/oauth` (no authorizer: they are how a client gets a token).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JWTPayload } from "jose";
 import { MCP_PATH } from "../handler/dispatch";
+import { FACADE_METHODS } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
 import { CORS_ALLOW_HEADERS } from "../infra/restApiDocument";
 import { BodyTooLarge, closeSoon, failed, readBody } from "./http";
@@ -33,6 +35,8 @@ export interface GatewayOptions {
     readonly lambdaTimeoutSeconds: number;
     /** The MCP surface; undefined when `mcp` is off (then /mcp and the documents do not exist). */
     readonly mcp?: McpSurface;
+    /** The OAuth facade's function (handler/facade), behind its unauthenticated /oauth routes; undefined: no such routes. */
+    readonly facade?: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 }
 
 
@@ -115,8 +119,11 @@ export function createGateway(options: GatewayOptions) {
         res.end(JSON.stringify({ message }));
     };
 
-    /** Reads the body, builds the proxy event, calls the function and writes its result. */
-    async function invoke(req: IncomingMessage, res: ServerResponse, route: Method, target: Target, claims: JWTPayload): Promise<void> {
+    /**
+     * Reads the body, builds the proxy event, calls the function and writes its result. `claims` undefined: a method
+     * without an authorizer, whose event has none.
+     */
+    async function invoke(req: IncomingMessage, res: ServerResponse, route: Method, target: Target, claims: JWTPayload | undefined, fn: Handler = options.handler): Promise<void> {
         let requestBody: Buffer;
         try {
             requestBody = await readBody(req);
@@ -158,13 +165,13 @@ export function createGateway(options: GatewayOptions) {
                 resourcePath: route.resource,
                 httpMethod: method,
                 path,
-                authorizer: { claims: stringClaims(claims) },
+                ...(claims === undefined ? {} : { authorizer: { claims: stringClaims(claims) } }),
             },
         } as unknown as APIGatewayProxyEvent;
 
         let result: unknown;
         try {
-            result = await options.handler(event, lambdaContext(requestId, options.lambdaTimeoutSeconds));
+            result = await fn(event, lambdaContext(requestId, options.lambdaTimeoutSeconds));
         } catch {
             result = undefined;
         }
@@ -217,6 +224,15 @@ export function createGateway(options: GatewayOptions) {
             // A public MOCK method: no token, any origin, cacheable.
             res.writeHead(200, { "Content-Type": "application/json", "Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600" });
             res.end(document);
+            return true;
+        }
+        const facade = options.facade;
+        if (facade !== undefined && Object.hasOwn(FACADE_METHODS, path)) {
+            if (method !== FACADE_METHODS[path]) {
+                gatewayError(res, 403, "Missing Authentication Token");
+            } else {
+                invoke(req, res, { resource: path, method, scopes: [] }, target, undefined, facade).catch(() => failed(res));
+            }
             return true;
         }
         const isMcp = mcp !== undefined && path === MCP_PATH;

@@ -16,14 +16,17 @@ export interface McpSurface {
     readonly documents: ReadonlyMap<string, string>;
 }
 
-/** The surface for the API at `apiUrl`, its OAuth server at `authorityUrl`. */
-export function mcpSurface(apiUrl: string, authorityUrl: string): McpSurface {
+/**
+ * The surface for the API at `apiUrl`, its OAuth server at `authorityUrl`; with `facade`, the authorization server
+ * metadata points at the OAuth facade under the API instead (infra/mcpMetadata.ts).
+ */
+export function mcpSurface(apiUrl: string, authorityUrl: string, options: { readonly facade?: boolean } = {}): McpSurface {
     const scope = mcpScope(apiUrl);
     const documents = discoveryDocuments(apiUrl, scope, {
         authorizationEndpoint: `${authorityUrl}/oauth2/authorize`,
         tokenEndpoint: `${authorityUrl}/oauth2/token`,
         revocationEndpoint: `${authorityUrl}/oauth2/revoke`,
         jwksUri: `${authorityUrl}/.well-known/jwks.json`,
-    });
+    }, { facade: options.facade === true });
     return { serverUrl: mcpServerUrl(apiUrl), scope, challenge: bearerChallenge(apiUrl, scope), documents: new Map(Object.entries(documents)) };
 }

@@ -25,6 +25,11 @@ export interface AuthorityOptions {
     /** The MCP app client, when the MCP surface is on. */
     readonly mcpClient?: LocalClient;
     /**
+     * The OAuth facade's shadow client, when the MCP surface is on: public, the MCP scope, and the facade's callback
+     * as its only redirect URI, as the deployed pool's. Every CIMD client signs in through it (handler/facade).
+     */
+    readonly shadowClient?: LocalClient;
+    /**
      * The identifiers of the pool's resource servers: the only RFC 8707 `resource` values accepted (Cognito's
      * resource binding). Default: none.
      */
@@ -131,7 +136,8 @@ export class LocalAuthority {
 
     /** The pool's app clients. */
     get clients(): readonly LocalClient[] {
-        return this.options.mcpClient === undefined ? [this.options.client] : [this.options.client, this.options.mcpClient];
+        const { client, mcpClient, shadowClient } = this.options;
+        return [client, ...(mcpClient === undefined ? [] : [mcpClient]), ...(shadowClient === undefined ? [] : [shadowClient])];
     }
 
     /** Serves the authority's endpoints; false when `url` is not one of them. */

@@ -6,6 +6,9 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handler } from "../handler";
+import { createFacadeHandler } from "../handler/facade";
+import { facadeUrls } from "../handler/facade/paths";
+import { facadeEnvironment, readFacadeSettings } from "../handler/facade/settings";
 import { logSink } from "../handler/log";
 import { routeList } from "../handler/routes";
 import { parseConfig, TOKEN_EXCHANGE_METHOD, type ActionConfig } from "../infra/config";
@@ -44,6 +47,14 @@ export interface LocalOptions {
     readonly handler?: Handler;
     /** Milliseconds since the epoch, for tests that expire codes and tokens. Default: Date.now. */
     readonly clock?: () => number;
+    /** The OAuth facade's CIMD allow-list: exact HTTPS client_id URLs (the stack's mcpClientMetadataUrls). Default: ChatGPT's. */
+    readonly clientMetadataUrls?: readonly string[];
+    /**
+     * Tests only; never a config key, and nothing a deployed stack can express: `http://127.0.0.1:<port>/…` client_id
+     * URLs whose documents a test serves. They join the allow-list, and only they are fetched without the HTTPS and
+     * public-address checks that every other document URL must pass.
+     */
+    readonly testClientMetadataUrls?: readonly string[];
 }
 
 /** The stack outputs' keys, with local values, plus the test user. */
@@ -61,6 +72,13 @@ export interface LocalServer {
     readonly stackFile: string;
     /** Config paths whose secret values it left out (it cannot decrypt them, and needs none). */
     readonly ignoredSecrets: readonly string[];
+    /** The OAuth facade in front of the authority, when MCP is on. */
+    readonly facade?: {
+        readonly callbackUrl: string;
+        readonly shadowClientId: string;
+        /** The allow-list it serves, test URLs included. */
+        readonly clientMetadataUrls: readonly string[];
+    };
     close(): Promise<void>;
 }
 
@@ -75,6 +93,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const project = projectFile().name;
     const fromFile = readStackConfig(stackFile, project);
     const config = parseConfig({ ...fromFile.values, ...options.config }, project, stack);
+    const testClientMetadataUrls = loopbackTestUrls(options.testClientMetadataUrls ?? []);
     const server: Server = createServer();
     const wanted = options.port ?? 4000;
     await new Promise<void>((resolve, reject) => {
@@ -92,8 +111,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const localCallback = `http://localhost:${port}/callback`;
     const callbackUrls = [localCallback, ...(config.awaitingCallbackUrl ? [] : config.callbackUrls)];
     const apiUrl = `${baseUrl}/${config.stageName}`;
+    const facadeCallback = facadeUrls(apiUrl).callback;
     const mcp = config.mcp === undefined ? undefined : {
-        surface: mcpSurface(apiUrl, baseUrl),
+        // The metadata points MCP clients at the OAuth facade, which serves CIMD and static clients alike.
+        surface: mcpSurface(apiUrl, baseUrl, { facade: true }),
         clientId: options.mcpClientId ?? "gpt-action-local-mcp",
         clientSecret: config.mcp.publicClient ? undefined : options.mcpClientSecret ?? randomBytes(24).toString("base64url"),
         callbackUrls: [localCallback, ...(config.mcp.awaitingCallbackUrl ? [] : config.mcp.callbackUrls)],
@@ -102,8 +123,12 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         issuer: baseUrl,
         client: { id: clientId, secret: clientSecret, callbackUrls, scopes: config.scopes },
         // The MCP client may get the MCP scope only, and must use PKCE (MCP 2025-11-25, Authorization).
+        // Its own callback URLs, and the facade's, through which the facade signs it in (with `iss` on the response).
         mcpClient: mcp === undefined ? undefined : {
-            id: mcp.clientId, secret: mcp.clientSecret, callbackUrls: mcp.callbackUrls, scopes: [mcp.surface.scope], pkceRequired: true, callbackKey: "mcpCallbackUrl",
+            id: mcp.clientId, secret: mcp.clientSecret, callbackUrls: [...mcp.callbackUrls, facadeCallback], scopes: [mcp.surface.scope], pkceRequired: true, callbackKey: "mcpCallbackUrl",
+        },
+        shadowClient: mcp === undefined ? undefined : {
+            id: SHADOW_CLIENT_ID, callbackUrls: [facadeCallback], scopes: [mcp.surface.scope], pkceRequired: true,
         },
         // The MCP resource server's identifier, the one `resource` Cognito binds tokens to.
         resources: mcp === undefined ? [] : [mcp.surface.serverUrl],
@@ -132,14 +157,30 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     process.env.APP_CLIENT_ID = clientId;
     if (mcp === undefined) {
         delete process.env.MCP_CLIENT_ID;
+        delete process.env.MCP_SHADOW_CLIENT_ID;
     } else {
         process.env.MCP_CLIENT_ID = mcp.clientId;
+        process.env.MCP_SHADOW_CLIENT_ID = SHADOW_CLIENT_ID;
     }
     if (config.corsAllowOrigin === undefined) {
         delete process.env.CORS_ALLOW_ORIGIN;
     } else {
         process.env.CORS_ALLOW_ORIGIN = config.corsAllowOrigin;
     }
+    // The same facade code as the deployed function, its settings through the same environment builder and reader.
+    const facadeSettings = mcp === undefined ? undefined : readFacadeSettings(facadeEnvironment({
+        apiUrl,
+        cognito: { authorizationEndpoint: `${baseUrl}/oauth2/authorize`, tokenEndpoint: `${baseUrl}/oauth2/token`, revocationEndpoint: `${baseUrl}/oauth2/revoke` },
+        shadowClientId: SHADOW_CLIENT_ID,
+        stateKey: randomBytes(32).toString("base64url"),
+        clientMetadataUrls: options.clientMetadataUrls,
+        staticClients: { [mcp.clientId]: mcp.callbackUrls },
+        scope: mcp.surface.scope,
+        resource: mcp.surface.serverUrl,
+    }));
+    const facade = facadeSettings === undefined ? undefined : {
+        settings: { ...facadeSettings, clientMetadataUrls: [...facadeSettings.clientMetadataUrls, ...testClientMetadataUrls] },
+    };
     const routes = routeList();
     const gateway = createGateway({
         stageName: config.stageName,
@@ -151,6 +192,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         handler: options.handler ?? handler,
         lambdaTimeoutSeconds: config.lambdaTimeout,
         mcp: mcp?.surface,
+        facade: facade === undefined ? undefined : createFacadeHandler(facade.settings, {
+            clock: options.clock,
+            fetchOptions: (url) => (testClientMetadataUrls.includes(url) ? { allowLoopbackHttp: true } : {}),
+        }),
     });
 
     server.on("request", (req, res) => {
@@ -188,6 +233,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         authority,
         stackFile,
         ignoredSecrets: fromFile.ignoredSecrets,
+        ...(facade === undefined ? {} : {
+            facade: { callbackUrl: facadeCallback, shadowClientId: SHADOW_CLIENT_ID, clientMetadataUrls: facade.settings.clientMetadataUrls },
+        }),
         outputs: {
             apiUrl,
             authorizationUrl: `${baseUrl}/oauth2/authorize`,
@@ -213,6 +261,20 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
             server.close(() => resolve());
         }),
     };
+}
+
+/** The facade's shadow app client in local mode's pool. */
+const SHADOW_CLIENT_ID = "gpt-action-local-facade";
+
+/** The test switch's URLs, each an http URL on 127.0.0.1 with a path; anything else is a mistake worth stopping for. */
+function loopbackTestUrls(urls: readonly string[]): readonly string[] {
+    for (const url of urls) {
+        const parsed = URL.canParse(url) ? new URL(url) : undefined;
+        if (parsed?.protocol !== "http:" || parsed.hostname !== "127.0.0.1" || parsed.pathname === "/") {
+            throw new Error(`testClientMetadataUrls takes only http://127.0.0.1:<port>/<path> URLs; got ${JSON.stringify(url)}`);
+        }
+    }
+    return urls;
 }
 
 /** True for a Host header naming a loopback address (any port), or none at all (HTTP/1.0). */

@@ -21,5 +21,6 @@ export function silenceLogs(): () => void {
 export function clearHandlerEnv(): void {
     delete process.env.APP_CLIENT_ID;
     delete process.env.MCP_CLIENT_ID;
+    delete process.env.MCP_SHADOW_CLIENT_ID;
     delete process.env.CORS_ALLOW_ORIGIN;
 }

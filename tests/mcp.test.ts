@@ -218,6 +218,20 @@ describe("MCP surface (handler)", () => {
             expect(mcpAtGpt.result.statusCode).to.equal(403);
         });
 
+        it("takes the OAuth facade's shadow client's tokens only when MCP_SHADOW_CLIENT_ID names it, never at the GPT routes", async () => {
+            const list = JSON.stringify(request("tools/list"));
+            expect((await quietly(event({ body: list, clientId: "facade-shadow" }))).result.statusCode, "no shadow client configured").to.equal(403);
+            process.env.MCP_SHADOW_CLIENT_ID = "facade-shadow";
+            try {
+                expect((await quietly(event({ body: list, clientId: "facade-shadow", headers: VERSION }))).result.statusCode).to.equal(200);
+                expect((await quietly(event({ body: list, clientId: MCP_CLIENT, headers: VERSION }))).result.statusCode).to.equal(200);
+                expect((await quietly(event({ body: list, clientId: GPT_CLIENT }))).result.statusCode).to.equal(403);
+                expect((await quietly(event({ path: routeList()[0].path, body: "{}", clientId: "facade-shadow" }))).result.statusCode).to.equal(403);
+            } finally {
+                delete process.env.MCP_SHADOW_CLIENT_ID;
+            }
+        });
+
         it("is not there when MCP_CLIENT_ID is unset (mcp: false): /mcp is an unknown path", async () => {
             delete process.env.MCP_CLIENT_ID;
             const { result } = await quietly(event({ body: JSON.stringify(request("tools/list")), clientId: GPT_CLIENT }));

@@ -13,35 +13,17 @@ import { decodeJwt } from "jose";
 import * as z from "zod/mini";
 import { dispatcher } from "../handler/dispatch";
 import { operations } from "../handler/operations";
-import { routeList, type RouteEntry } from "../handler/routes";
+import { routeList } from "../handler/routes";
 import { objectSchema, returnsFiles, toolAnnotations } from "../handler/tools";
+import { facadeUrls } from "../handler/facade/paths";
 import { bearerChallenge, MCP_METADATA_PATHS, mcpScope, protectedResourceMetadataUrl } from "../infra/mcpMetadata";
 import { startLocal, type LocalServer } from "../local/server";
 import { StaticClientProvider } from "./mcpOAuthProvider";
+import { exampleArguments } from "./toolExamples";
 import { mcpTokens, signIn } from "./signIn";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 
 const HOUR_MS = 3600 * 1000;
-
-/**
- * A valid argument object per route that takes a request body, keyed by operationId. A route added to the table
- * without one fails "calls every tool" with a message naming it.
- */
-const EXAMPLE_ARGUMENTS: Readonly<Record<string, Record<string, unknown>>> = {
-    getSalesReport: { month: "2026-10", region: "EMEA" },
-};
-
-function exampleArguments(route: RouteEntry): Record<string, unknown> {
-    if (route.request === undefined) {
-        return {};
-    }
-    const example = EXAMPLE_ARGUMENTS[route.operationId];
-    if (example === undefined) {
-        throw new Error(`No example arguments for the tool ${route.operationId}: add them to EXAMPLE_ARGUMENTS in tests/mcpLocal.test.ts`);
-    }
-    expect(z.safeParse(route.request, example).success, `EXAMPLE_ARGUMENTS.${route.operationId} matches the route's schema`).to.be.true;
-    return example;
-}
 
 /** What one request of the client was: enough to check the order of the OAuth chain, never a secret. */
 interface Seen {
@@ -88,6 +70,7 @@ describe("MCP in local mode", function () {
     });
 
     const user = () => local.outputs.testUser;
+    const facade = () => facadeUrls(local.outputs.apiUrl);
     const mcpClient = () => ({ client_id: local.outputs.mcpClientId ?? "", client_secret: local.outputs.mcpClientSecret });
 
     /** An authorize URL of the MCP client with PKCE, the MCP scope and the MCP resource, with `changes` applied. */
@@ -145,7 +128,7 @@ describe("MCP in local mode", function () {
                     method: init?.method ?? "GET",
                     url: String(url),
                     status: res.status,
-                    ...(String(url) === local.outputs.tokenUrl && form !== undefined ? { grant: { grantType: form.get("grant_type"), resource: form.get("resource") } } : {}),
+                    ...(String(url) === facade().token && form !== undefined ? { grant: { grantType: form.get("grant_type"), resource: form.get("resource") } } : {}),
                 });
                 return res;
             };
@@ -167,7 +150,9 @@ describe("MCP in local mode", function () {
             expect(ok[1], "then the authorization server metadata under the API's issuer").to.equal(`GET ${local.outputs.apiUrl}${MCP_METADATA_PATHS.authorizationServer[1]}`);
             expect(provider.authorizationUrls).to.have.lengthOf(1);
             const authorize = provider.authorizationUrls[0];
-            expect(`${authorize.origin}${authorize.pathname}`).to.equal(local.outputs.authorizationUrl);
+            // The metadata sends MCP clients, static ones too, to the OAuth facade, which answers with `iss` (RFC 9207).
+            expect(`${authorize.origin}${authorize.pathname}`).to.equal(facade().authorize);
+            expect(provider.issuers, "the authorization response's iss is the metadata's issuer").to.deep.equal([local.outputs.apiUrl]);
             expect(Object.fromEntries(authorize.searchParams)).to.include({
                 response_type: "code", client_id: local.outputs.mcpClientId, code_challenge_method: "S256", resource: mcpUrl, scope,
             });
@@ -176,7 +161,7 @@ describe("MCP in local mode", function () {
             // 2. The code from the callback, exchanged with the verifier and the resource.
             expect(provider.code).to.be.a("string");
             await first.finishAuth(provider.code ?? "");
-            expect(seen.at(-1)).to.deep.include({ method: "POST", url: local.outputs.tokenUrl, status: 200, grant: { grantType: "authorization_code", resource: mcpUrl } });
+            expect(seen.at(-1)).to.deep.include({ method: "POST", url: facade().token, status: 200, grant: { grantType: "authorization_code", resource: mcpUrl } });
             const access = decodeJwt(provider.tokens()?.access_token ?? "");
             expect(access).to.include({ client_id: local.outputs.mcpClientId, scope, aud: mcpUrl, token_use: "access" });
 
@@ -254,8 +239,11 @@ describe("MCP in local mode", function () {
                 } else {
                     expect(document).to.deep.include({
                         issuer: local.outputs.apiUrl,
-                        authorization_endpoint: local.outputs.authorizationUrl,
-                        token_endpoint: local.outputs.tokenUrl,
+                        authorization_endpoint: facade().authorize,
+                        token_endpoint: facade().token,
+                        revocation_endpoint: facade().revoke,
+                        authorization_response_iss_parameter_supported: true,
+                        client_id_metadata_document_supported: true,
                         code_challenge_methods_supported: ["S256"],
                     });
                     // The endpoints it names answer.
@@ -462,12 +450,16 @@ describe("MCP in local mode, with a public MCP client", function () {
         expect(outputs).to.not.have.property("mcpClientSecret");
         const mcpUrl = outputs?.mcpServerUrl ?? "";
         const provider = new StaticClientProvider({ client_id: outputs?.mcpClientId ?? "" }, outputs?.mcpCallbackUrls?.[0] ?? "", (url) => signIn(url, outputs?.testUser ?? { username: "", password: "" }));
+        // The code goes back through the transport that met the 401: it knows the resource metadata, hence the
+        // issuer. A fresh one would guess the metadata at the host's root, where local mode's Cognito-shaped server
+        // answers with its own endpoints (on AWS, Cognito is another host and that guess finds nothing).
+        const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
         try {
-            await new Client({ name: "tests", version: "1.0.0" }).connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }));
+            await new Client({ name: "tests", version: "1.0.0" }).connect(first);
         } catch (error) {
             expect(error).to.be.instanceOf(UnauthorizedError);
         }
-        await new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }).finishAuth(provider.code ?? "");
+        await first.finishAuth(provider.code ?? "");
         const client = new Client({ name: "tests", version: "1.0.0" });
         await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }));
         expect((await client.listTools()).tools.map((t) => t.name)).to.have.members(routeList().map((r) => r.operationId));

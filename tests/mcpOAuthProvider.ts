@@ -12,6 +12,8 @@ export class StaticClientProvider implements OAuthClientProvider {
     readonly authorizationUrls: URL[] = [];
     /** The code of the last sign-in; the test hands it to `transport.finishAuth`. */
     code: string | undefined;
+    /** The RFC 9207 `iss` of each authorization response, in order (null where there was none). */
+    readonly issuers: Array<string | null> = [];
     private savedTokens: OAuthTokens | undefined;
     private verifier = "";
     private lastState = "";
@@ -69,6 +71,7 @@ export class StaticClientProvider implements OAuthClientProvider {
     async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
         this.authorizationUrls.push(authorizationUrl);
         const back = await this.signIn(authorizationUrl);
+        this.issuers.push(back.searchParams.get("iss"));
         if (back.searchParams.get("state") !== this.lastState) {
             throw new Error("the callback's state differs from the request's");
         }

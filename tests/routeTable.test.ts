@@ -28,6 +28,10 @@ describe("route table", () => {
         ["an empty summary", [{ ...base, summary: " " }], /summary must be 1-300/],
         ["an operationId with a hyphen", [{ ...base, operationId: "get-it" }], /operationId/],
         ["a GET route with a body", [{ ...base, method: "GET", request: z.object({}) }], /GET route cannot take a request body/],
+        ["the MCP endpoint's path", [{ ...base, path: "/mcp" }], /is the MCP endpoint's/],
+        ["the OAuth facade's prefix", [{ ...base, path: "/oauth" }], /under \/oauth are the OAuth facade's/],
+        ["an OAuth facade endpoint", [{ ...base, path: "/oauth/token" }], /under \/oauth are the OAuth facade's/],
+        ["any path under the OAuth facade's prefix", [{ ...base, path: "/oauth/mine/too" }], /under \/oauth are the OAuth facade's/],
     ];
     for (const [what, table, message] of bad) {
         it(`reports ${what}`, () => {
@@ -36,6 +40,12 @@ describe("route table", () => {
             expect(problems[0]).to.match(message);
         });
     }
+
+    it("leaves paths that merely start with the letters oauth to the table", () => {
+        for (const path of ["/oauthx", "/oauth_tokens", "/my/oauth"]) {
+            expect(routeTableProblems([{ ...base, path }]), path).to.deep.equal([]);
+        }
+    });
 
     it("stops the program before deploying a bad table", async () => {
         const original = routes.postSuccess.description;

@@ -12,23 +12,40 @@ export function hiddenFields(html: string): Record<string, string> {
     return fields;
 }
 
+/** The OAuth servers' own hops a browser passes through: the OAuth facade's authorize and callback, Cognito's authorize. */
+function isServerHop(url: URL): boolean {
+    return url.pathname === "/oauth2/authorize" || /\/oauth\/(authorize|callback)$/.test(url.pathname);
+}
+
+/** Follows `response`'s redirects through the OAuth servers' hops; returns the first other place it points to. */
+async function followHops(response: Response, from: URL | string): Promise<URL> {
+    let res = response;
+    let base = new URL(from);
+    for (let hop = 0; ; hop++) {
+        expect(res.status, "a redirect").to.equal(302);
+        const next = new URL(res.headers.get("location") ?? "", base);
+        if (!isServerHop(next) || hop >= 5) {
+            return next;
+        }
+        res = await fetch(next, { redirect: "manual" });
+        base = next;
+    }
+}
+
 /**
- * authorize → login page → POST of the credentials, as a browser would; returns where the last redirect points
- * (the client's callback with `code` or `error`).
+ * authorize → login page → POST of the credentials, as a browser would, through the OAuth facade's and Cognito's
+ * redirects; returns where the last redirect points (the client's callback with `code` or `error`).
  */
 export async function signIn(authorizeUrl: URL | string, user: { readonly username: string; readonly password: string }): Promise<URL> {
-    const toLogin = await fetch(authorizeUrl, { redirect: "manual" });
-    expect(toLogin.status, "authorize redirects").to.equal(302);
-    const next = new URL(toLogin.headers.get("location") ?? "", authorizeUrl);
+    const next = await followHops(await fetch(authorizeUrl, { redirect: "manual" }), authorizeUrl);
     if (next.pathname !== "/login") {
         return next; // an error sent back to the client's callback
     }
     const page = await fetch(next);
     expect(page.status).to.equal(200);
     const form = new URLSearchParams({ ...hiddenFields(await page.text()), ...user });
-    const back = await fetch(new URL("/login", next), { method: "POST", body: form, redirect: "manual" });
-    expect(back.status, "the login redirects to the callback").to.equal(302);
-    return new URL(back.headers.get("location") ?? "");
+    const login = new URL("/login", next);
+    return followHops(await fetch(login, { method: "POST", body: form, redirect: "manual" }), login);
 }
 
 /** What the sign-in needs of local mode's outputs. */

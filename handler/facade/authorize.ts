@@ -1,0 +1,89 @@
+/**
+ * GET /oauth/authorize (RFC 6749 §4.1.1): checks the client and its redirect URI, then the rest of the request,
+ * and sends the browser to Cognito's authorize endpoint with the facade's callback as redirect URI and the
+ * request signed into `state`. The client's PKCE challenge goes through to Cognito unchanged, so Cognito checks the
+ * client's verifier at the code exchange (RFC 7636 §4.3-4.6).
+ */
+import type { APIGatewayProxyResult } from "aws-lambda";
+import { DocumentFetchError } from "./documentError";
+import { sealState } from "./envelopes";
+import { clientKind, type FacadeContext } from "./context";
+import { S256_CHALLENGE } from "./pkce";
+import { errorPage, redirect, withParams } from "./responses";
+import { singleValued } from "./request";
+
+/** Longest client `state` carried: ample for any client, and it rides inside Cognito's `state`. */
+export const MAX_CLIENT_STATE_CHARS = 1024;
+
+export async function authorize(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>): Promise<APIGatewayProxyResult> {
+    const { settings } = context;
+    const single = singleValued(query);
+    if ("repeated" in single) {
+        return errorPage(400, "invalid_request", `The parameter ${single.repeated.slice(0, 40)} is sent more than once.`);
+    }
+    const params = single.params;
+    const clientId = params.get("client_id") ?? "";
+    const kind = clientKind(settings, clientId);
+    if (kind === "unknown") {
+        return errorPage(400, "invalid_client", URL.canParse(clientId)
+            ? "This client_id URL is not one this server accepts (its allow-list, mcpClientMetadataUrls)."
+            : "Unknown client_id.");
+    }
+    let redirectUris: readonly string[];
+    if (kind === "cimd") {
+        try {
+            redirectUris = (await context.documents.get(clientId)).redirectUris;
+        } catch (error) {
+            if (error instanceof DocumentFetchError) {
+                return errorPage(400, "invalid_client", `The client's metadata document cannot be used: ${error.message}.`);
+            }
+            throw error;
+        }
+    } else {
+        redirectUris = settings.staticClients.get(clientId) ?? [];
+    }
+    // Exact string comparison, no normalisation (CIMD draft-02 §8.1; RFC 9700 §4.1.3). Until it matches, nothing redirects.
+    const redirectUri = params.get("redirect_uri");
+    if (redirectUri === undefined || !redirectUris.includes(redirectUri)) {
+        return errorPage(400, "invalid_request", "redirect_uri is not one of the client's registered redirect URIs.");
+    }
+
+    // From here the redirect URI is trusted: errors go back to it, with the client's state and our issuer (RFC 9207 §2).
+    const state = params.get("state");
+    const fail = (error: string, description: string) => redirect(withParams(redirectUri, {
+        error,
+        error_description: description,
+        state: state !== undefined && state.length <= MAX_CLIENT_STATE_CHARS ? state : undefined,
+        iss: settings.issuer,
+    }));
+    if (params.get("response_type") !== "code") {
+        return fail("unsupported_response_type", "Only the authorization code grant (response_type=code) is supported.");
+    }
+    const challenge = params.get("code_challenge");
+    // RFC 7636 §4.4.1 lets a server require PKCE; MCP 2025-11-25 requires S256, and `plain` protects nothing here.
+    if (challenge === undefined || params.get("code_challenge_method") !== "S256" || !S256_CHALLENGE.test(challenge)) {
+        return fail("invalid_request", "PKCE is required: send code_challenge (S256, 43 base64url characters) and code_challenge_method=S256.");
+    }
+    const scope = params.get("scope") ?? settings.scope;
+    if (scope.split(" ").filter((s) => s !== "").some((s) => s !== settings.scope)) {
+        return fail("invalid_scope", `The only scope is ${settings.scope}.`);
+    }
+    const resource = params.get("resource");
+    if (resource !== undefined && resource !== settings.resource) {
+        return fail("invalid_target", "resource must be this MCP server's URL (RFC 8707).");
+    }
+    if (state !== undefined && state.length > MAX_CLIENT_STATE_CHARS) {
+        return fail("invalid_request", `state is over ${MAX_CLIENT_STATE_CHARS} characters.`);
+    }
+    const signedState = sealState(settings.stateKey, { clientId, redirectUri, state, codeChallenge: challenge }, context.clock());
+    return redirect(withParams(settings.cognito.authorizationEndpoint, {
+        response_type: "code",
+        client_id: kind === "cimd" ? settings.shadowClientId : clientId,
+        redirect_uri: settings.callbackUrl,
+        scope: settings.scope,
+        state: signedState,
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+        resource,
+    }));
+}

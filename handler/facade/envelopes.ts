@@ -1,0 +1,76 @@
+/**
+ * The three things the facade signs instead of remembering (signed.ts), with their fields named:
+ * - the pending authorization request, sent to Cognito as `state` and back to the callback;
+ * - the client's code: Cognito's code wrapped with the client and redirect URI it was issued for, and its PKCE
+ *   challenge, so that the token endpoint can refuse it to any other client (all CIMD clients share one Cognito app
+ *   client, which alone would let one redeem another's code);
+ * - a CIMD client's refresh token: Cognito's wrapped with the client it was issued to, for the same reason.
+ */
+import { open, seal, type Opened } from "./signed";
+
+/** A sign-in must come back within 10 minutes; Cognito's own codes live 5. */
+export const STATE_LIFETIME_MS = 10 * 60 * 1000;
+/** Cognito's code lives 5 minutes; the envelope a little longer, so Cognito's expiry is the one clients meet. */
+export const CODE_LIFETIME_MS = 10 * 60 * 1000;
+
+export interface PendingAuthorization {
+    readonly clientId: string;
+    readonly redirectUri: string;
+    /** The client's own state, echoed back to it; absent when it sent none. */
+    readonly state?: string;
+    readonly codeChallenge: string;
+}
+
+export interface WrappedCode {
+    readonly clientId: string;
+    readonly redirectUri: string;
+    readonly cognitoCode: string;
+    readonly codeChallenge: string;
+}
+
+export interface WrappedRefreshToken {
+    readonly clientId: string;
+    readonly cognitoRefreshToken: string;
+}
+
+export type Unsealed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: "malformed" | "signature" | "expired" };
+
+const isString = (value: unknown): value is string => typeof value === "string";
+
+/** Narrows an opened payload with `read`; a payload of the wrong shape counts as malformed. */
+function unsealed<T>(opened: Opened, read: (p: Readonly<Record<string, unknown>>) => T | undefined): Unsealed<T> {
+    if (!opened.ok) {
+        return opened;
+    }
+    const value = read(opened.payload);
+    return value === undefined ? { ok: false, reason: "malformed" } : { ok: true, value };
+}
+
+export function sealState(key: Buffer, pending: PendingAuthorization, now: number): string {
+    return seal(key, "state", { c: pending.clientId, r: pending.redirectUri, s: pending.state, p: pending.codeChallenge }, now + STATE_LIFETIME_MS);
+}
+
+export function openState(key: Buffer, token: string, now: number): Unsealed<PendingAuthorization> {
+    return unsealed(open(key, "state", token, now), (p) => isString(p.c) && isString(p.r) && isString(p.p) && (p.s === undefined || isString(p.s))
+        ? { clientId: p.c, redirectUri: p.r, codeChallenge: p.p, ...(p.s === undefined ? {} : { state: p.s }) }
+        : undefined);
+}
+
+export function sealCode(key: Buffer, code: WrappedCode, now: number): string {
+    return seal(key, "code", { c: code.clientId, r: code.redirectUri, k: code.cognitoCode, p: code.codeChallenge }, now + CODE_LIFETIME_MS);
+}
+
+export function openCode(key: Buffer, token: string, now: number): Unsealed<WrappedCode> {
+    return unsealed(open(key, "code", token, now), (p) => isString(p.c) && isString(p.r) && isString(p.k) && isString(p.p)
+        ? { clientId: p.c, redirectUri: p.r, cognitoCode: p.k, codeChallenge: p.p }
+        : undefined);
+}
+
+/** No expiry of its own: Cognito's refresh token expires and is revoked on its side. */
+export function sealRefreshToken(key: Buffer, token: WrappedRefreshToken): string {
+    return seal(key, "refresh", { c: token.clientId, k: token.cognitoRefreshToken });
+}
+
+export function openRefreshToken(key: Buffer, token: string, now: number): Unsealed<WrappedRefreshToken> {
+    return unsealed(open(key, "refresh", token, now), (p) => isString(p.c) && isString(p.k) ? { clientId: p.c, cognitoRefreshToken: p.k } : undefined);
+}

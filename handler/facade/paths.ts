@@ -1,0 +1,39 @@
+/**
+ * Where the OAuth facade lives under the API's base URL, and the issuer identifier every document and response
+ * names. One definition, so that the RFC 9207 `iss` of an authorization response and the RFC 8414 `issuer` of the
+ * metadata are the same string by construction (RFC 9207 §2.4: the client compares them exactly).
+ */
+
+/** Every facade path starts here; the route table may not use it (infra/routeTable.ts). */
+export const FACADE_PREFIX = "/oauth";
+
+export const FACADE_PATHS = {
+    authorize: `${FACADE_PREFIX}/authorize`,
+    callback: `${FACADE_PREFIX}/callback`,
+    token: `${FACADE_PREFIX}/token`,
+    revoke: `${FACADE_PREFIX}/revoke`,
+} as const;
+
+/** The method each path answers; anything else is not a route of the API. */
+export const FACADE_METHODS: Readonly<Record<string, "GET" | "POST">> = {
+    [FACADE_PATHS.authorize]: "GET",
+    [FACADE_PATHS.callback]: "GET",
+    [FACADE_PATHS.token]: "POST",
+    [FACADE_PATHS.revoke]: "POST",
+};
+
+/** The issuer identifier for the API at `apiUrl`: the URL without a trailing slash (RFC 8414 §2). */
+export function issuerUrl(apiUrl: string): string {
+    return apiUrl.replace(/\/+$/, "");
+}
+
+/** The facade's absolute endpoint URLs for the API at `apiUrl`. */
+export function facadeUrls(apiUrl: string): { readonly authorize: string; readonly callback: string; readonly token: string; readonly revoke: string } {
+    const issuer = issuerUrl(apiUrl);
+    return {
+        authorize: `${issuer}${FACADE_PATHS.authorize}`,
+        callback: `${issuer}${FACADE_PATHS.callback}`,
+        token: `${issuer}${FACADE_PATHS.token}`,
+        revoke: `${issuer}${FACADE_PATHS.revoke}`,
+    };
+}

@@ -1,0 +1,53 @@
+/** The facade's answers: redirects, the error page shown when redirecting would be unsafe, and JSON. */
+import type { APIGatewayProxyResult } from "aws-lambda";
+
+const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+
+export function redirect(location: string): APIGatewayProxyResult {
+    return { statusCode: 302, headers: { Location: location, ...NO_STORE }, body: "" };
+}
+
+/** `uri` with `params` added to its query (RFC 6749 §3.1.2: a redirect URI's own query is kept). */
+export function withParams(uri: string, params: Readonly<Record<string, string | undefined>>): string {
+    const url = new URL(uri);
+    for (const [key, value] of Object.entries(params)) {
+        if (value !== undefined) {
+            url.searchParams.set(key, value);
+        }
+    }
+    return url.toString();
+}
+
+function escapeHtml(text: string): string {
+    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * An error the user sees instead of a redirect: for a request whose redirect URI is not (yet) trusted, RFC 6749
+ * §4.1.2.1 forbids redirecting. A page that runs nothing, loads nothing and cannot be framed.
+ */
+export function errorPage(status: number, error: string, description: string): APIGatewayProxyResult {
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
+        + `<title>Sign-in error</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">`
+        + `<h1>Sign-in cannot continue</h1><p>${escapeHtml(description)}</p><p><small>${escapeHtml(error)}</small></p>`
+        + `<p>Go back to the app you came from and connect again.</p></body></html>`;
+    return {
+        statusCode: status,
+        headers: {
+            "Content-Type": "text/html; charset=utf-8",
+            ...NO_STORE,
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            "X-Frame-Options": "DENY",
+        },
+        body: html,
+    };
+}
+
+export function json(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): APIGatewayProxyResult {
+    return { statusCode: status, headers: { "Content-Type": "application/json", ...NO_STORE, ...headers }, body: JSON.stringify(body) };
+}
+
+/** An RFC 6749 §5.2 error response. */
+export function oauthError(status: number, error: string, description: string, headers: Readonly<Record<string, string>> = {}): APIGatewayProxyResult {
+    return json(status, { error, error_description: description }, headers);
+}

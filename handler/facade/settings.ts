@@ -1,0 +1,181 @@
+/**
+ * The OAuth facade's settings: every environment variable it reads, named and documented here and nowhere else,
+ * the builder the infrastructure calls to fill them, and the reader the function runs at start. Pure: no Pulumi,
+ * no I/O.
+ */
+import { facadeUrls, issuerUrl } from "./paths";
+
+/** The environment variables, by role. */
+export const FACADE_ENV = {
+    /** The issuer identifier: the API's base URL without a trailing slash, the metadata's `issuer` and every response's `iss`. */
+    issuer: "FACADE_ISSUER",
+    /** The facade's own redirect URI at Cognito: `<issuer>/oauth/callback`, the shadow client's only callback URL. */
+    callbackUrl: "FACADE_CALLBACK_URL",
+    /** Cognito's hosted-UI endpoints the facade forwards to. */
+    cognitoAuthorizeUrl: "FACADE_COGNITO_AUTHORIZE_URL",
+    cognitoTokenUrl: "FACADE_COGNITO_TOKEN_URL",
+    cognitoRevokeUrl: "FACADE_COGNITO_REVOKE_URL",
+    /** The public app client (no secret, the MCP scope, the facade's callback only) that every CIMD client signs in through. */
+    shadowClientId: "FACADE_SHADOW_CLIENT_ID",
+    /** Secret. The HMAC-SHA256 key of the signed state, codes and refresh tokens: base64url, at least 32 bytes. */
+    stateKey: "FACADE_STATE_KEY",
+    /** JSON array of the exact HTTPS client_id URLs whose metadata documents are accepted (the allow-list). */
+    clientMetadataUrls: "FACADE_CLIENT_METADATA_URLS",
+    /** JSON object: each pre-registered app client's id to its exact redirect URIs (the MCP app client's callback URLs). */
+    staticClients: "FACADE_STATIC_CLIENTS",
+    /** The one scope the facade grants, `<mcpServerUrl>/tools`. */
+    scope: "FACADE_MCP_SCOPE",
+    /** The one RFC 8707 resource it accepts: the MCP server's URL. */
+    resource: "FACADE_MCP_RESOURCE",
+} as const;
+
+/** ChatGPT's client_id metadata document, the default allow-list (config `mcpClientMetadataUrls`). */
+export const DEFAULT_CLIENT_METADATA_URLS: readonly string[] = ["https://chatgpt.com/oauth/client.json"];
+
+/** HMAC-SHA256 wants a key at least as long as its output (RFC 2104 §3). */
+export const MIN_STATE_KEY_BYTES = 32;
+
+export interface CognitoOAuthEndpoints {
+    readonly authorizationEndpoint: string;
+    readonly tokenEndpoint: string;
+    readonly revocationEndpoint: string;
+}
+
+export interface FacadeSettings {
+    readonly issuer: string;
+    readonly callbackUrl: string;
+    readonly cognito: CognitoOAuthEndpoints;
+    readonly shadowClientId: string;
+    readonly stateKey: Buffer;
+    readonly clientMetadataUrls: readonly string[];
+    readonly staticClients: ReadonlyMap<string, readonly string[]>;
+    readonly scope: string;
+    readonly resource: string;
+}
+
+/** What the infrastructure knows, as plain values (resolve Pulumi Outputs first, e.g. in `pulumi.all(...).apply`). */
+export interface FacadeEnvironmentValues {
+    /** The API's base URL, the same one given to infra/mcpMetadata.ts (execute-api stage URL or custom domain). */
+    readonly apiUrl: string;
+    readonly cognito: CognitoOAuthEndpoints;
+    readonly shadowClientId: string;
+    /** base64url of at least 32 random bytes, e.g. a `random.RandomBytes` of length 32's base64 made url-safe. */
+    readonly stateKey: string;
+    /** Default: DEFAULT_CLIENT_METADATA_URLS. */
+    readonly clientMetadataUrls?: readonly string[];
+    /** The MCP app client's id and its callback URLs. */
+    readonly staticClients: Readonly<Record<string, readonly string[]>>;
+    /** infra/mcpMetadata.ts's mcpScope(apiUrl). */
+    readonly scope: string;
+    /** infra/mcpMetadata.ts's mcpServerUrl(apiUrl). */
+    readonly resource: string;
+}
+
+/** The function's environment for `values`; throws on a value the facade would refuse at start. */
+export function facadeEnvironment(values: FacadeEnvironmentValues): Record<string, string> {
+    const environment: Record<string, string> = {
+        [FACADE_ENV.issuer]: issuerUrl(values.apiUrl),
+        [FACADE_ENV.callbackUrl]: facadeUrls(values.apiUrl).callback,
+        [FACADE_ENV.cognitoAuthorizeUrl]: values.cognito.authorizationEndpoint,
+        [FACADE_ENV.cognitoTokenUrl]: values.cognito.tokenEndpoint,
+        [FACADE_ENV.cognitoRevokeUrl]: values.cognito.revocationEndpoint,
+        [FACADE_ENV.shadowClientId]: values.shadowClientId,
+        [FACADE_ENV.stateKey]: values.stateKey,
+        [FACADE_ENV.clientMetadataUrls]: JSON.stringify(values.clientMetadataUrls ?? DEFAULT_CLIENT_METADATA_URLS),
+        [FACADE_ENV.staticClients]: JSON.stringify(values.staticClients),
+        [FACADE_ENV.scope]: values.scope,
+        [FACADE_ENV.resource]: values.resource,
+    };
+    readFacadeSettings(environment);
+    return environment;
+}
+
+/** The settings in `env`; throws a message naming the variable that is missing or wrong (never its value). */
+export function readFacadeSettings(env: Readonly<Record<string, string | undefined>>): FacadeSettings {
+    const text = (name: string): string => {
+        const value = env[name];
+        if (value === undefined || value.trim() === "") {
+            throw new Error(`${name} is not set`);
+        }
+        return value;
+    };
+    const url = (name: string): string => {
+        const value = text(name);
+        if (!URL.canParse(value)) {
+            throw new Error(`${name} is not an absolute URL`);
+        }
+        return value;
+    };
+    const issuer = url(FACADE_ENV.issuer);
+    const callbackUrl = url(FACADE_ENV.callbackUrl);
+    if (callbackUrl !== facadeUrls(issuer).callback) {
+        throw new Error(`${FACADE_ENV.callbackUrl} must be ${FACADE_ENV.issuer} followed by /oauth/callback`);
+    }
+    const clientMetadataUrls = jsonValue(text(FACADE_ENV.clientMetadataUrls), FACADE_ENV.clientMetadataUrls);
+    if (!Array.isArray(clientMetadataUrls) || !clientMetadataUrls.every(isClientIdUrl)) {
+        throw new Error(`${FACADE_ENV.clientMetadataUrls} must be a JSON array of HTTPS URLs with a path, no fragment and no user info`);
+    }
+    return {
+        issuer,
+        callbackUrl,
+        cognito: {
+            authorizationEndpoint: url(FACADE_ENV.cognitoAuthorizeUrl),
+            tokenEndpoint: url(FACADE_ENV.cognitoTokenUrl),
+            revocationEndpoint: url(FACADE_ENV.cognitoRevokeUrl),
+        },
+        shadowClientId: text(FACADE_ENV.shadowClientId),
+        stateKey: stateKey(text(FACADE_ENV.stateKey)),
+        clientMetadataUrls,
+        staticClients: staticClients(text(FACADE_ENV.staticClients)),
+        scope: text(FACADE_ENV.scope),
+        resource: url(FACADE_ENV.resource),
+    };
+}
+
+/**
+ * A client identifier URL as the CIMD draft allows it (draft-ietf-oauth-client-id-metadata-document-02 §3): https,
+ * a path other than "/", no fragment, no user info, no dot segments.
+ */
+export function isClientIdUrl(value: unknown): value is string {
+    if (typeof value !== "string" || !URL.canParse(value)) {
+        return false;
+    }
+    const url = new URL(value);
+    return url.protocol === "https:" && url.pathname !== "/" && url.hash === "" && !value.includes("#")
+        && url.username === "" && url.password === "" && !/\/\.\.?(\/|$)/.test(value.slice(url.origin.length));
+}
+
+function jsonValue(text: string, name: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        throw new Error(`${name} is not valid JSON`);
+    }
+}
+
+function stateKey(text: string): Buffer {
+    if (!/^[A-Za-z0-9_-]+$/.test(text)) {
+        throw new Error(`${FACADE_ENV.stateKey} must be base64url`);
+    }
+    const key = Buffer.from(text, "base64url");
+    if (key.length < MIN_STATE_KEY_BYTES) {
+        throw new Error(`${FACADE_ENV.stateKey} must hold at least ${MIN_STATE_KEY_BYTES} bytes`);
+    }
+    return key;
+}
+
+function staticClients(text: string): ReadonlyMap<string, readonly string[]> {
+    const value = jsonValue(text, FACADE_ENV.staticClients);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new Error(`${FACADE_ENV.staticClients} must be a JSON object of client ids to redirect URI arrays`);
+    }
+    const clients = new Map<string, readonly string[]>();
+    for (const [id, uris] of Object.entries(value)) {
+        // A URL-shaped id would be mistaken for a CIMD client_id.
+        if (id === "" || URL.canParse(id) || !Array.isArray(uris) || !uris.every((u) => typeof u === "string" && URL.canParse(u))) {
+            throw new Error(`${FACADE_ENV.staticClients}: each client id must be a non-URL string with an array of absolute redirect URIs`);
+        }
+        clients.set(id, uris as string[]);
+    }
+    return clients;
+}

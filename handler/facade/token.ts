@@ -1,0 +1,196 @@
+/**
+ * POST /oauth/token (RFC 6749 §4.1.3, §6) and POST /oauth/revoke (RFC 7009): the client's request, checked against
+ * the envelope its code or refresh token came in, forwarded to Cognito as the app client Cognito knows (the shadow
+ * client for a CIMD client), with the facade's callback as redirect URI, the one Cognito issued the code for.
+ */
+import type { APIGatewayProxyResult } from "aws-lambda";
+import { clientKind, type FacadeContext } from "./context";
+import { openCode, openRefreshToken, sealRefreshToken } from "./envelopes";
+import { verifierMatches } from "./pkce";
+import type { FacadeRequest } from "./request";
+import { singleValued } from "./request";
+import { json, oauthError } from "./responses";
+
+/** Far above any token request; refused before parsing. */
+const MAX_FORM_CHARS = 64 * 1024;
+/** Cognito answers in well under a second; API Gateway gives up at 29 s. */
+const COGNITO_TIMEOUT_MS = 10_000;
+
+/** Fields a client may send that Cognito understands; anything else is dropped, never forwarded. */
+const FORWARDED = ["grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "scope", "resource", "client_id", "client_secret", "token"];
+
+interface Caller {
+    readonly clientId: string;
+    readonly kind: "cimd" | "static";
+    readonly form: ReadonlyMap<string, string>;
+    /** The client's own Authorization header, forwarded for a static client (HTTP Basic with its secret). */
+    readonly authorization: string | undefined;
+}
+
+type Checked = { readonly ok: true; readonly caller: Caller } | { readonly ok: false; readonly result: APIGatewayProxyResult };
+
+const invalidClient = (description: string, basic: boolean) =>
+    oauthError(401, "invalid_client", description, basic ? { "WWW-Authenticate": 'Basic realm="token"' } : {});
+
+/** The form, and the client it names (RFC 6749 §2.3.1 for HTTP Basic); secrets are Cognito's to check, not ours. */
+function readCaller(context: FacadeContext, request: FacadeRequest): Checked {
+    const contentType = (request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+    if (contentType !== "application/x-www-form-urlencoded" || request.body.length > MAX_FORM_CHARS) {
+        return { ok: false, result: oauthError(400, "invalid_request", "Send an application/x-www-form-urlencoded body (RFC 6749 §3.2).") };
+    }
+    const values = new Map<string, string[]>();
+    for (const [key, value] of new URLSearchParams(request.body)) {
+        values.set(key, [...(values.get(key) ?? []), value]);
+    }
+    const single = singleValued(values);
+    if ("repeated" in single) {
+        return { ok: false, result: oauthError(400, "invalid_request", `The parameter ${single.repeated.slice(0, 40)} is sent more than once.`) };
+    }
+    const form = single.params;
+    const authorization = request.headers.authorization;
+    const basic = authorization?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i);
+    let basicId: string | undefined;
+    if (authorization !== undefined) {
+        const decoded = basic === null || basic === undefined ? "" : Buffer.from(basic[1], "base64").toString("utf8");
+        const colon = decoded.indexOf(":");
+        try {
+            basicId = colon < 0 ? undefined : decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, " "));
+        } catch {
+            basicId = undefined;
+        }
+        if (basicId === undefined) {
+            return { ok: false, result: invalidClient("Malformed client credentials.", true) };
+        }
+    }
+    const formId = form.get("client_id");
+    if (basicId !== undefined && formId !== undefined && formId !== basicId) {
+        return { ok: false, result: invalidClient("client_id does not match the authenticated client.", true) };
+    }
+    const clientId = basicId ?? formId ?? "";
+    const kind = clientKind(context.settings, clientId);
+    if (kind === "unknown") {
+        return { ok: false, result: invalidClient("Unknown client.", basicId !== undefined) };
+    }
+    // A CIMD client is public (clientDocuments.ts): it has no secret to present.
+    if (kind === "cimd" && (basicId !== undefined || form.has("client_secret"))) {
+        return { ok: false, result: invalidClient("A client identified by a metadata document authenticates with PKCE only (token_endpoint_auth_method none).", basicId !== undefined) };
+    }
+    return { ok: true, caller: { clientId, kind, form, authorization } };
+}
+
+/** The caller's form as Cognito should see it, with `changes` applied (undefined removes a field). */
+function forwardedForm(caller: Caller, changes: Readonly<Record<string, string | undefined>>): URLSearchParams {
+    const form = new URLSearchParams();
+    for (const key of FORWARDED) {
+        const value = key in changes ? changes[key] : caller.form.get(key);
+        if (value !== undefined) {
+            form.set(key, value);
+        }
+    }
+    return form;
+}
+
+async function forward(context: FacadeContext, url: string, caller: Caller, form: URLSearchParams): Promise<{ status: number; body: string; contentType: string }> {
+    const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
+    if (caller.kind === "static" && caller.authorization !== undefined) {
+        headers.Authorization = caller.authorization;
+    }
+    const res = await context.post(url, form, headers);
+    return { status: res.status, body: await res.text(), contentType: res.headers.get("content-type") ?? "application/json" };
+}
+
+/** Cognito's answer, unchanged but for a refresh token issued to a CIMD client, which goes back wrapped for `wrapFor`. */
+function relay(context: FacadeContext, answer: { status: number; body: string; contentType: string }, wrapFor?: string): APIGatewayProxyResult {
+    if (wrapFor !== undefined && answer.status === 200) {
+        let tokens: unknown;
+        try {
+            tokens = JSON.parse(answer.body);
+        } catch {
+            return oauthError(502, "server_error", "The authorization server's answer could not be read.");
+        }
+        if (typeof tokens === "object" && tokens !== null && !Array.isArray(tokens)) {
+            const record = tokens as Record<string, unknown>;
+            if (typeof record.refresh_token === "string") {
+                return json(200, { ...record, refresh_token: sealRefreshToken(context.settings.stateKey, { clientId: wrapFor, cognitoRefreshToken: record.refresh_token }) });
+            }
+        }
+        return json(200, tokens);
+    }
+    return { statusCode: answer.status, headers: { "Content-Type": answer.contentType, "Cache-Control": "no-store", Pragma: "no-cache" }, body: answer.body };
+}
+
+export async function token(context: FacadeContext, request: FacadeRequest): Promise<APIGatewayProxyResult> {
+    const checked = readCaller(context, request);
+    if (!checked.ok) {
+        return checked.result;
+    }
+    const { caller } = checked;
+    const { settings } = context;
+    const invalidGrant = (description: string) => oauthError(400, "invalid_grant", description);
+    const clientIdForCognito = caller.kind === "cimd" ? settings.shadowClientId : caller.form.get("client_id");
+    const grantType = caller.form.get("grant_type");
+    if (grantType === "authorization_code") {
+        const code = openCode(settings.stateKey, caller.form.get("code") ?? "", context.clock());
+        if (!code.ok) {
+            return invalidGrant("The code is invalid or expired.");
+        }
+        // The code names the client and redirect URI it was issued for (RFC 6749 §4.1.3); no other client may redeem it.
+        if (code.value.clientId !== caller.clientId) {
+            return invalidGrant("The code was issued to another client.");
+        }
+        if (caller.form.get("redirect_uri") !== code.value.redirectUri) {
+            return invalidGrant("redirect_uri differs from the authorization request's.");
+        }
+        // Cognito checks the verifier too (the challenge went through); checking here first keeps that true even for
+        // a Cognito app client that would take a code without one.
+        if (!verifierMatches(caller.form.get("code_verifier"), code.value.codeChallenge)) {
+            return invalidGrant("code_verifier does not match the code_challenge (RFC 7636 §4.6).");
+        }
+        const form = forwardedForm(caller, { code: code.value.cognitoCode, redirect_uri: settings.callbackUrl, client_id: clientIdForCognito, refresh_token: undefined, token: undefined });
+        return relay(context, await forward(context, settings.cognito.tokenEndpoint, caller, form), caller.kind === "cimd" ? caller.clientId : undefined);
+    }
+    if (grantType === "refresh_token") {
+        let refreshToken = caller.form.get("refresh_token");
+        if (caller.kind === "cimd") {
+            const wrapped = openRefreshToken(settings.stateKey, refreshToken ?? "", context.clock());
+            if (!wrapped.ok || wrapped.value.clientId !== caller.clientId) {
+                return invalidGrant("The refresh token is invalid or was issued to another client.");
+            }
+            refreshToken = wrapped.value.cognitoRefreshToken;
+        }
+        const form = forwardedForm(caller, { refresh_token: refreshToken, client_id: clientIdForCognito, code: undefined, code_verifier: undefined, redirect_uri: undefined, token: undefined });
+        return relay(context, await forward(context, settings.cognito.tokenEndpoint, caller, form), caller.kind === "cimd" ? caller.clientId : undefined);
+    }
+    return oauthError(400, "unsupported_grant_type", "Use authorization_code or refresh_token.");
+}
+
+export async function revoke(context: FacadeContext, request: FacadeRequest): Promise<APIGatewayProxyResult> {
+    const checked = readCaller(context, request);
+    if (!checked.ok) {
+        return checked.result;
+    }
+    const { caller } = checked;
+    const { settings } = context;
+    let tokenValue = caller.form.get("token");
+    if (tokenValue === undefined || tokenValue === "") {
+        return oauthError(400, "invalid_request", "token is required.");
+    }
+    if (caller.kind === "cimd") {
+        const wrapped = openRefreshToken(settings.stateKey, tokenValue, context.clock());
+        if (!wrapped.ok || wrapped.value.clientId !== caller.clientId) {
+            // RFC 7009 §2.2: an invalid token, or one of another client, is answered 200 and nothing is revoked.
+            return { statusCode: 200, headers: { "Cache-Control": "no-store" }, body: "" };
+        }
+        tokenValue = wrapped.value.cognitoRefreshToken;
+    }
+    const form = forwardedForm(caller, {
+        token: tokenValue, client_id: caller.kind === "cimd" ? settings.shadowClientId : caller.form.get("client_id"),
+        grant_type: undefined, code: undefined, code_verifier: undefined, redirect_uri: undefined, refresh_token: undefined, scope: undefined, resource: undefined,
+    });
+    return relay(context, await forward(context, settings.cognito.revocationEndpoint, caller, form));
+}
+
+/** The default `post`: a form to Cognito, bounded in time. */
+export function postForm(url: string, form: URLSearchParams, headers: Readonly<Record<string, string>>): Promise<Response> {
+    return fetch(url, { method: "POST", headers, body: form, redirect: "manual", signal: AbortSignal.timeout(COGNITO_TIMEOUT_MS) });
+}

@@ -1,0 +1,430 @@
+/**
+ * The OAuth facade's endpoints, each security case of issue 14 as a test: the settings, authorize (open redirect,
+ * allow-list, document checks, PKCE), callback (signed state: tampered, expired, replayed, missing; `iss`), token
+ * and revoke (a code or refresh token of one client redeemed by another), against a stand-in for Cognito.
+ */
+import type { APIGatewayProxyResult } from "aws-lambda";
+import { expect } from "chai";
+import { randomBytes } from "node:crypto";
+import { createFacadeHandler, handler as environmentHandler } from "../handler/facade";
+import { sealCode, sealState } from "../handler/facade/envelopes";
+import { FACADE_PATHS, facadeUrls } from "../handler/facade/paths";
+import {
+    DEFAULT_CLIENT_METADATA_URLS, FACADE_ENV, facadeEnvironment, readFacadeSettings, type FacadeEnvironmentValues, type FacadeSettings,
+} from "../handler/facade/settings";
+import { logSink } from "../handler/log";
+import { authorizationServerMetadata } from "../infra/mcpMetadata";
+import {
+    API_URL, CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, HOSTED_UI, location, pkcePair, postEvent, RESOURCE, SCOPE, serveJson,
+    settingsFor, SHADOW_CLIENT_ID, STATIC_CLIENT_ID, STATIC_REDIRECT, type DocumentHost,
+} from "./facadeFixtures";
+
+const TEN_MINUTES = 10 * 60 * 1000;
+
+/** Silences the facade's per-request log lines; returns them. */
+function capturedLogs(): { lines: string[]; restore: () => void } {
+    const write = logSink.write;
+    const lines: string[] = [];
+    logSink.write = (line) => void lines.push(line);
+    return { lines, restore: () => void (logSink.write = write) };
+}
+
+function expectErrorPage(result: APIGatewayProxyResult, pattern: RegExp): void {
+    expect(result.statusCode, result.body.slice(0, 200)).to.equal(400);
+    expect(result.headers?.Location, "never a redirect").to.equal(undefined);
+    expect(result.headers?.["Content-Type"]).to.match(/^text\/html/);
+    expect(result.body).to.match(pattern);
+}
+
+describe("OAuth facade settings", () => {
+    const values: FacadeEnvironmentValues = {
+        apiUrl: `${API_URL}/`,
+        cognito: { authorizationEndpoint: `${HOSTED_UI}/oauth2/authorize`, tokenEndpoint: `${HOSTED_UI}/oauth2/token`, revocationEndpoint: `${HOSTED_UI}/oauth2/revoke` },
+        shadowClientId: SHADOW_CLIENT_ID,
+        stateKey: randomBytes(32).toString("base64url"),
+        staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
+        scope: SCOPE,
+        resource: RESOURCE,
+    };
+
+    it("builds the environment the function reads back: issuer and callback from the API URL, ChatGPT's document by default", () => {
+        const environment = facadeEnvironment(values);
+        expect(Object.keys(environment).sort()).to.deep.equal(Object.values(FACADE_ENV).sort());
+        const settings = readFacadeSettings(environment);
+        expect(settings.issuer).to.equal(API_URL);
+        expect(settings.callbackUrl).to.equal(`${API_URL}/oauth/callback`);
+        expect(settings.clientMetadataUrls).to.deep.equal(DEFAULT_CLIENT_METADATA_URLS);
+        expect(settings.clientMetadataUrls).to.deep.equal(["https://chatgpt.com/oauth/client.json"]);
+        expect([...settings.staticClients]).to.deep.equal([[STATIC_CLIENT_ID, [STATIC_REDIRECT]]]);
+        expect(settings.stateKey.length).to.equal(32);
+    });
+
+    it("refuses a short or non-base64url key, an allow-list entry that is not an HTTPS client_id URL, a URL-shaped static client, naming the variable only", () => {
+        const secret = "c2hvcnQ";
+        const cases: Array<[Partial<FacadeEnvironmentValues>, RegExp]> = [
+            [{ stateKey: secret }, /FACADE_STATE_KEY must hold at least 32 bytes/],
+            [{ stateKey: `${randomBytes(32).toString("base64")}+/=` }, /FACADE_STATE_KEY must be base64url/],
+            [{ clientMetadataUrls: ["http://chatgpt.com/oauth/client.json"] }, /FACADE_CLIENT_METADATA_URLS/],
+            [{ clientMetadataUrls: ["https://chatgpt.com/"] }, /FACADE_CLIENT_METADATA_URLS/],
+            [{ clientMetadataUrls: ["https://chatgpt.com/client.json#x"] }, /FACADE_CLIENT_METADATA_URLS/],
+            [{ clientMetadataUrls: ["https://user:pw@chatgpt.com/client.json"] }, /FACADE_CLIENT_METADATA_URLS/],
+            [{ clientMetadataUrls: ["https://chatgpt.com/a/../client.json"] }, /FACADE_CLIENT_METADATA_URLS/],
+            [{ staticClients: { "https://evil.example/client.json": [STATIC_REDIRECT] } }, /FACADE_STATIC_CLIENTS/],
+            [{ shadowClientId: " " }, /FACADE_SHADOW_CLIENT_ID is not set/],
+        ];
+        for (const [change, message] of cases) {
+            let error: unknown;
+            try {
+                facadeEnvironment({ ...values, ...change });
+            } catch (err) {
+                error = err;
+            }
+            expect(String(error), JSON.stringify(change)).to.match(message);
+            expect(String(error)).to.not.include(secret);
+        }
+        const environment = facadeEnvironment(values);
+        expect(() => readFacadeSettings({ ...environment, [FACADE_ENV.callbackUrl]: "https://evil.example/oauth/callback" })).to.throw(/FACADE_CALLBACK_URL/);
+    });
+
+    it("answers 500 without throwing or logging a value when the function's environment is incomplete", async () => {
+        const logs = capturedLogs();
+        try {
+            const result = await environmentHandler(getEvent(FACADE_PATHS.authorize, {}));
+            expect(result.statusCode).to.equal(500);
+            expect(logs.lines.join("\n")).to.include(FACADE_ENV.issuer);
+        } finally {
+            logs.restore();
+        }
+    });
+});
+
+describe("OAuth facade endpoints", () => {
+    let host: DocumentHost;
+    let documents: Record<string, unknown>;
+    let clientA: string;
+    let clientB: string;
+    let settings: FacadeSettings;
+    let now: number;
+    let logs: ReturnType<typeof capturedLogs>;
+
+    before(async () => {
+        host = await documentHost((req, res) => serveJson((url) => documents[url] ?? { client_id: url, redirect_uris: [CLIENT_REDIRECT] })(req, res));
+        clientA = `${host.origin}/a/client.json`;
+        clientB = `${host.origin}/b/client.json`;
+    });
+    after(() => host.close());
+    beforeEach(() => {
+        documents = {};
+        now = Date.now();
+        // Test URLs join the allow-list the way local mode's switch adds them: past the HTTPS-only settings check.
+        const base = settingsFor([]);
+        settings = { ...base, clientMetadataUrls: [clientA, clientB] };
+        logs = capturedLogs();
+    });
+    afterEach(() => logs.restore());
+
+    const facade = (post = fakeCognito().post) => facadeFor(settings, { clock: () => now, post });
+
+    function authorizeParams(clientId: string, challenge: string, changes: Record<string, string | undefined> = {}): Record<string, string> {
+        const params: Record<string, string | undefined> = {
+            response_type: "code", client_id: clientId, redirect_uri: clientId === STATIC_CLIENT_ID ? STATIC_REDIRECT : CLIENT_REDIRECT,
+            scope: SCOPE, state: "client-state", code_challenge: challenge, code_challenge_method: "S256", resource: RESOURCE, ...changes,
+        };
+        return Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+    }
+
+    /** authorize → (Cognito signs the user in) → callback: the client's redirect with the wrapped code. */
+    async function signedIn(clientId: string, challenge: string, cognitoCode = "cognito-code"): Promise<URL> {
+        const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientId, challenge))));
+        return location(await facade()(getEvent(FACADE_PATHS.callback, { code: cognitoCode, state: toCognito.searchParams.get("state") ?? "" })));
+    }
+
+    describe("authorize", () => {
+        it("sends a CIMD client to Cognito as the shadow client, with the facade's callback, the client's challenge and a signed state", async () => {
+            const { challenge } = pkcePair();
+            const to = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge))));
+            expect(`${to.origin}${to.pathname}`).to.equal(`${HOSTED_UI}/oauth2/authorize`);
+            expect(Object.fromEntries(to.searchParams)).to.include({
+                response_type: "code", client_id: SHADOW_CLIENT_ID, redirect_uri: `${API_URL}/oauth/callback`, scope: SCOPE,
+                code_challenge: challenge, code_challenge_method: "S256", resource: RESOURCE,
+            });
+            expect(to.searchParams.get("state")).to.match(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+            expect(host.requests.some((r) => r.url === "/a/client.json")).to.be.true;
+        });
+
+        it("sends a pre-registered client to Cognito under its own id, through the same callback", async () => {
+            const { challenge } = pkcePair();
+            const to = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(STATIC_CLIENT_ID, challenge))));
+            expect(Object.fromEntries(to.searchParams)).to.include({ client_id: STATIC_CLIENT_ID, redirect_uri: `${API_URL}/oauth/callback` });
+        });
+
+        it("never redirects to a redirect_uri that is not exactly one of the document's (open redirect)", async () => {
+            const { challenge } = pkcePair();
+            const variants = [
+                `${CLIENT_REDIRECT}/`, `${CLIENT_REDIRECT}?x=1`, `${CLIENT_REDIRECT}#frag`, `${CLIENT_REDIRECT}/../evil`, `${CLIENT_REDIRECT}x`,
+                CLIENT_REDIRECT.toUpperCase(), CLIENT_REDIRECT.replace("https:", "http:"), CLIENT_REDIRECT.replace("chatgpt.com", "chatgpt.com:443"),
+                CLIENT_REDIRECT.replace("chatgpt.com", "chatgpt.com.evil.example"), CLIENT_REDIRECT.replace("https://", "https://evil.example@"),
+                CLIENT_REDIRECT.replace("connector", "%63onnector"), "https://chatgpt.com/connector_platform_oauth_redirec", "https://evil.example/callback",
+                CLIENT_REDIRECT.slice(0, -1), ` ${CLIENT_REDIRECT}`, "", STATIC_REDIRECT,
+            ];
+            for (const redirectUri of variants) {
+                expectErrorPage(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, { redirect_uri: redirectUri }))), /redirect_uri is not one of/);
+            }
+            expectErrorPage(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, { redirect_uri: undefined }))), /redirect_uri is not one of/);
+            // A second redirect_uri cannot ride behind a good one (RFC 6749 §3.1).
+            expectErrorPage(await facade()(getEvent(FACADE_PATHS.authorize, { ...authorizeParams(clientA, challenge), redirect_uri: [CLIENT_REDIRECT, "https://evil.example/cb"] })), /more than once/);
+            // The static client's list is just as exact.
+            expectErrorPage(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(STATIC_CLIENT_ID, challenge, { redirect_uri: `${STATIC_REDIRECT}/` }))), /redirect_uri is not one of/);
+        });
+
+        it("refuses a client_id URL outside the allow-list without fetching it, and an unknown client", async () => {
+            const { challenge } = pkcePair();
+            const before = host.requests.length;
+            for (const clientId of [`${host.origin}/c/client.json`, `${clientA}?x`, `${clientA}/`, "https://chatgpt.com/oauth/client.json"]) {
+                expectErrorPage(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientId, challenge))), /not one this server accepts/);
+            }
+            expectErrorPage(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams("someone-else", challenge))), /Unknown client_id/);
+            expect(host.requests.length, "nothing fetched").to.equal(before);
+        });
+
+        it("refuses a document whose client_id is not its URL, or that cannot be fetched, with a page", async () => {
+            const { challenge } = pkcePair();
+            documents[clientA] = { client_id: clientB, redirect_uris: [CLIENT_REDIRECT] };
+            expectErrorPage(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge))), /client_id is not its own URL/);
+            // Without the test switch (the deployed function), even an allow-listed loopback URL is refused.
+            const production = createFacadeHandler({ ...settings, clientMetadataUrls: ["https://127.0.0.1/client.json"] }, { clock: () => now });
+            expectErrorPage(await production(getEvent(FACADE_PATHS.authorize, authorizeParams("https://127.0.0.1/client.json", challenge))), /non-public address/);
+        });
+
+        it("requires PKCE with S256: a missing or plain challenge goes back to the client as invalid_request, with state and iss", async () => {
+            const { challenge } = pkcePair();
+            const cases: Array<Record<string, string | undefined>> = [
+                { code_challenge: undefined, code_challenge_method: undefined },
+                { code_challenge_method: undefined },
+                { code_challenge_method: "plain" },
+                { code_challenge: "short" },
+                { code_challenge: `${challenge}A` },
+            ];
+            for (const changes of cases) {
+                for (const clientId of [clientA, STATIC_CLIENT_ID]) {
+                    const back = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientId, challenge, changes))));
+                    expect(Object.fromEntries(back.searchParams), JSON.stringify(changes)).to.include({ error: "invalid_request", state: "client-state", iss: API_URL });
+                    expect(back.searchParams.get("error_description")).to.match(/PKCE/);
+                }
+            }
+        });
+
+        it("sends other errors to the validated redirect URI: response type, scope, resource, an overlong state", async () => {
+            const { challenge } = pkcePair();
+            const cases: Array<[Record<string, string>, string]> = [
+                [{ response_type: "token" }, "unsupported_response_type"],
+                [{ scope: "openid" }, "invalid_scope"],
+                [{ scope: `${SCOPE} aws.cognito.signin.user.admin` }, "invalid_scope"],
+                [{ resource: "https://evil.example/mcp" }, "invalid_target"],
+                [{ state: "s".repeat(1025) }, "invalid_request"],
+            ];
+            for (const [changes, error] of cases) {
+                const back = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, changes))));
+                expect(`${back.origin}${back.pathname}`).to.equal(CLIENT_REDIRECT);
+                expect(back.searchParams.get("error"), JSON.stringify(changes)).to.equal(error);
+                expect(back.searchParams.get("iss")).to.equal(API_URL);
+            }
+        });
+    });
+
+    describe("callback", () => {
+        it("returns the code, the client's own state and iss, exactly the metadata's issuer (RFC 9207, mix-up)", async () => {
+            const back = await signedIn(clientA, pkcePair().challenge);
+            expect(`${back.origin}${back.pathname}`).to.equal(CLIENT_REDIRECT);
+            expect(back.searchParams.get("state")).to.equal("client-state");
+            const metadata = authorizationServerMetadata(API_URL, SCOPE, {
+                authorizationEndpoint: "", tokenEndpoint: "", revocationEndpoint: "", jwksUri: "",
+            }, { facade: true }) as { issuer: string };
+            expect(back.searchParams.get("iss")).to.equal(metadata.issuer);
+            expect(back.searchParams.get("code")).to.not.equal("cognito-code");
+            // A trailing slash on the API URL changes neither: both come from one function.
+            const slashed = settingsFor([], `${API_URL}/`);
+            const slashedMetadata = authorizationServerMetadata(`${API_URL}/`, SCOPE, { authorizationEndpoint: "", tokenEndpoint: "", revocationEndpoint: "", jwksUri: "" }, { facade: true }) as { issuer: string };
+            expect(slashed.issuer).to.equal(slashedMetadata.issuer);
+        });
+
+        it("passes Cognito's error on to the client with its state and iss", async () => {
+            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge))));
+            const back = location(await facade()(getEvent(FACADE_PATHS.callback, {
+                error: "access_denied", error_description: "User cancelled", state: toCognito.searchParams.get("state") ?? "",
+            })));
+            expect(Object.fromEntries(back.searchParams)).to.deep.equal({ error: "access_denied", error_description: "User cancelled", state: "client-state", iss: API_URL });
+        });
+
+        it("shows a page, never a redirect, without a pending request: no state, garbage, another kind of token", async () => {
+            const wrongKind = sealCode(settings.stateKey, { clientId: clientA, redirectUri: CLIENT_REDIRECT, cognitoCode: "c", codeChallenge: pkcePair().challenge }, now);
+            for (const state of [undefined, "", "abc", "a.b", wrongKind]) {
+                expectErrorPage(await facade()(getEvent(FACADE_PATHS.callback, { code: "c", ...(state === undefined ? {} : { state }) })), /no sign-in in progress/);
+            }
+        });
+
+        it("refuses a tampered state: payload changed (to another redirect URI), signature changed, or signed with another key", async () => {
+            const pending = { clientId: clientA, redirectUri: CLIENT_REDIRECT, state: "s", codeChallenge: pkcePair().challenge };
+            const state = sealState(settings.stateKey, pending, now);
+            const [body, mac] = state.split(".");
+            const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, "base64url").toString()), r: "https://evil.example/cb" })).toString("base64url");
+            const flipped = `${mac.slice(0, -2)}${mac.at(-2) === "A" ? "B" : "A"}${mac.at(-1)}`;
+            for (const tampered of [`${forged}.${mac}`, `${body}.${flipped}`, sealState(randomBytes(32), pending, now)]) {
+                expectErrorPage(await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: tampered })), /no sign-in in progress/);
+            }
+        });
+
+        it("refuses a state older than 10 minutes", async () => {
+            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge))));
+            now += TEN_MINUTES + 1000;
+            expectErrorPage(await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: toCognito.searchParams.get("state") ?? "" })), /longer than 10 minutes/);
+        });
+
+        it("answers a replayed callback the same way, and the replayed code cannot be redeemed twice: Cognito's code is single-use", async () => {
+            const used = new Set<string>();
+            const cognito = fakeCognito(({ form }) => {
+                const fresh = !used.has(form.code);
+                used.add(form.code);
+                return fresh ? { status: 200, body: { access_token: "a", token_type: "Bearer", expires_in: 3600 } } : { status: 400, body: { error: "invalid_grant" } };
+            });
+            const { verifier, challenge } = pkcePair();
+            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge))));
+            const callbackEvent = getEvent(FACADE_PATHS.callback, { code: "cognito-code", state: toCognito.searchParams.get("state") ?? "" });
+            const first = location(await facade()(callbackEvent));
+            const replay = location(await facade()(callbackEvent));
+            const redeem = (back: URL) => facade(cognito.post)(postEvent(FACADE_PATHS.token, {
+                grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: clientA,
+            }));
+            expect((await redeem(first)).statusCode).to.equal(200);
+            const again = await redeem(replay);
+            expect(again.statusCode).to.equal(400);
+            expect(JSON.parse(again.body)).to.include({ error: "invalid_grant" });
+        });
+    });
+
+    describe("token and revoke", () => {
+        it("exchanges a CIMD client's code as the shadow client with the facade's callback, and wraps the refresh token", async () => {
+            const cognito = fakeCognito();
+            const { verifier, challenge } = pkcePair();
+            const back = await signedIn(clientA, challenge, "inner-code");
+            const result = await facade(cognito.post)(postEvent(FACADE_PATHS.token, {
+                grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: clientA, resource: RESOURCE,
+            }));
+            expect(result.statusCode).to.equal(200);
+            expect(result.headers?.["Cache-Control"]).to.equal("no-store");
+            expect(cognito.forwarded).to.have.lengthOf(1);
+            expect(cognito.forwarded[0].url).to.equal(`${HOSTED_UI}/oauth2/token`);
+            expect(cognito.forwarded[0].form).to.deep.equal({
+                grant_type: "authorization_code", code: "inner-code", redirect_uri: `${API_URL}/oauth/callback`, code_verifier: verifier, client_id: SHADOW_CLIENT_ID, resource: RESOURCE,
+            });
+            expect(cognito.forwarded[0].headers).to.not.have.property("Authorization");
+            const tokens = JSON.parse(result.body) as { access_token: string; refresh_token: string };
+            expect(tokens.access_token).to.equal("cognito-access");
+            expect(tokens.refresh_token).to.not.equal("cognito-refresh");
+
+            // Refresh: unwrapped for Cognito, as the shadow client; another client's attempt never reaches Cognito.
+            const refresh = (clientId: string) => facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: clientId }));
+            expect((await refresh(clientA)).statusCode).to.equal(200);
+            expect(cognito.forwarded[1].form).to.deep.equal({ grant_type: "refresh_token", refresh_token: "cognito-refresh", client_id: SHADOW_CLIENT_ID });
+            const stolen = await refresh(clientB);
+            expect(stolen.statusCode).to.equal(400);
+            expect(JSON.parse(stolen.body)).to.include({ error: "invalid_grant" });
+            expect(cognito.forwarded).to.have.lengthOf(2);
+
+            // Revoke: the client's own token is revoked at Cognito; another's is answered 200 and left alone (RFC 7009 §2.2).
+            expect((await facade(cognito.post)(postEvent(FACADE_PATHS.revoke, { token: tokens.refresh_token, client_id: clientB }))).statusCode).to.equal(200);
+            expect(cognito.forwarded).to.have.lengthOf(2);
+            expect((await facade(cognito.post)(postEvent(FACADE_PATHS.revoke, { token: tokens.refresh_token, client_id: clientA }))).statusCode).to.equal(200);
+            expect(cognito.forwarded[2]).to.deep.include({ url: `${HOSTED_UI}/oauth2/revoke`, form: { token: "cognito-refresh", client_id: SHADOW_CLIENT_ID } });
+        });
+
+        it("refuses a code obtained for one client when another redeems it, before Cognito sees it", async () => {
+            const cognito = fakeCognito();
+            const { verifier, challenge } = pkcePair();
+            const back = await signedIn(clientA, challenge);
+            for (const [clientId, headers] of [[clientB, {}], [STATIC_CLIENT_ID, { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:secret`).toString("base64")}` }]] as const) {
+                const result = await facade(cognito.post)(postEvent(FACADE_PATHS.token, {
+                    grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: CLIENT_REDIRECT, code_verifier: verifier,
+                    ...(clientId === clientB ? { client_id: clientId } : {}),
+                }, headers));
+                expect(result.statusCode, clientId).to.equal(400);
+                expect(JSON.parse(result.body)).to.deep.equal({ error: "invalid_grant", error_description: "The code was issued to another client." });
+            }
+            expect(cognito.forwarded).to.have.lengthOf(0);
+        });
+
+        it("refuses a wrong or missing verifier, another redirect_uri, a tampered or expired code, a secret from a CIMD client", async () => {
+            const cognito = fakeCognito();
+            const { verifier, challenge } = pkcePair();
+            const back = await signedIn(clientA, challenge);
+            const code = back.searchParams.get("code") ?? "";
+            const exchange = (fields: Record<string, string | undefined>, headers: Record<string, string> = {}) => facade(cognito.post)(postEvent(FACADE_PATHS.token, Object.fromEntries(Object.entries({
+                grant_type: "authorization_code", code, redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: clientA, ...fields,
+            }).filter((e): e is [string, string] => e[1] !== undefined)), headers));
+            const expectError = async (result: Promise<APIGatewayProxyResult>, status: number, error: string) => {
+                const answer = await result;
+                expect(answer.statusCode).to.equal(status);
+                expect(JSON.parse(answer.body)).to.include({ error });
+            };
+            await expectError(exchange({ code_verifier: pkcePair().verifier }), 400, "invalid_grant");
+            await expectError(exchange({ code_verifier: undefined }), 400, "invalid_grant");
+            await expectError(exchange({ redirect_uri: `${CLIENT_REDIRECT}/` }), 400, "invalid_grant");
+            await expectError(exchange({ code: `${code.slice(0, -3)}AAA` }), 400, "invalid_grant");
+            await expectError(exchange({ code: "cognito-code" }), 400, "invalid_grant");
+            await expectError(exchange({ client_secret: "guess" }), 401, "invalid_client");
+            await expectError(exchange({}, { Authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientA)}:x`).toString("base64")}` }), 401, "invalid_client");
+            await expectError(exchange({ client_id: "https://evil.example/client.json" }), 401, "invalid_client");
+            await expectError(exchange({ grant_type: "password" }), 400, "unsupported_grant_type");
+            expect(cognito.forwarded, "nothing reached Cognito").to.have.lengthOf(0);
+            now += TEN_MINUTES + 1000;
+            await expectError(exchange({}), 400, "invalid_grant");
+            expect(cognito.forwarded).to.have.lengthOf(0);
+        });
+
+        it("forwards a pre-registered client's own credentials and refresh token as they are", async () => {
+            const cognito = fakeCognito();
+            const { verifier, challenge } = pkcePair();
+            const back = await signedIn(STATIC_CLIENT_ID, challenge, "static-code");
+            const authorization = `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:its-secret`).toString("base64")}`;
+            const result = await facade(cognito.post)(postEvent(FACADE_PATHS.token, {
+                grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: STATIC_REDIRECT, code_verifier: verifier,
+            }, { Authorization: authorization }));
+            expect(result.statusCode).to.equal(200);
+            expect(JSON.parse(result.body)).to.include({ refresh_token: "cognito-refresh" });
+            expect(cognito.forwarded[0].headers).to.include({ Authorization: authorization });
+            expect(cognito.forwarded[0].form).to.deep.equal({ grant_type: "authorization_code", code: "static-code", redirect_uri: `${API_URL}/oauth/callback`, code_verifier: verifier });
+            await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "cognito-refresh" }, { Authorization: authorization }));
+            expect(cognito.forwarded[1].form).to.deep.equal({ grant_type: "refresh_token", refresh_token: "cognito-refresh" });
+        });
+
+        it("passes Cognito's errors on, and refuses a form that is not one or repeats a field", async () => {
+            const cognito = fakeCognito(() => ({ status: 400, body: { error: "invalid_grant", error_description: "Refresh Token has expired" } }));
+            const answer = await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "x" }, {
+                Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}`,
+            }));
+            expect(answer.statusCode).to.equal(400);
+            expect(JSON.parse(answer.body)).to.deep.equal({ error: "invalid_grant", error_description: "Refresh Token has expired" });
+            const json = await facade(cognito.post)({ ...postEvent(FACADE_PATHS.token, {}), headers: { "Content-Type": "application/json" }, body: "{}" });
+            expect(JSON.parse(json.body)).to.include({ error: "invalid_request" });
+            const repeated = await facade(cognito.post)({ ...postEvent(FACADE_PATHS.token, {}), body: `grant_type=refresh_token&client_id=${encodeURIComponent(clientA)}&client_id=${STATIC_CLIENT_ID}` });
+            expect(JSON.parse(repeated.body)).to.include({ error: "invalid_request" });
+        });
+    });
+
+    it("answers other paths 404 and other methods 405, and logs no parameter, code or token", async () => {
+        expect((await facade()(getEvent("/oauth/other", {}))).statusCode).to.equal(404);
+        expect((await facade()(getEvent("constructor", {}))).statusCode).to.equal(404);
+        const wrong = await facade()(postEvent(FACADE_PATHS.authorize, {}));
+        expect(wrong.statusCode).to.equal(405);
+        expect(wrong.headers?.Allow).to.equal("GET");
+        const { verifier, challenge } = pkcePair();
+        const back = await signedIn(clientA, challenge, "secret-cognito-code");
+        await facade()(postEvent(FACADE_PATHS.token, { grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: clientA }));
+        const text = logs.lines.join("\n");
+        expect(logs.lines.length).to.be.greaterThan(3);
+        for (const secret of ["secret-cognito-code", "cognito-access", "cognito-refresh", verifier, challenge, "client-state", back.searchParams.get("code") ?? ""]) {
+            expect(text).to.not.include(secret);
+        }
+        expect(facadeUrls(API_URL).callback).to.equal(settings.callbackUrl);
+    });
+});

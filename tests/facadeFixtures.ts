@@ -1,0 +1,131 @@
+/**
+ * What the OAuth facade's tests share: settings built the way the infrastructure builds them, a recording stand-in
+ * for Cognito's token and revocation endpoints, loopback servers that play a client's metadata document host, and
+ * events as API Gateway hands them to the facade.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { createHash, randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createFacadeHandler, type FacadeHandler } from "../handler/facade";
+import type { FacadeContext } from "../handler/facade/context";
+import { facadeEnvironment, readFacadeSettings, type FacadeSettings } from "../handler/facade/settings";
+
+export const API_URL = "https://abc123.execute-api.eu-west-1.amazonaws.com/Prod";
+export const HOSTED_UI = "https://pool.auth.eu-west-1.amazoncognito.com";
+export const SHADOW_CLIENT_ID = "shadow-client";
+export const STATIC_CLIENT_ID = "static-mcp-client";
+export const STATIC_REDIRECT = "https://claude.ai/api/mcp/auth_callback";
+export const SCOPE = `${API_URL}/mcp/tools`;
+export const RESOURCE = `${API_URL}/mcp`;
+/** ChatGPT's stable RFC 9207 callback, as a CIMD client's registered redirect URI. */
+export const CLIENT_REDIRECT = "https://chatgpt.com/connector_platform_oauth_redirect";
+
+export function settingsFor(clientMetadataUrls: readonly string[], apiUrl = API_URL): FacadeSettings {
+    return readFacadeSettings(facadeEnvironment({
+        apiUrl,
+        cognito: {
+            authorizationEndpoint: `${HOSTED_UI}/oauth2/authorize`,
+            tokenEndpoint: `${HOSTED_UI}/oauth2/token`,
+            revocationEndpoint: `${HOSTED_UI}/oauth2/revoke`,
+        },
+        shadowClientId: SHADOW_CLIENT_ID,
+        stateKey: randomBytes(32).toString("base64url"),
+        clientMetadataUrls,
+        staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
+        scope: SCOPE,
+        resource: RESOURCE,
+    }));
+}
+
+/** One form a stand-in Cognito received. */
+export interface Forwarded {
+    readonly url: string;
+    readonly form: Record<string, string>;
+    readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Records what the facade forwards and answers as Cognito would for a good request. */
+export function fakeCognito(answer: (forwarded: Forwarded) => { status: number; body: unknown } = () => ({
+    status: 200, body: { access_token: "cognito-access", token_type: "Bearer", expires_in: 3600, refresh_token: "cognito-refresh" },
+})): { readonly forwarded: Forwarded[]; readonly post: FacadeContext["post"] } {
+    const forwarded: Forwarded[] = [];
+    return {
+        forwarded,
+        post: (url, form, headers) => {
+            const entry = { url, form: Object.fromEntries(form), headers };
+            forwarded.push(entry);
+            const { status, body } = answer(entry);
+            return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+        },
+    };
+}
+
+/** A facade with loopback document fetches allowed, a movable clock and a stand-in Cognito. */
+export function facadeFor(settings: FacadeSettings, options: { clock?: () => number; post?: FacadeContext["post"] } = {}): FacadeHandler {
+    return createFacadeHandler(settings, { clock: options.clock, post: options.post ?? fakeCognito().post, fetchOptions: () => ({ allowLoopbackHttp: true }) });
+}
+
+export function getEvent(path: string, params: Record<string, string | string[]>): APIGatewayProxyEvent {
+    const multi = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+    return {
+        httpMethod: "GET", resource: path, path, body: null, isBase64Encoded: false, headers: {}, multiValueHeaders: {},
+        queryStringParameters: Object.fromEntries(Object.entries(multi).map(([k, v]) => [k, v[v.length - 1]])),
+        multiValueQueryStringParameters: multi, pathParameters: null, stageVariables: null,
+        requestContext: { requestId: "test" } as APIGatewayProxyEvent["requestContext"],
+    };
+}
+
+export function postEvent(path: string, form: Record<string, string>, headers: Record<string, string> = {}): APIGatewayProxyEvent {
+    return {
+        ...getEvent(path, {}), httpMethod: "POST", queryStringParameters: null, multiValueQueryStringParameters: null,
+        headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(form).toString(),
+    };
+}
+
+/** The Location of a 302, parsed; fails the test for anything else. */
+export function location(result: APIGatewayProxyResult): URL {
+    if (result.statusCode !== 302) {
+        throw new Error(`expected a redirect, got ${result.statusCode}: ${result.body.slice(0, 200)}`);
+    }
+    return new URL(String(result.headers?.Location));
+}
+
+export function pkcePair(): { verifier: string; challenge: string } {
+    const verifier = randomBytes(32).toString("base64url");
+    return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+}
+
+/** A loopback HTTP server answering every request with `respond`; counts requests. */
+export interface DocumentHost {
+    readonly origin: string;
+    readonly requests: IncomingMessage[];
+    close(): Promise<void>;
+}
+
+export async function documentHost(respond: (req: IncomingMessage, res: ServerResponse) => void): Promise<DocumentHost> {
+    const requests: IncomingMessage[] = [];
+    const server = createServer((req, res) => {
+        requests.push(req);
+        respond(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+        origin: `http://127.0.0.1:${port}`,
+        requests,
+        close: () => new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+        }),
+    };
+}
+
+/** Serves `document` (a function of the request's URL) as JSON with `headers`. */
+export function serveJson(document: (url: string) => unknown, headers: Record<string, string> = {}): (req: IncomingMessage, res: ServerResponse) => void {
+    return (req, res) => {
+        const body = JSON.stringify(document(`http://${req.headers.host ?? ""}${req.url ?? ""}`));
+        res.writeHead(200, { "Content-Type": "application/json", ...headers });
+        res.end(body);
+    };
+}
