@@ -18,20 +18,18 @@ if (routeProblem !== undefined) {
     throw new pulumi.RunError(routeProblem);
 }
 
-// The MCP resource server is named by the MCP URL, which the API makes; the API's function takes the MCP client's
-// id. A deferred output breaks that circle between the two components (no resource depends on itself).
-const [mcpResourceUrl, resolveMcpResourceUrl] = pulumi.deferredOutput<string>();
+// The MCP resource server and the facade's callback are named by the API's URL, which the API makes; the API takes
+// the MCP clients' ids. A deferred output breaks that circle between the two components (no resource needs itself).
+const [apiBaseUrl, resolveApiBaseUrl] = pulumi.deferredOutput<string>();
 const { customDomain } = config.domains;
 const auth = new CognitoAuth("gpt-action", {
-    ...config.auth, customDomain: customDomain?.auth, mcp: config.mcp && { ...config.mcp, resourceUrl: mcpResourceUrl },
+    ...config.auth, customDomain: customDomain?.auth, mcp: config.mcp && { ...config.mcp, apiUrl: apiBaseUrl },
 });
 const api = new GptActionApi("gpt-action", {
     ...config.api, ...config.network, customDomain: customDomain?.api, routes,
-    userPoolArn: auth.userPool.arn, appClientId: auth.client.id, mcp: mcpApiArgs(auth),
+    userPoolArn: auth.userPool.arn, appClientId: auth.client.id, mcp: mcpApiArgs(auth, config.mcp),
 });
-if (api.mcpUrl !== undefined) {
-    resolveMcpResourceUrl(api.mcpUrl);
-}
+resolveApiBaseUrl(api.baseUrl);
 
 export const { apiUrl, openApiSchema, clientId, clientSecret, authorizationUrl, tokenUrl, scope, tokenExchangeMethod, callbackUrls, userPoolId,
     testUserTemporaryPassword, mcpServerUrl, mcpClientId, mcpClientSecret, mcpCallbackUrls, nextStep } = stackOutputs(config, auth, api);

@@ -13,6 +13,8 @@ import { bearerChallenge, discoveryDocuments, mcpServerUrl, type CognitoEndpoint
 import { functionNetwork } from "./network";
 import type { NetworkConfig } from "./networkConfig";
 import { createWaf } from "./waf";
+import { FACADE_PREFIX } from "../handler/facade/paths";
+import { createOAuthFacade } from "./oauthFacade";
 import { restApiDocument, type McpDocumentInput } from "./restApiDocument";
 import { routeTableError } from "./routeTable";
 
@@ -73,8 +75,14 @@ export interface McpApiArgs {
     readonly clientId: pulumi.Input<string>;
     /** The scope /mcp requires (the MCP resource server's). */
     readonly scope: pulumi.Input<string>;
-    /** Cognito's endpoints, which the authorization server metadata points to. */
+    /** Cognito's endpoints, which the OAuth facade forwards to (and the metadata names for the keys). */
     readonly cognito: { readonly [K in keyof CognitoEndpoints]: pulumi.Input<string> };
+    /** The public app client CIMD clients sign in through; /mcp takes its tokens too. */
+    readonly cimdClientId: pulumi.Input<string>;
+    /** The redirect URIs the facade accepts for the MCP app client. */
+    readonly redirectUris: pulumi.Input<pulumi.Input<string>[]>;
+    /** Client ID Metadata Document URLs the facade accepts as client_id. */
+    readonly clientMetadataUrls: readonly string[];
 }
 
 /** One JSON object per request in the access log; never headers or bodies. */
@@ -103,7 +111,9 @@ export class GptActionApi extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** The OpenAPI 3.1 document (JSON) to paste into the GPT's Action, its server URL filled in. */
     public readonly openApiSchema: pulumi.Output<string>;
-    /** The MCP server URL (<url>/mcp); undefined without `mcp`. Known before the stage exists, so Cognito can name it. */
+    /** The URL clients call, built from the API's id: known before the stage exists, so Cognito can name it. */
+    public readonly baseUrl: pulumi.Output<string>;
+    /** The MCP server URL (<url>/mcp); undefined without `mcp`. */
     public readonly mcpUrl?: pulumi.Output<string>;
 
     /**
@@ -130,7 +140,7 @@ export class GptActionApi extends pulumi.ComponentResource {
             logRetentionDays: args.logRetentionDays ?? 30,
             environment: {
                 APP_CLIENT_ID: args.appClientId,
-                ...(args.mcp === undefined ? {} : { MCP_CLIENT_ID: args.mcp.clientId }),
+                ...(args.mcp === undefined ? {} : { MCP_CLIENT_ID: args.mcp.clientId, MCP_SHADOW_CLIENT_ID: args.mcp.cimdClientId }),
                 ...(cors === undefined ? {} : { CORS_ALLOW_ORIGIN: cors }),
             },
             tracing,
@@ -150,15 +160,26 @@ export class GptActionApi extends pulumi.ComponentResource {
         // The URL clients will call, built from the API's id rather than the stage, so that the MCP resource server
         // (and through it the function's environment) can name it without waiting for a deployment. AWS: "Invoke a
         // REST API in API Gateway" gives https://{restapi_id}.execute-api.{region}.amazonaws.com/{stage_name}.
-        const baseUrl = args.customDomain === undefined
+        const baseUrl = this.baseUrl = args.customDomain === undefined
             ? pulumi.interpolate`https://${restApi}.execute-api.${this.restApi.region}.amazonaws.com/${stageName}`
             : pulumi.output(`https://${args.customDomain.host}`);
 
         let mcp: pulumi.Output<McpDocumentInput> | undefined;
+        let facade: aws.lambda.Function | undefined;
         if (args.mcp !== undefined) {
             this.mcpUrl = baseUrl.apply(mcpServerUrl);
+            // Every MCP client signs in through the facade, which the metadata names (and which answers with `iss`).
             mcp = pulumi.all([baseUrl, args.mcp.scope, pulumi.output(args.mcp.cognito)]).apply(([url, scope, cognito]) =>
-                ({ scope, challenge: bearerChallenge(url, scope), documents: discoveryDocuments(url, scope, cognito) }));
+                ({ scope, challenge: bearerChallenge(url, scope), documents: discoveryDocuments(url, scope, cognito, { facade: true }) }));
+            facade = createOAuthFacade(`${name}-oauth`, {
+                apiUrl: baseUrl,
+                cognito: args.mcp.cognito,
+                cimdClientId: args.mcp.cimdClientId,
+                staticClient: { id: args.mcp.clientId, redirectUris: args.mcp.redirectUris },
+                clientMetadataUrls: args.mcp.clientMetadataUrls,
+                logRetentionDays: args.logRetentionDays ?? 30,
+                tracing,
+            }, this);
         }
 
         // The whole API as one OpenAPI document, imported with PutRestApi in "overwrite" mode: an edited route table
@@ -167,9 +188,9 @@ export class GptActionApi extends pulumi.ComponentResource {
         // because the document names the API's own URL (the MCP resource and scope), which the RestApi cannot take
         // as an input. Its body forces a replacement, which is one more PutRestApi; its delete does nothing
         // (terraform-provider-aws, apigateway/rest_api_put.go).
-        const document = pulumi.all([this.restApi.name, args.userPoolArn, args.scopes, handler.fn.invokeArn, mcp]).apply(
-            ([title, userPoolArn, scopes, invokeArn, mcpInput]) => JSON.stringify(restApiDocument({
-                title, description: API_DESCRIPTION, routes: args.routes, userPoolArn, scopes, invokeArn, corsAllowOrigin: cors, mcp: mcpInput,
+        const document = pulumi.all([this.restApi.name, args.userPoolArn, args.scopes, handler.fn.invokeArn, mcp, facade?.invokeArn]).apply(
+            ([title, userPoolArn, scopes, invokeArn, mcpInput, facadeInvokeArn]) => JSON.stringify(restApiDocument({
+                title, description: API_DESCRIPTION, routes: args.routes, userPoolArn, scopes, invokeArn, corsAllowOrigin: cors, mcp: mcpInput, facadeInvokeArn,
             })));
         const definition = new aws.apigateway.RestApiPut(`${name}-definition`, {
             restApiId: restApi,
@@ -187,6 +208,14 @@ export class GptActionApi extends pulumi.ComponentResource {
             principal: "apigateway.amazonaws.com",
             sourceArn: pulumi.interpolate`${this.restApi.executionArn}/${stageName}/*/*`,
         }, parent);
+        if (facade !== undefined) {
+            new aws.lambda.Permission(`${name}-oauth-permission`, {
+                action: "lambda:InvokeFunction",
+                function: facade.name,
+                principal: "apigateway.amazonaws.com",
+                sourceArn: pulumi.interpolate`${this.restApi.executionArn}/${stageName}/*${FACADE_PREFIX}/*`,
+            }, parent);
+        }
 
         // A deployment is a snapshot of the API: the document's hash as its trigger redeploys on any change
         // (deployment.d.ts: "triggers ... when changed, will trigger a redeployment").
@@ -251,6 +280,6 @@ export class GptActionApi extends pulumi.ComponentResource {
         const info = args.info ?? DEFAULT_INFO;
         this.openApiSchema = this.url.apply((url) => openApiSchemaText(args.routes, url, info));
 
-        this.registerOutputs({ url: this.url, openApiSchema: this.openApiSchema, mcpUrl: this.mcpUrl });
+        this.registerOutputs({ url: this.url, baseUrl: this.baseUrl, openApiSchema: this.openApiSchema, mcpUrl: this.mcpUrl });
     }
 }

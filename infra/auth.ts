@@ -5,7 +5,8 @@ import * as random from "@pulumi/random";
 import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
 import type { CustomHost } from "./config";
 import type { IdentityProviderConfig } from "./identityProviders";
-import { MCP_SCOPE_NAME } from "./mcpMetadata";
+import { facadeUrls } from "../handler/facade/paths";
+import { MCP_SCOPE_NAME, mcpServerUrl } from "./mcpMetadata";
 
 export interface CognitoAuthArgs {
     /** Exact redirect URIs the app client accepts. Cognito needs at least one when OAuth is on. */
@@ -50,12 +51,11 @@ export interface CognitoAuthArgs {
 
 export interface McpAuthArgs {
     /**
-     * The MCP server's URL, RFC 9728's `resource`: it names the resource server, so that Cognito accepts the RFC 8707
-     * `resource` parameter MCP clients send and binds the access token to it.
+     * The API's base URL. The MCP server's URL under it, RFC 9728's `resource`, names the resource server, so that
+     * Cognito accepts the RFC 8707 `resource` parameter MCP clients send and binds the access token to it; the OAuth
+     * facade's callback under it is the only redirect URI of the MCP clients at Cognito.
      */
-    readonly resourceUrl: pulumi.Input<string>;
-    /** Exact redirect URIs of the MCP app client. */
-    readonly callbackUrls: pulumi.Input<pulumi.Input<string>[]>;
+    readonly apiUrl: pulumi.Input<string>;
     /** No client secret (PKCE only) when true. Default: false, a confidential client with a secret. */
     readonly publicClient?: boolean;
 }
@@ -94,6 +94,8 @@ export class CognitoAuth extends pulumi.ComponentResource {
     public readonly mcpClientSecret?: pulumi.Output<string>;
     /** The scope the MCP endpoint requires, e.g. https://…/Prod/mcp/tools; undefined without `mcp`. */
     public readonly mcpScope?: pulumi.Output<string>;
+    /** The public client that clients with a Client ID Metadata Document sign in through; undefined without `mcp`. */
+    public readonly mcpCimdClient?: aws.cognito.UserPoolClient;
 
     /**
      * A user pool that only administrators add users to, an OAuth app client for ChatGPT (authorization-code
@@ -228,16 +230,22 @@ export class CognitoAuth extends pulumi.ComponentResource {
             // Cognito writes a custom scope as "<identifier>/<scope name>"; the identifier is the MCP URL, so the
             // `resource` an MCP client sends names this server. Cognito docs: "Scopes, M2M, and APIs with resource
             // servers" (resource binding, Essentials and Plus plans) and CreateResourceServer (identifier ≤ 256).
+            const apiUrl = pulumi.output(args.mcp.apiUrl);
             const resourceServer = new aws.cognito.ResourceServer(`${name}-mcp-resource-server`, {
                 userPoolId: this.userPool.id,
-                identifier: args.mcp.resourceUrl,
+                identifier: apiUrl.apply(mcpServerUrl),
                 name: "MCP server",
                 scopes: [{ scopeName: MCP_SCOPE_NAME, scopeDescription: "List and call the MCP server's tools" }],
             }, { parent: this });
             this.mcpScope = pulumi.interpolate`${resourceServer.identifier}/${MCP_SCOPE_NAME}`;
-            // Like the GPT client, the only piece a new MCP callback URL changes.
-            this.mcpClient = oauthClient(`${name}-mcp-client`, [this.mcpScope], args.mcp.callbackUrls, !(args.mcp.publicClient ?? false));
+            // MCP clients sign in through the OAuth facade (handler/facade), which checks their own redirect URIs and
+            // PKCE and answers with `iss`: at Cognito, the facade's callback is their only one.
+            const facadeCallback = [apiUrl.apply((url) => facadeUrls(url).callback)];
+            this.mcpClient = oauthClient(`${name}-mcp-client`, [this.mcpScope], facadeCallback, !(args.mcp.publicClient ?? false));
             this.mcpClientSecret = args.mcp.publicClient === true ? undefined : pulumi.secret(this.mcpClient.clientSecret);
+            // One public client for every client with a metadata document: the facade binds each code and refresh
+            // token to the client it was issued to, so sharing the Cognito client does not let them swap.
+            this.mcpCimdClient = oauthClient(`${name}-mcp-cimd-client`, [this.mcpScope], facadeCallback, false);
         }
 
         if (args.testUserEmail !== undefined) {
@@ -271,6 +279,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
             mcpClientId: this.mcpClient?.id,
             mcpClientSecret: this.mcpClientSecret,
             mcpScope: this.mcpScope,
+            mcpCimdClientId: this.mcpCimdClient?.id,
         });
     }
 }

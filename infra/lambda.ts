@@ -12,7 +12,10 @@ export interface HandlerFunctionArgs {
     readonly timeoutSeconds: pulumi.Input<number>;
     readonly memoryMb: pulumi.Input<number>;
     readonly logRetentionDays: pulumi.Input<number>;
-    /** Plain settings for the handler; never secrets (Lambda shows environment variables to anyone who can read the function). */
+    /**
+     * Settings for the handler. Lambda shows environment variables to anyone who can read the function, so a secret
+     * goes here only when those readers could replace the code anyway (the OAuth facade's key), as a Pulumi secret.
+     */
     readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Active X-Ray tracing, and the role's permission to send traces. */
     readonly tracing: boolean;

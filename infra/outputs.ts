@@ -1,17 +1,21 @@
 /** How the two components meet (the MCP surface's OAuth side), and the stack's outputs: what the builder pastes into ChatGPT. */
 import type { GptActionApi, McpApiArgs } from "./api";
 import type { CognitoAuth } from "./auth";
-import { TOKEN_EXCHANGE_METHOD, type ConfigGroups } from "./config";
+import { TOKEN_EXCHANGE_METHOD, type ConfigGroups, type McpConfig } from "./config";
 
-/** What the API's MCP surface takes from the OAuth server; undefined without MCP. */
-export function mcpApiArgs(auth: CognitoAuth): McpApiArgs | undefined {
-    if (auth.mcpClient === undefined || auth.mcpScope === undefined) {
+/** What the API's MCP surface takes from the OAuth server and the MCP settings; undefined without MCP. */
+export function mcpApiArgs(auth: CognitoAuth, mcp: McpConfig | undefined): McpApiArgs | undefined {
+    if (mcp === undefined || auth.mcpClient === undefined || auth.mcpScope === undefined || auth.mcpCimdClient === undefined) {
         return undefined;
     }
     return {
         clientId: auth.mcpClient.id,
         scope: auth.mcpScope,
         cognito: { authorizationEndpoint: auth.authorizationUrl, tokenEndpoint: auth.tokenUrl, revocationEndpoint: auth.revocationUrl, jwksUri: auth.jwksUrl },
+        cimdClientId: auth.mcpCimdClient.id,
+        // The placeholder stands in at Cognito only for the GPT client; the facade needs no stand-in.
+        redirectUris: mcp.awaitingCallbackUrl ? [] : mcp.callbackUrls,
+        clientMetadataUrls: mcp.mcpClientMetadataUrls,
     };
 }
 
@@ -50,7 +54,9 @@ export function stackOutputs(config: ConfigGroups, auth: CognitoAuth, api: GptAc
         /** What to do next, while a callback URL (the GPT Action's, the MCP app's) is not configured yet. */
         nextStep: nextSteps([
             config.auth.awaitingCallbackUrl ? "GPT Action: save the Action in ChatGPT, copy the callback URL it shows, then run: pulumi config set callbackUrl <url> && pulumi up" : undefined,
-            config.mcp?.awaitingCallbackUrl === true ? "ChatGPT app (MCP): create the app with mcpServerUrl, mcpClientId and mcpClientSecret, copy the callback URL it shows, then run: pulumi config set mcpCallbackUrl <url> && pulumi up" : undefined,
+            // With a metadata document allowed (ChatGPT's, by default), ChatGPT needs no callback URL set here.
+            config.mcp?.awaitingCallbackUrl === true && config.mcp.mcpClientMetadataUrls.length === 0
+                ? "ChatGPT app (MCP): create the app with mcpServerUrl, mcpClientId and mcpClientSecret, copy the callback URL it shows, then run: pulumi config set mcpCallbackUrl <url> && pulumi up" : undefined,
         ]),
     };
 }

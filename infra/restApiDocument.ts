@@ -7,6 +7,7 @@
  * it is used. API Gateway imports OpenAPI 3.0, not 3.1 ("Develop REST APIs using OpenAPI in API Gateway").
  */
 import * as z from "zod/mini";
+import { FACADE_METHODS } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
 import { operationPaths } from "./openapi";
 
@@ -68,6 +69,8 @@ export interface RestApiDocumentInput {
     readonly corsAllowOrigin?: string;
     /** The MCP surface: /mcp behind its own scope, the discovery documents and the 401's challenge. */
     readonly mcp?: McpDocumentInput;
+    /** The OAuth facade's function (handler/facade), behind its public endpoints under /oauth. */
+    readonly facadeInvokeArn?: string;
 }
 
 /** An API Gateway model's name: alphanumeric (CreateModel: "Must be alphanumeric"). */
@@ -238,6 +241,18 @@ export function restApiDocument(input: RestApiDocumentInput): object {
                 "x-amazon-apigateway-integration": integration,
             },
         };
+        if (input.facadeInvokeArn !== undefined) {
+            // OAuth endpoints are public by nature (RFC 6749 §3): no authorizer; the facade checks every request.
+            for (const [path, method] of Object.entries(FACADE_METHODS)) {
+                paths[path] = {
+                    [method.toLowerCase()]: {
+                        operationId: `oauth${path.slice(path.lastIndexOf("/") + 1).replace(/^./, (c) => c.toUpperCase())}`,
+                        responses: { "200": { description: "The OAuth facade's answer" } },
+                        "x-amazon-apigateway-integration": proxyIntegration(input.facadeInvokeArn),
+                    },
+                };
+            }
+        }
         for (const [path, document] of Object.entries(mcp.documents)) {
             paths[path] = { get: mockOperation("OAuth discovery metadata (public)", METADATA_HEADERS, document) };
         }

@@ -4,6 +4,7 @@
  * README's table are generated from it (npm run settings-docs). Pure: no Pulumi.
  */
 import * as z from "zod";
+import { DEFAULT_CLIENT_METADATA_URLS, isClientIdUrl } from "../handler/facade/settings";
 import { callbackUrlProblem } from "./callbacks";
 import { parseCustomDomain } from "./customDomainConfig";
 import { domainPrefixProblem } from "./domainPrefix";
@@ -174,6 +175,12 @@ export const SETTINGS = {
         type: callbackUrlList, default: "[]", in: [],
         description: "More MCP client callback URLs (Claude's, MCP Inspector's `http://localhost:6274/oauth/callback`…): `pulumi config set --path 'mcpCallbackUrls[0]' <url>`.",
         fix: setPath,
+    }),
+    mcpClientMetadataUrls: setting({
+        type: list((url) => (isClientIdUrl(url) ? undefined : "must be an https URL with a path, no fragment and no user info: a client's metadata document, e.g. https://chatgpt.com/oauth/client.json")),
+        default: JSON.stringify(DEFAULT_CLIENT_METADATA_URLS), in: ["mcp"],
+        description: "The Client ID Metadata Documents the OAuth facade accepts as `client_id`, matched exactly (default: ChatGPT's); such clients need no callback URL configured. `[]` accepts none, leaving the MCP app client.",
+        fix: (at) => `pulumi config set --path '${at.endsWith("]") ? at : `${at}[0]`}' https://chatgpt.com/oauth/client.json`,
     }),
     mcpPublicClient: setting({
         type: flag, default: "false", in: [],

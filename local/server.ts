@@ -123,9 +123,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         issuer: baseUrl,
         client: { id: clientId, secret: clientSecret, callbackUrls, scopes: config.scopes },
         // The MCP client may get the MCP scope only, and must use PKCE (MCP 2025-11-25, Authorization).
-        // Its own callback URLs, and the facade's, through which the facade signs it in (with `iss` on the response).
+        // As deployed, its one callback here is the facade's: the facade checks the client's own redirect URIs
+        // (exactly, with PKCE S256) and answers with `iss`.
         mcpClient: mcp === undefined ? undefined : {
-            id: mcp.clientId, secret: mcp.clientSecret, callbackUrls: [...mcp.callbackUrls, facadeCallback], scopes: [mcp.surface.scope], pkceRequired: true, callbackKey: "mcpCallbackUrl",
+            id: mcp.clientId, secret: mcp.clientSecret, callbackUrls: [facadeCallback], scopes: [mcp.surface.scope], pkceRequired: true, callbackKey: "mcpCallbackUrl",
         },
         shadowClient: mcp === undefined ? undefined : {
             id: SHADOW_CLIENT_ID, callbackUrls: [facadeCallback], scopes: [mcp.surface.scope], pkceRequired: true,
@@ -173,7 +174,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         cognito: { authorizationEndpoint: `${baseUrl}/oauth2/authorize`, tokenEndpoint: `${baseUrl}/oauth2/token`, revocationEndpoint: `${baseUrl}/oauth2/revoke` },
         shadowClientId: SHADOW_CLIENT_ID,
         stateKey: randomBytes(32).toString("base64url"),
-        clientMetadataUrls: options.clientMetadataUrls,
+        clientMetadataUrls: options.clientMetadataUrls ?? config.mcp?.mcpClientMetadataUrls,
         staticClients: { [mcp.clientId]: mcp.callbackUrls },
         scope: mcp.surface.scope,
         resource: mcp.surface.serverUrl,

@@ -10,6 +10,7 @@ import {
     type ResourceValidationPolicy,
     type StackValidationPolicy,
 } from "@pulumi/policy";
+import { FACADE_METHODS } from "../handler/facade/paths";
 import { callbackUrlProblem } from "../infra/callbacks";
 import { XRAY_WRITE_ACTIONS } from "../infra/lambda";
 import { VPC_DESCRIBE_ACTIONS } from "../infra/networkConfig";
@@ -236,6 +237,8 @@ interface MethodAccess {
     readonly method: string;
     /** API Gateway answers it itself (a MOCK integration): no function or backend behind it. */
     readonly mock: boolean;
+    /** One of the OAuth facade's endpoints (handler/facade/paths.ts), public by nature (RFC 6749 §3). */
+    readonly oauthEndpoint?: boolean;
     /** A request gets in through any one alternative by passing all of its gates (OpenAPI security requirements). */
     readonly alternatives: ReadonlyArray<readonly MethodGate[]>;
 }
@@ -246,11 +249,13 @@ const hasScopes = (scopes: unknown): boolean =>
 /**
  * Why a method is not behind the Cognito authorizer with OAuth scopes: the one rule for standalone Method
  * resources and document operations alike. OPTIONS (CORS preflights) and MOCK methods are exempt: API Gateway
- * answers them itself, and a mock holds only what the document spells out (the public OAuth metadata).
+ * answers them itself, and a mock holds only what the document spells out (the public OAuth metadata). So are the
+ * OAuth facade's four endpoints, at their exact paths and methods: an authorization server's endpoints take no
+ * bearer token, and the facade checks every request itself.
  */
 export function methodAccessProblems(access: MethodAccess): string[] {
     const { where } = access;
-    if (access.method === "OPTIONS" || access.mock) {
+    if (access.method === "OPTIONS" || access.mock || access.oauthEndpoint === true) {
         return [];
     }
     if (access.alternatives.length === 0) {
@@ -310,7 +315,10 @@ function operationAccess(op: DocumentOperation, schemes: Record<string, unknown>
             return names === undefined ? [{ label: "a security requirement that is not an object", kind: "other" }] : Object.entries(names).map(gate);
         })
         : [];
-    return { where: `${op.method} ${op.path}`, method: op.method, mock: isMockOperation(op.operation), alternatives };
+    return {
+        where: `${op.method} ${op.path}`, method: op.method, mock: isMockOperation(op.operation), alternatives,
+        oauthEndpoint: Object.hasOwn(FACADE_METHODS, op.path) && FACADE_METHODS[op.path] === op.method,
+    };
 }
 
 /** Whether the method `props` name (restApi, resourceId, httpMethod: a Method's or an IntegrationResponse's) has a MOCK integration. */
@@ -556,7 +564,8 @@ export const stackPolicies: StackValidationPolicy[] = [
         description: "Every API Gateway method is behind a Cognito user-pool authorizer with OAuth scopes: each operation of every " +
             "OpenAPI document that defines a REST API (RestApiPut bodies, RestApi bodies) has its own security requirement naming " +
             "a cognito_user_pools scheme with a non-empty scope list, and so does every standalone Method. Exceptions: OPTIONS " +
-            "(CORS preflights) and MOCK methods that API Gateway answers itself (the public OAuth metadata documents). A body " +
+            "(CORS preflights), MOCK methods that API Gateway answers itself (the public OAuth metadata documents) and the OAuth " +
+            "facade's endpoints (GET /oauth/authorize, GET /oauth/callback, POST /oauth/token, POST /oauth/revoke). A body " +
             "that is not a JSON document is a violation: it cannot be checked.",
         enforcementLevel: "mandatory",
         validateStack: (args, report: ReportViolation) => {

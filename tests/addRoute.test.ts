@@ -75,7 +75,7 @@ describe("adding a route (the README's getOrder example)", () => {
             expect(operation["x-amazon-apigateway-integration"]).to.deep.include({ type: "aws_proxy", httpMethod: "POST" });
             expect(document.paths["/orders/lookup"].options["x-amazon-apigateway-integration"].type).to.equal("mock");
             // The one permission covers it: every route of this API's stage.
-            expect(extended.one("aws:lambda/permission:Permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/Prod/*/*`);
+            expect(extended.one("aws:lambda/permission:Permission", "gpt-action-permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/Prod/*/*`);
         });
 
         it("describes the route in the OpenAPI schema, beside the shipped ones", async () => {

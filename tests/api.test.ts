@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { routeList } from "../handler/routes";
 import { createHash } from "node:crypto";
+import { FACADE_PREFIX } from "../handler/facade/paths";
 import { GptActionApi } from "../infra/api";
 import { AUTHORIZER_NAME, modelName, requestModelSchema } from "../infra/restApiDocument";
 import { restApiDocumentOf, runProgram, runUnderMocks, type OpenApi30, type RecordedResource, type Run } from "./harness";
@@ -61,7 +62,7 @@ describe("GptActionApi", () => {
 
     it("serves exactly the route table, each route a Lambda proxy behind the authorizer with the configured scopes", () => {
         const served = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item)
-            .filter(([method, op]) => method !== "options" && op["x-amazon-apigateway-integration"].type === "aws_proxy" && path !== "/mcp")
+            .filter(([method, op]) => method !== "options" && op["x-amazon-apigateway-integration"].type === "aws_proxy" && path !== "/mcp" && !path.startsWith(`${FACADE_PREFIX}/`))
             .map(([method, op]) => [method.toUpperCase(), path, op.operationId]));
         expect(served).to.have.deep.members(routeList().map((r) => [r.method, r.path, r.operationId]));
         for (const route of routeList()) {
@@ -89,7 +90,7 @@ describe("GptActionApi", () => {
     });
 
     it("lets the function be invoked by this API's stage only, through one permission for every route", () => {
-        expect(run.one("aws:lambda/permission:Permission").inputs).to.deep.equal({
+        expect(run.one("aws:lambda/permission:Permission", "gpt-action-permission").inputs).to.deep.equal({
             action: "lambda:InvokeFunction",
             function: "gpt-action-handler",
             principal: "apigateway.amazonaws.com",
@@ -188,7 +189,7 @@ describe("GptActionApi", () => {
     });
 
     it("runs the handler on Node.js 22, arm64, with the configured timeout and memory", () => {
-        expect(run.one(FUNCTION).inputs).to.deep.include({
+        expect(run.one(FUNCTION, "-handler").inputs).to.deep.include({
             runtime: "nodejs22.x",
             architectures: ["arm64"],
             handler: "index.handler",
@@ -199,7 +200,7 @@ describe("GptActionApi", () => {
     });
 
     it("ships the esbuild bundle of handler/ (MCP in a file of its own) and the source maps", async () => {
-        const files = await archiveFiles(run.one(FUNCTION));
+        const files = await archiveFiles(run.one(FUNCTION, "-handler"));
         expect(Object.keys(files)).to.have.members(["index.js", "index.js.map", "mcp.js", "mcp.js.map"]);
         expect(files["index.js"]).to.include("postSuccess");
         expect(files["index.js"]).to.not.include("@pulumi");
@@ -208,7 +209,7 @@ describe("GptActionApi", () => {
 
     it("writes logs to its own log group, with retention", () => {
         expect(run.one("aws:cloudwatch/logGroup:LogGroup", "handler-logs").inputs.retentionInDays).to.equal(30);
-        expect(run.one(FUNCTION).inputs.loggingConfig).to.deep.equal({ logFormat: "JSON", logGroup: "gpt-action-handler-logs" });
+        expect(run.one(FUNCTION, "-handler").inputs.loggingConfig).to.deep.equal({ logFormat: "JSON", logGroup: "gpt-action-handler-logs" });
     });
 
     it("gives the function a role that may only write to that log group", () => {
@@ -229,12 +230,15 @@ describe("GptActionApi", () => {
             ],
         });
         expect(run.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.be.empty;
-        expect(run.dependenciesOf(run.one(FUNCTION)).some((urn) => urn.endsWith("::gpt-action-handler-logs-policy"))).to.be.true;
+        expect(run.dependenciesOf(run.one(FUNCTION, "-handler")).some((urn) => urn.endsWith("::gpt-action-handler-logs-policy"))).to.be.true;
     });
 
     it("passes the app client id and CORS origin to the handler, and no secrets", () => {
-        const env = (run.one(FUNCTION).inputs.environment as { variables: Record<string, string> }).variables;
-        expect(env).to.deep.equal({ APP_CLIENT_ID: "mockclientid", MCP_CLIENT_ID: "mockmcpclientid", CORS_ALLOW_ORIGIN: "*", NODE_OPTIONS: "--enable-source-maps" });
+        const env = (run.one(FUNCTION, "-handler").inputs.environment as { variables: Record<string, string> }).variables;
+        expect(env).to.deep.equal({
+            APP_CLIENT_ID: "mockclientid", MCP_CLIENT_ID: "mockmcpclientid", MCP_SHADOW_CLIENT_ID: "mockcimdclientid", CORS_ALLOW_ORIGIN: "*", NODE_OPTIONS: "--enable-source-maps",
+        });
+        expect(run.one(FUNCTION, "-handler").secretInputs).to.not.include("environment");
     });
 
     describe("with corsAllowOrigin empty", () => {
@@ -256,7 +260,7 @@ describe("GptActionApi", () => {
                 expect(response.responseParameters).to.not.have.property("gatewayresponse.header.Access-Control-Allow-Origin");
                 expect(response.responseParameters).to.not.have.property("gatewayresponse.header.Access-Control-Expose-Headers");
             }
-            const env = (noCors.one(FUNCTION).inputs.environment as { variables: Record<string, string> }).variables;
+            const env = (noCors.one(FUNCTION, "-handler").inputs.environment as { variables: Record<string, string> }).variables;
             expect(env).to.not.have.property("CORS_ALLOW_ORIGIN");
         });
     });
@@ -264,7 +268,7 @@ describe("GptActionApi", () => {
     it("applies stageName, lambdaTimeout and lambdaMemory from config", async () => {
         const custom = await runProgram({ stageName: "v1", lambdaTimeout: "10", lambdaMemory: "512" });
         expect(custom.one("aws:apigateway/stage:Stage").inputs.stageName).to.equal("v1");
-        expect(custom.one("aws:lambda/permission:Permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/v1/*/*`);
-        expect(custom.one(FUNCTION).inputs).to.deep.include({ timeout: 10, memorySize: 512 });
+        expect(custom.one("aws:lambda/permission:Permission", "gpt-action-permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/v1/*/*`);
+        expect(custom.one(FUNCTION, "-handler").inputs).to.deep.include({ timeout: 10, memorySize: 512 });
     });
 });

@@ -66,8 +66,8 @@ describe("CognitoAuth", () => {
         expect(run.isDeletedBeforeReplace(run.one(DOMAIN))).to.be.true;
     });
 
-    it("serves managed login (version 2), with a default style for each app client, GPT and MCP", () => {
-        expect(run.all(CLIENT)).to.have.lengthOf(2);
+    it("serves managed login (version 2), with a default style for each app client: GPT, MCP and the MCP CIMD client", () => {
+        expect(run.all(CLIENT)).to.have.lengthOf(3);
         expectManagedLogin(run);
     });
 
@@ -131,7 +131,9 @@ describe("CognitoAuth", () => {
         const first = await runProgram();
         expect(first.one(CLIENT, "gpt-action-client").inputs.callbackUrls).to.deep.equal([PLACEHOLDER_CALLBACK_URL]);
         expect(first.program.nextStep).to.match(/pulumi config set callbackUrl <url> && pulumi up/);
-        expect(first.program.nextStep).to.match(/pulumi config set mcpCallbackUrl <url> && pulumi up/);
+        // ChatGPT's app needs no MCP callback URL: it signs in with its client metadata document (the default).
+        expect(first.program.nextStep).to.not.match(/mcpCallbackUrl/);
+        expect((await runProgram({ mcpClientMetadataUrls: "[]" })).program.nextStep).to.match(/pulumi config set mcpCallbackUrl <url> && pulumi up/);
         expect(run.program.nextStep).to.not.match(/config set callbackUrl/);
         const both = await runProgram({ callbackUrl: CALLBACK, mcpCallbackUrl: "https://chatgpt.com/connector/oauth/abc123" });
         expect(both.program.nextStep).to.be.undefined;

@@ -57,7 +57,7 @@ describe("production defaults", () => {
 
     it("traces the stage and the function with X-Ray", () => {
         expect(run.one(STAGE).inputs.xrayTracingEnabled).to.equal(true);
-        expect(run.one(FUNCTION).inputs.tracingConfig).to.deep.equal({ mode: "Active" });
+        expect(run.one(FUNCTION, "-handler").inputs.tracingConfig).to.deep.equal({ mode: "Active" });
     });
 
     it("validates request bodies against the route's schema at the gateway", () => {
@@ -80,7 +80,7 @@ describe("production defaults", () => {
 
     it("makes no WAF and reserves no concurrency", () => {
         expect(run.all("aws:wafv2/webAcl:WebAcl")).to.be.empty;
-        expect(run.one(FUNCTION).inputs.reservedConcurrentExecutions).to.be.undefined;
+        expect(run.one(FUNCTION, "-handler").inputs.reservedConcurrentExecutions).to.be.undefined;
     });
 
     it("offers TOTP MFA, recovers accounts by verified email only, and keeps threat protection off", () => {
@@ -140,7 +140,7 @@ describe("everything switched on", () => {
     });
 
     it("reserves concurrency, and applies the throttle and retention", () => {
-        expect(run.one(FUNCTION).inputs.reservedConcurrentExecutions).to.equal(5);
+        expect(run.one(FUNCTION, "-handler").inputs.reservedConcurrentExecutions).to.equal(5);
         expect((run.one("aws:apigateway/methodSettings:MethodSettings").inputs.settings)).to.deep.include({ throttlingRateLimit: 2.5, throttlingBurstLimit: 5 });
         for (const group of run.all(LOG_GROUP)) {
             expect(group.inputs.retentionInDays, group.name).to.equal(90);
@@ -162,7 +162,7 @@ describe("everything switched off", () => {
 
     it("turns tracing off, and with it the role's X-Ray permission", () => {
         expect(run.one(STAGE).inputs.xrayTracingEnabled).to.equal(false);
-        expect(run.one(FUNCTION).inputs.tracingConfig).to.deep.equal({ mode: "PassThrough" });
+        expect(run.one(FUNCTION, "-handler").inputs.tracingConfig).to.deep.equal({ mode: "PassThrough" });
         const actions = statements(run.one("aws:iam/rolePolicy:RolePolicy", "handler-logs-policy").inputs.policy).flatMap((st) => st.Action);
         expect(actions).to.deep.equal(["logs:CreateLogStream", "logs:PutLogEvents"]);
     });
@@ -175,6 +175,7 @@ describe("everything switched off", () => {
         const existing = await runProgram({ apiGatewayCloudWatchRole: "existing" });
         expect(existing.one(STAGE).inputs.accessLogSettings).to.not.be.undefined;
         expect(existing.all(ACCOUNT)).to.be.empty;
-        expect(existing.all("aws:iam/role:Role").map((r) => r.name)).to.deep.equal(["gpt-action-handler-role"]);
+        // The functions' own roles only: the handler's and the OAuth facade's.
+        expect(existing.all("aws:iam/role:Role").map((r) => r.name)).to.have.members(["gpt-action-handler-role", "gpt-action-oauth-role"]);
     });
 });

@@ -104,6 +104,9 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
             return { id, state: { arn: arn("cognito-idp", `userpool/${id}`) } };
         }
         case "aws:cognito/userPoolClient:UserPoolClient":
+            if (name.includes("-cimd-")) {
+                return { id: "mockcimdclientid", state: {} };
+            }
             return name.includes("-mcp-")
                 ? { id: "mockmcpclientid", state: { clientSecret: "mock-mcp-client-secret" } }
                 : { id: "mockclientid", state: { clientSecret: "mock-client-secret" } };
@@ -149,6 +152,8 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
             return { id: name, state: { name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` } };
         case "random:index/randomString:RandomString":
             return { id: `${name}-id`, state: { result: "482913" } };
+        case "random:index/randomBytes:RandomBytes":
+            return { id: `${name}-id`, state: { base64: Buffer.alloc(Number(inputs.length), 0xfb).toString("base64") } };
         case "random:index/randomPassword:RandomPassword":
             return { id: `${name}-id`, state: { result: "Mock-Temp-Password-1!" } };
         default:

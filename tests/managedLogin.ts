@@ -18,7 +18,7 @@ export function expectManagedLogin(run: Run): void {
     expect(brandings.map((b) => b.name)).to.have.members(clients.map((c) => `${c.name}-branding`));
     for (const client of clients) {
         const branding = run.one("aws:cognito/managedLoginBranding:ManagedLoginBranding", `${client.name}-branding`);
-        const clientId = client.name.includes("-mcp-") ? "mockmcpclientid" : "mockclientid";
+        const clientId = client.name.includes("-cimd-") ? "mockcimdclientid" : client.name.includes("-mcp-") ? "mockmcpclientid" : "mockclientid";
         expect(branding.inputs, branding.name).to.deep.equal({ userPoolId: "us-east-1_MockPool", clientId, useCognitoProvidedValues: true });
         const dependencies = run.dependenciesOf(branding);
         expect(dependencies.some((urn) => urn.endsWith(`::${client.name}`)), branding.name).to.be.true;

@@ -17,6 +17,11 @@ const MCP_URL = `${API_URL}/mcp`;
 const MCP_SCOPE = `${MCP_URL}/tools`;
 const HOSTED_UI = "https://gpt-action-dev-482913.auth.us-east-1.amazoncognito.com";
 const MCP_CALLBACK = "https://chatgpt.com/connector/oauth/abc123def456";
+const FACADE_CALLBACK = `${API_URL}/oauth/callback`;
+const FACADE = "aws:lambda/function:Function";
+
+/** The OAuth facade function's environment. */
+const facadeEnv = (r: Run) => (r.one(FACADE, "gpt-action-oauth").inputs.environment as { variables: Record<string, string> }).variables;
 
 describe("MCP surface (infrastructure)", () => {
     let run: Run;
@@ -33,7 +38,7 @@ describe("MCP surface (infrastructure)", () => {
         });
     });
 
-    it("makes a confidential code-flow client allowed only the MCP scope, with the MCP callback URLs", () => {
+    it("makes a confidential code-flow client allowed only the MCP scope, whose one callback at Cognito is the OAuth facade's", () => {
         const client = run.one(CLIENT, "gpt-action-mcp-client");
         expect(client.inputs).to.deep.include({
             userPoolId: "us-east-1_MockPool",
@@ -41,7 +46,7 @@ describe("MCP surface (infrastructure)", () => {
             allowedOauthFlowsUserPoolClient: true,
             allowedOauthFlows: ["code"],
             allowedOauthScopes: [MCP_SCOPE],
-            callbackUrls: [MCP_CALLBACK],
+            callbackUrls: [FACADE_CALLBACK],
             preventUserExistenceErrors: "ENABLED",
             explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
             enableTokenRevocation: true,
@@ -49,6 +54,21 @@ describe("MCP surface (infrastructure)", () => {
         expect(run.dependenciesOf(client).some((urn) => urn.endsWith("::gpt-action-mcp-resource-server"))).to.be.true;
         // The GPT Action's client cannot obtain the MCP scope.
         expect(run.one(CLIENT, "gpt-action-client").inputs.allowedOauthScopes).to.not.include(MCP_SCOPE);
+        // Its own redirect URIs are the facade's to check (exactly, with PKCE S256).
+        expect(JSON.parse(facadeEnv(run).FACADE_STATIC_CLIENTS)).to.deep.equal({ mockmcpclientid: [MCP_CALLBACK] });
+    });
+
+    it("makes one public client for every client with a metadata document, the MCP scope only, the facade's callback only", () => {
+        expect(run.one(CLIENT, "gpt-action-mcp-cimd-client").inputs).to.deep.include({
+            generateSecret: false,
+            allowedOauthFlowsUserPoolClient: true,
+            allowedOauthFlows: ["code"],
+            allowedOauthScopes: [MCP_SCOPE],
+            callbackUrls: [FACADE_CALLBACK],
+            explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+            enableTokenRevocation: true,
+        });
+        expect(facadeEnv(run)).to.include({ FACADE_SHADOW_CLIENT_ID: "mockcimdclientid", FACADE_CLIENT_METADATA_URLS: JSON.stringify(["https://chatgpt.com/oauth/client.json"]) });
     });
 
     it("makes a public client, without a secret, when mcpPublicClient is true", async () => {
@@ -64,7 +84,7 @@ describe("MCP surface (infrastructure)", () => {
         expect(mcp.security).to.deep.equal([{ [AUTHORIZER_NAME]: [MCP_SCOPE] }]);
         expect(mcp["x-amazon-apigateway-integration"]).to.deep.include({ type: "aws_proxy", httpMethod: "POST" });
         // The API's one permission covers it (this API's stage only).
-        expect(run.one("aws:lambda/permission:Permission").inputs.sourceArn).to.equal("arn:aws:execute-api:us-east-1:123456789012:mockapi/Prod/*/*");
+        expect(run.one("aws:lambda/permission:Permission", "gpt-action-permission").inputs.sourceArn).to.equal("arn:aws:execute-api:us-east-1:123456789012:mockapi/Prod/*/*");
         // The GPT routes keep their own scopes, so an MCP token does not pass them.
         for (const [path, item] of Object.entries(document.paths).filter(([p]) => p !== "/mcp")) {
             for (const operation of Object.values(item)) {
@@ -74,7 +94,7 @@ describe("MCP surface (infrastructure)", () => {
     });
 
     it("tells the function the MCP client's id", () => {
-        const env = (run.one("aws:lambda/function:Function").inputs.environment as { variables: Record<string, string> }).variables;
+        const env = (run.one("aws:lambda/function:Function", "-handler").inputs.environment as { variables: Record<string, string> }).variables;
         expect(env).to.include({ APP_CLIENT_ID: "mockclientid", MCP_CLIENT_ID: "mockmcpclientid" });
     });
 
@@ -117,17 +137,28 @@ describe("MCP surface (infrastructure)", () => {
         expect(protectedResourceMetadata(API_URL, MCP_SCOPE)).to.deep.equal(expected);
     });
 
-    it("publishes authorization server metadata (RFC 8414) pointing at Cognito, with S256 PKCE", () => {
+    it("publishes authorization server metadata (RFC 8414) pointing at the OAuth facade, with S256 PKCE, CIMD and iss", () => {
         const expected = authorizationServerMetadata(API_URL, MCP_SCOPE, {
             authorizationEndpoint: `${HOSTED_UI}/oauth2/authorize`,
             tokenEndpoint: `${HOSTED_UI}/oauth2/token`,
             revocationEndpoint: `${HOSTED_UI}/oauth2/revoke`,
             jwksUri: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_MockPool/.well-known/jwks.json",
-        });
+        }, { facade: true });
         for (const path of MCP_METADATA_PATHS.authorizationServer) {
             expect(documentAt(run, path), path).to.deep.equal(expected);
         }
-        expect(expected).to.deep.include({ issuer: API_URL, code_challenge_methods_supported: ["S256"], response_types_supported: ["code"] });
+        expect(expected).to.deep.include({
+            issuer: API_URL,
+            authorization_endpoint: `${API_URL}/oauth/authorize`,
+            token_endpoint: `${API_URL}/oauth/token`,
+            revocation_endpoint: `${API_URL}/oauth/revoke`,
+            code_challenge_methods_supported: ["S256"],
+            response_types_supported: ["code"],
+            authorization_response_iss_parameter_supported: true,
+            client_id_metadata_document_supported: true,
+        });
+        // RFC 9207 §2.4: the `iss` the facade sends is the metadata's issuer, exactly.
+        expect(facadeEnv(run).FACADE_ISSUER).to.equal(API_URL);
     });
 
     it("answers a 401 with a challenge naming the protected resource metadata and the scope (RFC 9728 §5.1)", () => {
@@ -152,23 +183,29 @@ describe("MCP surface (infrastructure)", () => {
         expect(p.mcpCallbackUrls).to.deep.equal([MCP_CALLBACK]);
     });
 
-    it("registers the placeholder on the MCP client until mcpCallbackUrl is set, and says so in nextStep", async () => {
+    it("needs no MCP callback URL: nothing stands in for one, and nextStep asks for one only without a metadata document", async () => {
         const first = await runProgram();
-        expect(first.one(CLIENT, "gpt-action-mcp-client").inputs.callbackUrls).to.deep.equal([PLACEHOLDER_CALLBACK_URL]);
-        expect(first.program.nextStep).to.match(/pulumi config set mcpCallbackUrl <url> && pulumi up/);
-        expect(run.program.nextStep ?? "").to.not.match(/mcpCallbackUrl/);
+        expect(first.one(CLIENT, "gpt-action-mcp-client").inputs.callbackUrls).to.deep.equal([FACADE_CALLBACK]);
+        expect(JSON.parse(facadeEnv(first).FACADE_STATIC_CLIENTS)).to.deep.equal({ mockmcpclientid: [] });
+        expect(first.program.nextStep ?? "").to.not.match(/mcpCallbackUrl/);
+        const noCimd = await runProgram({ mcpClientMetadataUrls: "[]" });
+        expect(noCimd.program.nextStep).to.match(/pulumi config set mcpCallbackUrl <url> && pulumi up/);
+        expect(JSON.parse(facadeEnv(noCimd).FACADE_CLIENT_METADATA_URLS)).to.deep.equal([]);
+        expect(PLACEHOLDER_CALLBACK_URL).to.not.be.oneOf(JSON.parse(facadeEnv(noCimd).FACADE_STATIC_CLIENTS).mockmcpclientid as string[]);
     });
 
-    it("keeps the promise: a new MCP callback URL changes only the MCP client's callback URLs", async () => {
+    it("keeps the promise: a new MCP callback URL changes only the facade's list of them", async () => {
         const after = await runProgram({ mcpCallbackUrl: "https://chatgpt.com/connector/oauth/fedcba654321" });
         expect(after.resources.map(resourceKey)).to.have.members(run.resources.map(resourceKey));
-        expect(changedInputs(run, after)).to.deep.equal([`${CLIENT} gpt-action-mcp-client.callbackUrls`]);
+        expect(changedInputs(run, after)).to.deep.equal([`${FACADE} gpt-action-oauth.environment`]);
+        expect(JSON.parse(facadeEnv(after).FACADE_STATIC_CLIENTS)).to.deep.equal({ mockmcpclientid: ["https://chatgpt.com/connector/oauth/fedcba654321"] });
     });
 
     it("takes the list form too, and validates it like callbackUrls", async () => {
         const listed = await runProgram({ mcpCallbackUrls: JSON.stringify(["https://claude.ai/api/mcp/auth_callback", "http://localhost:6274/oauth/callback"]) });
-        expect(listed.one(CLIENT, "gpt-action-mcp-client").inputs.callbackUrls)
-            .to.deep.equal(["https://claude.ai/api/mcp/auth_callback", "http://localhost:6274/oauth/callback"]);
+        expect(JSON.parse(facadeEnv(listed).FACADE_STATIC_CLIENTS)).to.deep.equal({
+            mockmcpclientid: ["https://claude.ai/api/mcp/auth_callback", "http://localhost:6274/oauth/callback"],
+        });
         let error: unknown;
         try {
             await runProgram({ mcpCallbackUrl: "http://example.com/cb" });
@@ -199,7 +236,7 @@ describe("mcp: false", () => {
         expect(run.resources.filter(mcpish).map(resourceKey)).to.be.empty;
         expect(Object.keys(restApiDocumentOf(run).paths).filter((path) => /mcp|well-known/.test(path))).to.be.empty;
         expect(run.all(CLIENT)).to.have.lengthOf(1);
-        const env = (run.one("aws:lambda/function:Function").inputs.environment as { variables: Record<string, string> }).variables;
+        const env = (run.one("aws:lambda/function:Function", "-handler").inputs.environment as { variables: Record<string, string> }).variables;
         expect(env).to.not.have.property("MCP_CLIENT_ID");
     });
 

@@ -23,7 +23,7 @@ describe("private data: the function in a VPC", () => {
         });
 
         it("places the function in the private subnets with its own security group", () => {
-            expect(run.one(FUNCTION).inputs.vpcConfig).to.deep.equal({
+            expect(run.one(FUNCTION, "-handler").inputs.vpcConfig).to.deep.equal({
                 subnetIds: ["subnet-0mocka", "subnet-0mockb"],
                 securityGroupIds: ["gpt-action-function-sg-id"],
             });
@@ -54,7 +54,7 @@ describe("private data: the function in a VPC", () => {
         const existing = await runProgram({ vpc: JSON.stringify({ subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"], securityGroupIds: ["sg-0123456789abcdef0"] }) });
         expect(existing.all("awsx:ec2:Vpc")).to.be.empty;
         expect(existing.all("aws:ec2/securityGroup:SecurityGroup")).to.be.empty;
-        expect(existing.one(FUNCTION).inputs.vpcConfig).to.deep.equal({
+        expect(existing.one(FUNCTION, "-handler").inputs.vpcConfig).to.deep.equal({
             subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
             securityGroupIds: ["sg-0123456789abcdef0"],
         });
@@ -62,7 +62,7 @@ describe("private data: the function in a VPC", () => {
 
     it("keeps the function out of any VPC, without EC2 permissions, by default", async () => {
         const plain = await runProgram();
-        expect(plain.one(FUNCTION).inputs.vpcConfig).to.be.undefined;
+        expect(plain.one(FUNCTION, "-handler").inputs.vpcConfig).to.be.undefined;
         expect(statementsOf(plain).flatMap((s) => s.Action).some((a) => a.startsWith("ec2:"))).to.be.false;
     });
 

@@ -99,7 +99,7 @@ describe("changing callbackUrl (the design card's promise)", () => {
 
     it("does not change the bundled code between runs", async () => {
         const text = async (r: Run) => {
-            const archive = r.one("aws:lambda/function:Function").inputs.code as { assets: Promise<Record<string, { text: Promise<string> }>> };
+            const archive = r.one("aws:lambda/function:Function", "-handler").inputs.code as { assets: Promise<Record<string, { text: Promise<string> }>> };
             return (await (await archive.assets)["index.js"].text);
         };
         expect(await text(await runProgram())).to.equal(await text(await runProgram({ callbackUrl: CALLBACK })));

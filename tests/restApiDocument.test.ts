@@ -83,7 +83,7 @@ describe("the REST API's OpenAPI document", () => {
         }));
         expect(Object.keys(restApiDocumentOf(run).paths)).to.have.lengthOf(60);
         // Lambda's function policy holds at most 20 KB; one statement is about 350 bytes, whatever the table.
-        const permission = run.one("aws:lambda/permission:Permission");
+        const permission = run.one("aws:lambda/permission:Permission", "gpt-action-permission");
         expect(permission.inputs.sourceArn).to.equal("arn:aws:execute-api:us-east-1:123456789012:mockapi/Prod/*/*");
     });
 

@@ -1,0 +1,109 @@
+/**
+ * The OAuth facade's infrastructure under mocks: its own function, role and secret key, its public routes in the
+ * API's document and its own permission, and nothing of it without MCP.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { FACADE_ENV } from "../handler/facade/settings";
+import { FACADE_METHODS } from "../handler/facade/paths";
+import { restApiDocumentOf, runProgram, type RecordedResource, type Run } from "./harness";
+
+const FUNCTION = "aws:lambda/function:Function";
+const API_URL = "https://mockapi.execute-api.us-east-1.amazonaws.com/Prod";
+const FACADE_INVOKE_ARN = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:gpt-action-oauth/invocations";
+
+const variables = (fn: RecordedResource) => (fn.inputs.environment as { variables: Record<string, string> }).variables;
+
+/** The text of the function's code archive files. */
+async function archiveFiles(fn: RecordedResource): Promise<Record<string, string>> {
+    const assets = await (fn.inputs.code as pulumi.asset.AssetArchive).assets;
+    const files: Record<string, string> = {};
+    for (const [file, asset] of Object.entries(assets)) {
+        files[file] = await (asset as pulumi.asset.StringAsset).text;
+    }
+    return files;
+}
+
+describe("OAuth facade (infrastructure)", () => {
+    let run: Run;
+    let facade: RecordedResource;
+    before(async () => {
+        // A VPC for the API's function: the facade still stays out of it (it reaches Cognito and client documents).
+        run = await runProgram({ vpc: JSON.stringify({ create: true }) });
+        facade = run.one(FUNCTION, "gpt-action-oauth");
+    });
+
+    it("runs handler/facade alone, on Node.js 22, arm64, outside any VPC", async () => {
+        expect(facade.inputs).to.deep.include({ runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler", timeout: 10 });
+        expect(facade.inputs.vpcConfig).to.be.undefined;
+        expect(run.one(FUNCTION, "-handler").inputs.vpcConfig).to.not.be.undefined;
+        const files = await archiveFiles(facade);
+        expect(Object.keys(files)).to.have.members(["index.js", "index.js.map"]);
+        expect(files["index.js"]).to.include(FACADE_ENV.stateKey);
+        // Neither the route table's operations nor the MCP SDK.
+        expect(files["index.js"]).to.not.include("getSalesReport");
+        expect(files["index.js"]).to.not.include("modelcontextprotocol");
+    });
+
+    it("may only write its own logs (and traces): it makes no AWS call", () => {
+        const policy = JSON.parse(String(run.one("aws:iam/rolePolicy:RolePolicy", "gpt-action-oauth-logs-policy").inputs.policy)) as { Statement: Array<{ Action: string[]; Resource: string }> };
+        expect(policy.Statement.map((s) => s.Action).flat()).to.have.members(["logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+        expect(policy.Statement[0].Resource).to.equal("arn:aws:logs:us-east-1:123456789012:log-group:gpt-action-oauth-logs:*");
+        expect(facade.inputs.role).to.equal("arn:aws:iam::123456789012:role/gpt-action-oauth-role");
+    });
+
+    it("gets every setting it reads, its environment kept as a Pulumi secret for the state key", () => {
+        const env = variables(facade);
+        for (const name of Object.values(FACADE_ENV)) {
+            expect(env[name], name).to.be.a("string").and.not.equal("");
+        }
+        expect(env).to.include({
+            [FACADE_ENV.issuer]: API_URL,
+            [FACADE_ENV.callbackUrl]: `${API_URL}/oauth/callback`,
+            [FACADE_ENV.cognitoTokenUrl]: "https://gpt-action-dev-482913.auth.us-east-1.amazoncognito.com/oauth2/token",
+            [FACADE_ENV.scope]: `${API_URL}/mcp/tools`,
+            [FACADE_ENV.resource]: `${API_URL}/mcp`,
+        });
+        // 32 random bytes, base64url without padding.
+        expect(env[FACADE_ENV.stateKey]).to.match(/^[A-Za-z0-9_-]{43}$/);
+        expect(run.one("random:index/randomBytes:RandomBytes").inputs.length).to.equal(32);
+        expect(facade.secretInputs).to.include("environment");
+    });
+
+    it("serves its four endpoints publicly from the API's document, proxied to itself", () => {
+        const paths = restApiDocumentOf(run).paths;
+        for (const [path, method] of Object.entries(FACADE_METHODS)) {
+            expect(Object.keys(paths[path]), path).to.deep.equal([method.toLowerCase()]);
+            const operation = paths[path][method.toLowerCase()];
+            expect(operation.security, path).to.be.undefined;
+            expect(operation["x-amazon-apigateway-integration"], path).to.deep.include({ type: "aws_proxy", httpMethod: "POST", uri: FACADE_INVOKE_ARN });
+        }
+    });
+
+    it("may be invoked by this API's stage under /oauth only", () => {
+        expect(run.one("aws:lambda/permission:Permission", "gpt-action-oauth-permission").inputs).to.deep.equal({
+            action: "lambda:InvokeFunction",
+            function: "gpt-action-oauth",
+            principal: "apigateway.amazonaws.com",
+            sourceArn: "arn:aws:execute-api:us-east-1:123456789012:mockapi/Prod/*/oauth/*",
+        });
+    });
+
+    it("refuses a metadata document URL that is not https with a path, naming the fix", async () => {
+        let error: unknown;
+        try {
+            await runProgram({ mcpClientMetadataUrls: JSON.stringify(["https://chatgpt.com/oauth/client.json", "http://evil.example/client.json"]) });
+        } catch (err) {
+            error = err;
+        }
+        expect(String(error)).to.match(/mcpClientMetadataUrls\[1\] = "http:\/\/evil.example\/client.json" must be an https URL.*Fix: pulumi config set --path 'mcpClientMetadataUrls\[1\]'/);
+    });
+
+    it("is not made without MCP", async () => {
+        const gptOnly = await runProgram({ mcp: "false" });
+        expect(gptOnly.all(FUNCTION).map((f) => f.name)).to.deep.equal(["gpt-action-handler"]);
+        expect(gptOnly.all("random:index/randomBytes:RandomBytes")).to.be.empty;
+        expect(Object.keys(restApiDocumentOf(gptOnly).paths).filter((p) => p.startsWith("/oauth"))).to.be.empty;
+        expect(gptOnly.all("aws:lambda/permission:Permission")).to.have.lengthOf(1);
+    });
+});
