@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { createFacadeHandler, handler as environmentHandler } from "../handler/facade";
 import { sealCode, sealState } from "../handler/facade/envelopes";
+import { open, seal } from "../handler/facade/signed";
 import { FACADE_PATHS, facadeUrls } from "../handler/facade/paths";
 import {
     DEFAULT_CLIENT_METADATA_URLS, FACADE_ENV, facadeEnvironment, readFacadeSettings, type FacadeEnvironmentValues, type FacadeSettings,
@@ -426,5 +427,32 @@ describe("OAuth facade endpoints", () => {
             expect(text).to.not.include(secret);
         }
         expect(facadeUrls(API_URL).callback).to.equal(settings.callbackUrl);
+    });
+});
+
+describe("OAuth facade: signed tokens (signed.ts)", () => {
+    const key = randomBytes(32);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    it("accepts one spelling of a signature only: the spare bits of its last base64url character must be zero", () => {
+        const now = Date.now();
+        const token = seal(key, "state", { c: "x" }, now + 60_000);
+        const [body, signature] = token.split(".");
+        const last = alphabet.indexOf(signature.at(-1) ?? "");
+        // 32 bytes are 43 characters: the last carries 4 bits of the MAC and 2 spare ones.
+        const spellings = [0, 1, 2, 3].map((spare) => `${body}.${signature.slice(0, -1)}${alphabet[(last & ~3) | spare]}`);
+        expect(spellings.filter((spelling) => open(key, "state", spelling, now).ok)).to.deep.equal([token]);
+        expect(open(key, "state", `${token}A`, now)).to.deep.equal({ ok: false, reason: "signature" });
+    });
+
+    it("requires exp on a state and a code, not on a refresh token (which Cognito expires)", () => {
+        const now = Date.now();
+        for (const kind of ["state", "code"] as const) {
+            expect(open(key, kind, seal(key, kind, { c: "x" }), now).ok, kind).to.be.false;
+            expect(open(key, kind, seal(key, kind, { c: "x", exp: "never" }), now).ok, kind).to.be.false;
+            expect(open(key, kind, seal(key, kind, { c: "x" }, now + 1000), now).ok, kind).to.be.true;
+            expect(open(key, kind, seal(key, kind, { c: "x" }, now - 1000), now)).to.deep.equal({ ok: false, reason: "expired" });
+        }
+        expect(open(key, "refresh", seal(key, "refresh", { c: "x" }), now).ok).to.be.true;
     });
 });
