@@ -24,6 +24,11 @@ describe("OAuth facade: which addresses a document may come from", () => {
         "0.0.0.0", "224.0.0.1", "255.255.255.255", "192.0.2.1", "198.18.0.1",
         "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "2001:db8::1",
         "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "64:ff9b::10.0.0.1", "2002:7f00:1::", "::127.0.0.1",
+        // IPv4-translated (::ffff:0:0:0/96, RFC 2765 §2.1) read like mapped; IANA's not-globally-reachable IPv6 blocks.
+        "::ffff:0:127.0.0.1", "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe", "64:ff9b:1::7f00:1", "64:ff9b:1::808:808", "100:0:0:1::1",
+        "3fff::1", "3fff:fff:ffff::1", "5f00::1", "5f00:ffff::1",
+        // Outside global unicast 2000::/3 (RFC 4291 §2.4): reserved by the IETF, never a document host.
+        "4000::1", "8000::1", "e000::1",
         "not an address",
     ];
     for (const address of refused) {
@@ -32,7 +37,7 @@ describe("OAuth facade: which addresses a document may come from", () => {
         });
     }
     it("accepts public unicast addresses, also IPv4-mapped", () => {
-        for (const address of ["8.8.8.8", "104.18.32.47", "172.32.0.1", "2606:4700::6810:20", "::ffff:8.8.8.8"]) {
+        for (const address of ["8.8.8.8", "104.18.32.47", "172.32.0.1", "2606:4700::6810:20", "::ffff:8.8.8.8", "::ffff:0:8.8.8.8", "64:ff9b::8.8.8.8", "2a00:1450:4001::1"]) {
             expect(isPublicAddress(address), address).to.be.true;
         }
     });
