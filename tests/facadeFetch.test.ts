@@ -130,6 +130,13 @@ describe("OAuth facade: fetching a client metadata document", () => {
         expect(Date.now() - started).to.be.below(2000);
     });
 
+    it("counts the DNS lookup in the time limit: a slow resolver is given up on at the deadline", async () => {
+        const started = Date.now();
+        const slow = () => new Promise<readonly string[]>((resolve) => setTimeout(() => resolve(["8.8.8.8"]), 1500));
+        expect(await refusal(fetchDocument("https://slow-dns.example/client.json", { timeoutMs: 300, resolve: slow }))).to.match(/longer than 300 ms/);
+        expect(Date.now() - started).to.be.below(1000);
+    });
+
     it("refuses a document that is not application/json, not JSON, or not a 200", async () => {
         host = await documentHost((req, res) => {
             const kind = req.url ?? "";
