@@ -58,7 +58,6 @@ function beforeDeadline<T>(promise: Promise<T>, deadline: number, timeoutMs: num
     return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-
 export async function fetchDocument(target: string, options: FetchOptions = {}): Promise<FetchedDocument> {
     // One deadline for the whole fetch, the DNS lookup included (a resolver can take longer than the limit itself).
     const timeoutMs = options.timeoutMs ?? DOCUMENT_TIMEOUT_MS;
