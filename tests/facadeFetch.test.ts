@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { isPublicAddress } from "../handler/facade/addresses";
-import { checkDocument, ClientDocuments, MAX_CACHE_SECONDS } from "../handler/facade/clientDocuments";
+import { checkDocument, ClientDocuments, FAILURE_CACHE_SECONDS, MAX_CACHE_SECONDS } from "../handler/facade/clientDocuments";
 import { DocumentFetchError, fetchDocument, MAX_DOCUMENT_BYTES } from "../handler/facade/documentFetch";
 import { documentHost, serveJson, type DocumentHost } from "./facadeFixtures";
 
@@ -181,8 +181,13 @@ describe("OAuth facade: checking and caching a client metadata document", () => 
         beforeEach(async () => {
             cacheControl = undefined;
             now = Date.now();
-            host = await documentHost((req, res) => serveJson((u) => ({ client_id: u, redirect_uris: ["https://client.example/callback"] }),
-                cacheControl === undefined ? {} : { "Cache-Control": cacheControl })(req, res));
+            host = await documentHost((req, res) => {
+                if (req.url === "/missing.json") {
+                    res.writeHead(404).end();
+                    return;
+                }
+                serveJson((u) => ({ client_id: u, redirect_uris: ["https://client.example/callback"] }), cacheControl === undefined ? {} : { "Cache-Control": cacheControl })(req, res);
+            });
         });
         afterEach(() => host.close());
         const documents = () => new ClientDocuments(() => ({ allowLoopbackHttp: true }), () => now);
@@ -197,6 +202,21 @@ describe("OAuth facade: checking and caching a client metadata document", () => 
             expect(host.requests).to.have.lengthOf(1);
             now += 2000;
             await cache.get(doc);
+            expect(host.requests).to.have.lengthOf(2);
+        });
+
+        it(`keeps a failed fetch ${FAILURE_CACHE_SECONDS} s, so that a broken or slow document host is not asked on every sign-in`, async () => {
+            const cache = documents();
+            const doc = `${host.origin}/missing.json`;
+            for (let i = 0; i < 3; i += 1) {
+                expect(await refusal(cache.get(doc))).to.match(/HTTP 404/);
+            }
+            expect(host.requests).to.have.lengthOf(1);
+            now += FAILURE_CACHE_SECONDS * 1000 - 1000;
+            await refusal(cache.get(doc));
+            expect(host.requests).to.have.lengthOf(1);
+            now += 2000;
+            await refusal(cache.get(doc));
             expect(host.requests).to.have.lengthOf(2);
         });
 
