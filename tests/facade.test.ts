@@ -71,6 +71,10 @@ describe("OAuth facade settings", () => {
             [{ clientMetadataUrls: ["https://user:pw@chatgpt.com/client.json"] }, /FACADE_CLIENT_METADATA_URLS/],
             [{ clientMetadataUrls: ["https://chatgpt.com/a/../client.json"] }, /FACADE_CLIENT_METADATA_URLS/],
             [{ staticClients: { "https://evil.example/client.json": [STATIC_REDIRECT] } }, /FACADE_STATIC_CLIENTS/],
+            [{ staticClients: { [STATIC_CLIENT_ID]: ["javascript:alert(1)"] } }, /FACADE_STATIC_CLIENTS/],
+            [{ staticClients: { [STATIC_CLIENT_ID]: ["http://evil.example/callback"] } }, /FACADE_STATIC_CLIENTS/],
+            [{ staticClients: { [STATIC_CLIENT_ID]: [`${STATIC_REDIRECT}#x`] } }, /FACADE_STATIC_CLIENTS/],
+            [{ staticClients: { [STATIC_CLIENT_ID]: [`${STATIC_REDIRECT}?state=fixed`] } }, /FACADE_STATIC_CLIENTS/],
             [{ shadowClientId: " " }, /FACADE_SHADOW_CLIENT_ID is not set/],
         ];
         for (const [change, message] of cases) {

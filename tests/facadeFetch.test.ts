@@ -174,6 +174,23 @@ describe("OAuth facade: checking and caching a client metadata document", () => 
         expect(() => checkDocument(url, ["not", "an", "object"])).to.throw(/not a JSON object/);
     });
 
+    it("takes https redirect URIs and http ones on a loopback host only, without a fragment or an OAuth response parameter", () => {
+        const accepted = [
+            "https://client.example/callback", "https://client.example/cb?x=1", "http://127.0.0.1:3000/cb", "http://[::1]/cb", "http://localhost:6274/oauth/callback",
+        ];
+        expect(checkDocument(url, { ...good, redirect_uris: accepted }).redirectUris).to.deep.equal(accepted);
+        const refused = [
+            "javascript:alert(1)", "data:text/html,x", "http://evil.example/cb", "http://localhost.evil.example/cb", "http://10.0.0.1/cb", "ftp://client.example/cb",
+            "com.example.app:/callback", "myapp://callback", "https://client.example/cb#frag", "https://client.example/cb#",
+            "https://client.example/cb?code=1", "https://client.example/cb?x=1&state=REGISTERED", "https://client.example/cb?iss=x", "https://client.example/cb?error=",
+            "https://client.example/cb?error_description=x", "https://client.example/cb?error_uri=x",
+            "https://client.example/c b", "https://client.example/cb\r\nSet-Cookie:x=1", "https://client.example/caf\u00e9",
+        ];
+        for (const uri of refused) {
+            expect(() => checkDocument(url, { ...good, redirect_uris: ["https://client.example/callback", uri] }), uri).to.throw(DocumentFetchError, /redirect_uris/);
+        }
+    });
+
     describe("the cache", () => {
         let host: DocumentHost;
         let cacheControl: string | undefined;

@@ -4,6 +4,7 @@
  */
 import { DocumentFetchError } from "./documentError";
 import type { FetchOptions } from "./documentFetch";
+import { isRedirectUri } from "./redirectUris";
 
 /** What the facade uses of a document. */
 export interface ClientDocument {
@@ -34,8 +35,11 @@ export function checkDocument(url: string, body: unknown): ClientDocument {
         throw new DocumentFetchError("the client metadata document's client_id is not its own URL");
     }
     const uris = document.redirect_uris;
-    if (!Array.isArray(uris) || uris.length === 0 || !uris.every((u) => typeof u === "string" && URL.canParse(u))) {
+    if (!Array.isArray(uris) || uris.length === 0) {
         throw new DocumentFetchError("the client metadata document has no valid redirect_uris");
+    }
+    if (!uris.every(isRedirectUri)) {
+        throw new DocumentFetchError("the client metadata document's redirect_uris must be https (or http on a loopback host), with no fragment and no OAuth response parameter in the query");
     }
     // §4.1: a document is public, so it can hold no shared secret; this facade serves public clients only (PKCE).
     if ("client_secret" in document || "client_secret_expires_at" in document) {
@@ -45,7 +49,7 @@ export function checkDocument(url: string, body: unknown): ClientDocument {
     if (method !== undefined && method !== "none") {
         throw new DocumentFetchError("this server accepts only public clients (token_endpoint_auth_method none) by client metadata document");
     }
-    return { clientId: url, redirectUris: uris as string[] };
+    return { clientId: url, redirectUris: uris };
 }
 
 type Cached = ({ readonly document: ClientDocument } | { readonly failure: DocumentFetchError }) & { readonly expiresAt: number };
