@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { createFacadeHandler, handler as environmentHandler } from "../handler/facade";
 import { sealCode, sealState } from "../handler/facade/envelopes";
+import { withParams } from "../handler/facade/responses";
 import { open, seal } from "../handler/facade/signed";
 import { FACADE_PATHS, facadeUrls } from "../handler/facade/paths";
 import {
@@ -238,6 +239,19 @@ describe("OAuth facade endpoints", () => {
     });
 
     describe("callback", () => {
+        it("appends the response to the registered redirect URI's own query, byte for byte (RFC 6749 §3.1.2)", async () => {
+            const registered = "https://client.example/cb?x=a%20b~c&y=%7e+z";
+            documents[clientA] = { client_id: clientA, redirect_uris: [registered] };
+            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge, { redirect_uri: registered }))));
+            const answer = await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: toCognito.searchParams.get("state") ?? "" }));
+            const sent = String(answer.headers?.Location);
+            expect(sent.startsWith(`${registered}&code=`), sent).to.be.true;
+            expect(sent.slice(registered.length)).to.match(/^&code=[A-Za-z0-9_.-]+&state=client-state&iss=https%3A%2F%2F/);
+            expect(withParams("https://client.example/cb", { code: "C", state: undefined })).to.equal("https://client.example/cb?code=C");
+            expect(withParams("https://client.example/cb?", { code: "C" })).to.equal("https://client.example/cb?code=C");
+            expect(withParams("https://client.example/cb?x=1&", { code: "C", state: "a b&c" })).to.equal("https://client.example/cb?x=1&code=C&state=a+b%26c");
+        });
+
         it("returns the code, the client's own state and iss, exactly the metadata's issuer (RFC 9207, mix-up)", async () => {
             const back = await signedIn(clientA, pkcePair().challenge);
             expect(`${back.origin}${back.pathname}`).to.equal(CLIENT_REDIRECT);

@@ -7,15 +7,26 @@ export function redirect(location: string): APIGatewayProxyResult {
     return { statusCode: 302, headers: { Location: location, ...NO_STORE }, body: "" };
 }
 
-/** `uri` with `params` added to its query (RFC 6749 §3.1.2: a redirect URI's own query is kept). */
+/**
+ * `uri` with `params` appended to its query, form-encoded (RFC 6749 §3.1.2, Appendix B). The URI's own text is kept
+ * byte for byte, never re-encoded: a client compares its redirect URI as it registered it. Registered URIs carry no
+ * fragment and none of the response parameters (redirectUris.ts), so nothing here is overridden or duplicated.
+ */
 export function withParams(uri: string, params: Readonly<Record<string, string | undefined>>): string {
-    const url = new URL(uri);
+    const added = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) {
         if (value !== undefined) {
-            url.searchParams.set(key, value);
+            added.append(key, value);
         }
     }
-    return url.toString();
+    const query = added.toString();
+    const hash = uri.indexOf("#");
+    const [base, fragment] = hash < 0 ? [uri, ""] : [uri.slice(0, hash), uri.slice(hash)];
+    if (query === "") {
+        return uri;
+    }
+    const separator = !base.includes("?") ? "?" : base.endsWith("?") || base.endsWith("&") ? "" : "&";
+    return `${base}${separator}${query}${fragment}`;
 }
 
 function escapeHtml(text: string): string {
