@@ -416,6 +416,47 @@ describe("OAuth facade endpoints", () => {
             expect(cognito.forwarded[1].form).to.deep.equal({ grant_type: "refresh_token", refresh_token: "cognito-refresh" });
         });
 
+        it("never forwards scope, forwards resource only when it is the MCP server's URL, and refuses another with invalid_target (RFC 8707 §2)", async () => {
+            const cognito = fakeCognito();
+            const { verifier, challenge } = pkcePair();
+            const back = await signedIn(clientA, challenge);
+            const code = back.searchParams.get("code") ?? "";
+            const exchange = (fields: Record<string, string>) => facade(cognito.post)(postEvent(FACADE_PATHS.token, {
+                grant_type: "authorization_code", code, redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: clientA, ...fields,
+            }));
+            const refused = await exchange({ resource: "https://other.example/api" });
+            expect(refused.statusCode).to.equal(400);
+            expect(JSON.parse(refused.body)).to.include({ error: "invalid_target" });
+            expect(cognito.forwarded, "nothing reached Cognito").to.have.lengthOf(0);
+            expect((await exchange({ scope: "aws.cognito.signin.user.admin openid" })).statusCode).to.equal(200);
+            expect(cognito.forwarded[0].form).to.not.have.property("scope");
+            expect(cognito.forwarded[0].form).to.not.have.property("resource");
+            const refreshToken = (JSON.parse((await exchange({ resource: RESOURCE, scope: SCOPE })).body) as { refresh_token: string }).refresh_token;
+            expect(cognito.forwarded[1].form).to.include({ resource: RESOURCE }).and.not.have.property("scope");
+
+            const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+            for (const [form, headers] of [[{ client_id: clientA, refresh_token: refreshToken }, {}], [{ refresh_token: "cognito-refresh" }, basic]] as const) {
+                const before = cognito.forwarded.length;
+                const other = await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", ...form, resource: "https://other.example/api" }, headers));
+                expect(JSON.parse(other.body)).to.include({ error: "invalid_target" });
+                expect(cognito.forwarded).to.have.lengthOf(before);
+                expect((await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", ...form, scope: "aws.cognito.signin.user.admin" }, headers))).statusCode).to.equal(200);
+                expect(cognito.forwarded.at(-1)?.form).to.not.have.property("scope");
+            }
+        });
+
+        it("answers 502 server_error for anything from Cognito but a 2xx or 4xx: a redirect is never relayed", async () => {
+            for (const status of [301, 302, 303, 500, 503]) {
+                const cognito = fakeCognito(() => ({ status, body: { error: "whatever" } }));
+                const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+                for (const path of [FACADE_PATHS.token, FACADE_PATHS.revoke]) {
+                    const answer = await facade(cognito.post)(postEvent(path, { grant_type: "refresh_token", refresh_token: "r", token: "r" }, basic));
+                    expect(answer.statusCode, `${path} ${status}`).to.equal(502);
+                    expect(JSON.parse(answer.body)).to.include({ error: "server_error" });
+                }
+            }
+        });
+
         it("passes Cognito's errors on, and refuses a form that is not one or repeats a field", async () => {
             const cognito = fakeCognito(() => ({ status: 400, body: { error: "invalid_grant", error_description: "Refresh Token has expired" } }));
             const answer = await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "x" }, {
