@@ -471,6 +471,30 @@ describe("OAuth facade endpoints", () => {
         });
     });
 
+    it("sends Referrer-Policy: no-referrer and X-Content-Type-Options: nosniff on every answer", async () => {
+        const { verifier, challenge } = pkcePair();
+        const back = await signedIn(clientA, challenge);
+        const cognitoError = fakeCognito(() => ({ status: 400, body: { error: "invalid_grant" } }));
+        const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+        const answers: Array<[string, APIGatewayProxyResult]> = [
+            ["authorize redirect", await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge)))],
+            ["authorize error redirect", await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, { response_type: "token" })))],
+            ["error page", await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, { redirect_uri: "https://evil.example/" })))],
+            ["callback error page", await facade()(getEvent(FACADE_PATHS.callback, {}))],
+            ["token", await facade()(postEvent(FACADE_PATHS.token, { grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: clientA }))],
+            ["token error", await facade()(postEvent(FACADE_PATHS.token, { grant_type: "password", client_id: clientA }))],
+            ["relayed Cognito error", await facade(cognitoError.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "r" }, basic))],
+            ["revoke of an unknown token", await facade()(postEvent(FACADE_PATHS.revoke, { token: "not-ours", client_id: clientA }))],
+            ["relayed revoke", await facade()(postEvent(FACADE_PATHS.revoke, { token: "r" }, basic))],
+            ["404", await facade()(getEvent("/oauth/other", {}))],
+            ["405", await facade()(postEvent(FACADE_PATHS.authorize, {}))],
+            ["500", await environmentHandler(getEvent(FACADE_PATHS.authorize, {}))],
+        ];
+        for (const [name, answer] of answers) {
+            expect(answer.headers, name).to.include({ "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff" });
+        }
+    });
+
     it("answers other paths 404 and other methods 405, and logs no parameter, code or token", async () => {
         expect((await facade()(getEvent("/oauth/other", {}))).statusCode).to.equal(404);
         expect((await facade()(getEvent("constructor", {}))).statusCode).to.equal(404);

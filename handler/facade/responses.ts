@@ -1,10 +1,19 @@
 /** The facade's answers: redirects, the error page shown when redirecting would be unsafe, and JSON. */
 import type { APIGatewayProxyResult } from "aws-lambda";
 
-const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+/**
+ * On every answer: never cached (RFC 6749 §5.1), no Referer carrying a code or state to the next page (RFC 9700
+ * §4.2.4; the Fetch standard applies a redirect's policy to the request it causes), no content sniffing.
+ */
+export const BASE_HEADERS: Readonly<Record<string, string>> = {
+    "Cache-Control": "no-store",
+    Pragma: "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+};
 
 export function redirect(location: string): APIGatewayProxyResult {
-    return { statusCode: 302, headers: { Location: location, ...NO_STORE }, body: "" };
+    return { statusCode: 302, headers: { Location: location, ...BASE_HEADERS }, body: "" };
 }
 
 /**
@@ -46,7 +55,7 @@ export function errorPage(status: number, error: string, description: string): A
         statusCode: status,
         headers: {
             "Content-Type": "text/html; charset=utf-8",
-            ...NO_STORE,
+            ...BASE_HEADERS,
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
             "X-Frame-Options": "DENY",
         },
@@ -55,7 +64,7 @@ export function errorPage(status: number, error: string, description: string): A
 }
 
 export function json(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): APIGatewayProxyResult {
-    return { statusCode: status, headers: { "Content-Type": "application/json", ...NO_STORE, ...headers }, body: JSON.stringify(body) };
+    return { statusCode: status, headers: { "Content-Type": "application/json", ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
 /** An RFC 6749 §5.2 error response. */

@@ -9,7 +9,7 @@ import { openCode, openRefreshToken, sealRefreshToken } from "./envelopes";
 import { verifierMatches } from "./pkce";
 import type { FacadeRequest } from "./request";
 import { singleValued } from "./request";
-import { json, oauthError } from "./responses";
+import { BASE_HEADERS, json, oauthError } from "./responses";
 
 /** Far above any token request; refused before parsing. */
 const MAX_FORM_CHARS = 64 * 1024;
@@ -127,7 +127,7 @@ function relay(context: FacadeContext, answer: { status: number; body: string; c
         }
         return json(200, tokens);
     }
-    return { statusCode: answer.status, headers: { "Content-Type": answer.contentType, "Cache-Control": "no-store", Pragma: "no-cache" }, body: answer.body };
+    return { statusCode: answer.status, headers: { "Content-Type": answer.contentType, ...BASE_HEADERS }, body: answer.body };
 }
 
 export async function token(context: FacadeContext, request: FacadeRequest): Promise<APIGatewayProxyResult> {
@@ -195,7 +195,7 @@ export async function revoke(context: FacadeContext, request: FacadeRequest): Pr
         const wrapped = openRefreshToken(settings.stateKey, tokenValue, context.clock());
         if (!wrapped.ok || wrapped.value.clientId !== caller.clientId) {
             // RFC 7009 §2.2: an invalid token, or one of another client, is answered 200 and nothing is revoked.
-            return { statusCode: 200, headers: { "Cache-Control": "no-store" }, body: "" };
+            return { statusCode: 200, headers: { ...BASE_HEADERS }, body: "" };
         }
         tokenValue = wrapped.value.cognitoRefreshToken;
     }
