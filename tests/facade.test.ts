@@ -275,6 +275,50 @@ describe("OAuth facade endpoints", () => {
             expect(Object.fromEntries(back.searchParams)).to.deep.equal({ error: "access_denied", error_description: "User cancelled", state: "client-state", iss: API_URL });
         });
 
+        it("checks the state's redirect URI again against the client's list or document: even a validly signed one cannot redirect elsewhere", async () => {
+            const challenge = pkcePair().challenge;
+            const signed = (clientId: string, redirectUri: string) => sealState(settings.stateKey, { clientId, redirectUri, state: "s", codeChallenge: challenge }, now);
+            const cases: Array<[string, string, RegExp]> = [
+                [clientA, "https://evil.example/cb", /not one of the client&#39;s registered redirect URIs/],
+                [STATIC_CLIENT_ID, "https://evil.example/cb", /not one of the client&#39;s registered redirect URIs/],
+                [STATIC_CLIENT_ID, CLIENT_REDIRECT, /not one of the client&#39;s registered redirect URIs/],
+                ["https://gone.example/client.json", CLIENT_REDIRECT, /no longer accepted/],
+                ["someone-else", CLIENT_REDIRECT, /no longer accepted/],
+            ];
+            for (const [clientId, redirectUri, message] of cases) {
+                for (const params of [{ code: "c" }, { error: "access_denied" }] as Array<Record<string, string>>) {
+                    expectErrorPage(await facade()(getEvent(FACADE_PATHS.callback, { ...params, state: signed(clientId, redirectUri) })), message);
+                }
+            }
+            // The document cannot be had (or no longer lists the URI): a page, never a redirect.
+            documents[clientA] = { client_id: clientB, redirect_uris: [CLIENT_REDIRECT] };
+            expectErrorPage(await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: signed(clientA, CLIENT_REDIRECT) })), /client_id is not its own URL/);
+            documents[clientA] = { client_id: clientA, redirect_uris: ["https://client.example/new-callback"] };
+            expectErrorPage(await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: signed(clientA, CLIENT_REDIRECT) })), /not one of the client&#39;s registered redirect URIs/);
+            documents = {};
+            expect(location(await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: signed(clientA, CLIENT_REDIRECT) }))).origin).to.equal("https://chatgpt.com");
+        });
+
+        it("passes on only an error and description within RFC 6749's character set (%x20-21 / %x23-5B / %x5D-7E)", async () => {
+            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge))));
+            const state = toCognito.searchParams.get("state") ?? "";
+            const cases: Array<[Record<string, string>, Record<string, string | undefined>]> = [
+                [{ error: "access_denied", error_description: "User cancelled [it]" }, { error: "access_denied", error_description: "User cancelled [it]" }],
+                [{ error: 'access_denied"><script>' }, { error: "server_error" }],
+                [{ error: "d\u00e9ni\u00e9" }, { error: "server_error" }],
+                [{ error: "back\\slash" }, { error: "server_error" }],
+                [{ error: "" }, { error: "server_error" }],
+                [{ error: "access_denied", error_description: "line\nbreak" }, { error: "access_denied", error_description: undefined }],
+                [{ error: "access_denied", error_description: 'say "no"' }, { error: "access_denied", error_description: undefined }],
+            ];
+            for (const [params, expected] of cases) {
+                const back = location(await facade()(getEvent(FACADE_PATHS.callback, { ...params, state })));
+                expect(back.searchParams.get("error"), JSON.stringify(params)).to.equal(expected.error);
+                expect(back.searchParams.get("error_description") ?? undefined, JSON.stringify(params)).to.equal(expected.error_description);
+                expect(back.searchParams.get("iss")).to.equal(API_URL);
+            }
+        });
+
         it("shows a page, never a redirect, without a pending request: no state, garbage, another kind of token", async () => {
             const wrongKind = sealCode(settings.stateKey, { clientId: clientA, redirectUri: CLIENT_REDIRECT, cognitoCode: "c", codeChallenge: pkcePair().challenge }, now);
             for (const state of [undefined, "", "abc", "a.b", wrongKind]) {
