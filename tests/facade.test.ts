@@ -489,6 +489,22 @@ describe("OAuth facade endpoints", () => {
             }
         });
 
+        it("after a state key rotation, refuses every CIMD client's refresh token (the client signs in again), not a static client's (README)", async () => {
+            const cognito = fakeCognito();
+            const { verifier, challenge } = pkcePair();
+            const back = await signedIn(clientA, challenge);
+            const tokens = await facade(cognito.post)(postEvent(FACADE_PATHS.token, {
+                grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: clientA,
+            }));
+            const refreshToken = (JSON.parse(tokens.body) as { refresh_token: string }).refresh_token;
+            settings = { ...settings, stateKey: randomBytes(32) };
+            const refused = await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: refreshToken, client_id: clientA }));
+            expect(JSON.parse(refused.body)).to.include({ error: "invalid_grant" });
+            expect(cognito.forwarded).to.have.lengthOf(1);
+            const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+            expect((await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "cognito-refresh" }, basic))).statusCode).to.equal(200);
+        });
+
         it("answers 502 server_error for anything from Cognito but a 2xx or 4xx: a redirect is never relayed", async () => {
             for (const status of [301, 302, 303, 500, 503]) {
                 const cognito = fakeCognito(() => ({ status, body: { error: "whatever" } }));
