@@ -8,6 +8,8 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { createFacadeHandler, handler as environmentHandler } from "../handler/facade";
 import { sealCode, sealState } from "../handler/facade/envelopes";
+import { withParams } from "../handler/facade/responses";
+import { open, seal } from "../handler/facade/signed";
 import { FACADE_PATHS, facadeUrls } from "../handler/facade/paths";
 import {
     DEFAULT_CLIENT_METADATA_URLS, FACADE_ENV, facadeEnvironment, readFacadeSettings, type FacadeEnvironmentValues, type FacadeSettings,
@@ -70,6 +72,10 @@ describe("OAuth facade settings", () => {
             [{ clientMetadataUrls: ["https://user:pw@chatgpt.com/client.json"] }, /FACADE_CLIENT_METADATA_URLS/],
             [{ clientMetadataUrls: ["https://chatgpt.com/a/../client.json"] }, /FACADE_CLIENT_METADATA_URLS/],
             [{ staticClients: { "https://evil.example/client.json": [STATIC_REDIRECT] } }, /FACADE_STATIC_CLIENTS/],
+            [{ staticClients: { [STATIC_CLIENT_ID]: ["javascript:alert(1)"] } }, /FACADE_STATIC_CLIENTS/],
+            [{ staticClients: { [STATIC_CLIENT_ID]: ["http://evil.example/callback"] } }, /FACADE_STATIC_CLIENTS/],
+            [{ staticClients: { [STATIC_CLIENT_ID]: [`${STATIC_REDIRECT}#x`] } }, /FACADE_STATIC_CLIENTS/],
+            [{ staticClients: { [STATIC_CLIENT_ID]: [`${STATIC_REDIRECT}?state=fixed`] } }, /FACADE_STATIC_CLIENTS/],
             [{ shadowClientId: " " }, /FACADE_SHADOW_CLIENT_ID is not set/],
         ];
         for (const [change, message] of cases) {
@@ -233,6 +239,19 @@ describe("OAuth facade endpoints", () => {
     });
 
     describe("callback", () => {
+        it("appends the response to the registered redirect URI's own query, byte for byte (RFC 6749 §3.1.2)", async () => {
+            const registered = "https://client.example/cb?x=a%20b~c&y=%7e+z";
+            documents[clientA] = { client_id: clientA, redirect_uris: [registered] };
+            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge, { redirect_uri: registered }))));
+            const answer = await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: toCognito.searchParams.get("state") ?? "" }));
+            const sent = String(answer.headers?.Location);
+            expect(sent.startsWith(`${registered}&code=`), sent).to.be.true;
+            expect(sent.slice(registered.length)).to.match(/^&code=[A-Za-z0-9_.-]+&state=client-state&iss=https%3A%2F%2F/);
+            expect(withParams("https://client.example/cb", { code: "C", state: undefined })).to.equal("https://client.example/cb?code=C");
+            expect(withParams("https://client.example/cb?", { code: "C" })).to.equal("https://client.example/cb?code=C");
+            expect(withParams("https://client.example/cb?x=1&", { code: "C", state: "a b&c" })).to.equal("https://client.example/cb?x=1&code=C&state=a+b%26c");
+        });
+
         it("returns the code, the client's own state and iss, exactly the metadata's issuer (RFC 9207, mix-up)", async () => {
             const back = await signedIn(clientA, pkcePair().challenge);
             expect(`${back.origin}${back.pathname}`).to.equal(CLIENT_REDIRECT);
@@ -254,6 +273,50 @@ describe("OAuth facade endpoints", () => {
                 error: "access_denied", error_description: "User cancelled", state: toCognito.searchParams.get("state") ?? "",
             })));
             expect(Object.fromEntries(back.searchParams)).to.deep.equal({ error: "access_denied", error_description: "User cancelled", state: "client-state", iss: API_URL });
+        });
+
+        it("checks the state's redirect URI again against the client's list or document: even a validly signed one cannot redirect elsewhere", async () => {
+            const challenge = pkcePair().challenge;
+            const signed = (clientId: string, redirectUri: string) => sealState(settings.stateKey, { clientId, redirectUri, state: "s", codeChallenge: challenge }, now);
+            const cases: Array<[string, string, RegExp]> = [
+                [clientA, "https://evil.example/cb", /not one of the client&#39;s registered redirect URIs/],
+                [STATIC_CLIENT_ID, "https://evil.example/cb", /not one of the client&#39;s registered redirect URIs/],
+                [STATIC_CLIENT_ID, CLIENT_REDIRECT, /not one of the client&#39;s registered redirect URIs/],
+                ["https://gone.example/client.json", CLIENT_REDIRECT, /no longer accepted/],
+                ["someone-else", CLIENT_REDIRECT, /no longer accepted/],
+            ];
+            for (const [clientId, redirectUri, message] of cases) {
+                for (const params of [{ code: "c" }, { error: "access_denied" }] as Array<Record<string, string>>) {
+                    expectErrorPage(await facade()(getEvent(FACADE_PATHS.callback, { ...params, state: signed(clientId, redirectUri) })), message);
+                }
+            }
+            // The document cannot be had (or no longer lists the URI): a page, never a redirect.
+            documents[clientA] = { client_id: clientB, redirect_uris: [CLIENT_REDIRECT] };
+            expectErrorPage(await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: signed(clientA, CLIENT_REDIRECT) })), /client_id is not its own URL/);
+            documents[clientA] = { client_id: clientA, redirect_uris: ["https://client.example/new-callback"] };
+            expectErrorPage(await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: signed(clientA, CLIENT_REDIRECT) })), /not one of the client&#39;s registered redirect URIs/);
+            documents = {};
+            expect(location(await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: signed(clientA, CLIENT_REDIRECT) }))).origin).to.equal("https://chatgpt.com");
+        });
+
+        it("passes on only an error and description within RFC 6749's character set (%x20-21 / %x23-5B / %x5D-7E)", async () => {
+            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge))));
+            const state = toCognito.searchParams.get("state") ?? "";
+            const cases: Array<[Record<string, string>, Record<string, string | undefined>]> = [
+                [{ error: "access_denied", error_description: "User cancelled [it]" }, { error: "access_denied", error_description: "User cancelled [it]" }],
+                [{ error: 'access_denied"><script>' }, { error: "server_error" }],
+                [{ error: "d\u00e9ni\u00e9" }, { error: "server_error" }],
+                [{ error: "back\\slash" }, { error: "server_error" }],
+                [{ error: "" }, { error: "server_error" }],
+                [{ error: "access_denied", error_description: "line\nbreak" }, { error: "access_denied", error_description: undefined }],
+                [{ error: "access_denied", error_description: 'say "no"' }, { error: "access_denied", error_description: undefined }],
+            ];
+            for (const [params, expected] of cases) {
+                const back = location(await facade()(getEvent(FACADE_PATHS.callback, { ...params, state })));
+                expect(back.searchParams.get("error"), JSON.stringify(params)).to.equal(expected.error);
+                expect(back.searchParams.get("error_description") ?? undefined, JSON.stringify(params)).to.equal(expected.error_description);
+                expect(back.searchParams.get("iss")).to.equal(API_URL);
+            }
         });
 
         it("shows a page, never a redirect, without a pending request: no state, garbage, another kind of token", async () => {
@@ -397,6 +460,63 @@ describe("OAuth facade endpoints", () => {
             expect(cognito.forwarded[1].form).to.deep.equal({ grant_type: "refresh_token", refresh_token: "cognito-refresh" });
         });
 
+        it("never forwards scope, forwards resource only when it is the MCP server's URL, and refuses another with invalid_target (RFC 8707 §2)", async () => {
+            const cognito = fakeCognito();
+            const { verifier, challenge } = pkcePair();
+            const back = await signedIn(clientA, challenge);
+            const code = back.searchParams.get("code") ?? "";
+            const exchange = (fields: Record<string, string>) => facade(cognito.post)(postEvent(FACADE_PATHS.token, {
+                grant_type: "authorization_code", code, redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: clientA, ...fields,
+            }));
+            const refused = await exchange({ resource: "https://other.example/api" });
+            expect(refused.statusCode).to.equal(400);
+            expect(JSON.parse(refused.body)).to.include({ error: "invalid_target" });
+            expect(cognito.forwarded, "nothing reached Cognito").to.have.lengthOf(0);
+            expect((await exchange({ scope: "aws.cognito.signin.user.admin openid" })).statusCode).to.equal(200);
+            expect(cognito.forwarded[0].form).to.not.have.property("scope");
+            expect(cognito.forwarded[0].form).to.not.have.property("resource");
+            const refreshToken = (JSON.parse((await exchange({ resource: RESOURCE, scope: SCOPE })).body) as { refresh_token: string }).refresh_token;
+            expect(cognito.forwarded[1].form).to.include({ resource: RESOURCE }).and.not.have.property("scope");
+
+            const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+            for (const [form, headers] of [[{ client_id: clientA, refresh_token: refreshToken }, {}], [{ refresh_token: "cognito-refresh" }, basic]] as const) {
+                const before = cognito.forwarded.length;
+                const other = await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", ...form, resource: "https://other.example/api" }, headers));
+                expect(JSON.parse(other.body)).to.include({ error: "invalid_target" });
+                expect(cognito.forwarded).to.have.lengthOf(before);
+                expect((await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", ...form, scope: "aws.cognito.signin.user.admin" }, headers))).statusCode).to.equal(200);
+                expect(cognito.forwarded.at(-1)?.form).to.not.have.property("scope");
+            }
+        });
+
+        it("after a state key rotation, refuses every CIMD client's refresh token (the client signs in again), not a static client's (README)", async () => {
+            const cognito = fakeCognito();
+            const { verifier, challenge } = pkcePair();
+            const back = await signedIn(clientA, challenge);
+            const tokens = await facade(cognito.post)(postEvent(FACADE_PATHS.token, {
+                grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: clientA,
+            }));
+            const refreshToken = (JSON.parse(tokens.body) as { refresh_token: string }).refresh_token;
+            settings = { ...settings, stateKey: randomBytes(32) };
+            const refused = await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: refreshToken, client_id: clientA }));
+            expect(JSON.parse(refused.body)).to.include({ error: "invalid_grant" });
+            expect(cognito.forwarded).to.have.lengthOf(1);
+            const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+            expect((await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "cognito-refresh" }, basic))).statusCode).to.equal(200);
+        });
+
+        it("answers 502 server_error for anything from Cognito but a 2xx or 4xx: a redirect is never relayed", async () => {
+            for (const status of [301, 302, 303, 500, 503]) {
+                const cognito = fakeCognito(() => ({ status, body: { error: "whatever" } }));
+                const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+                for (const path of [FACADE_PATHS.token, FACADE_PATHS.revoke]) {
+                    const answer = await facade(cognito.post)(postEvent(path, { grant_type: "refresh_token", refresh_token: "r", token: "r" }, basic));
+                    expect(answer.statusCode, `${path} ${status}`).to.equal(502);
+                    expect(JSON.parse(answer.body)).to.include({ error: "server_error" });
+                }
+            }
+        });
+
         it("passes Cognito's errors on, and refuses a form that is not one or repeats a field", async () => {
             const cognito = fakeCognito(() => ({ status: 400, body: { error: "invalid_grant", error_description: "Refresh Token has expired" } }));
             const answer = await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "x" }, {
@@ -409,6 +529,30 @@ describe("OAuth facade endpoints", () => {
             const repeated = await facade(cognito.post)({ ...postEvent(FACADE_PATHS.token, {}), body: `grant_type=refresh_token&client_id=${encodeURIComponent(clientA)}&client_id=${STATIC_CLIENT_ID}` });
             expect(JSON.parse(repeated.body)).to.include({ error: "invalid_request" });
         });
+    });
+
+    it("sends Referrer-Policy: no-referrer and X-Content-Type-Options: nosniff on every answer", async () => {
+        const { verifier, challenge } = pkcePair();
+        const back = await signedIn(clientA, challenge);
+        const cognitoError = fakeCognito(() => ({ status: 400, body: { error: "invalid_grant" } }));
+        const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+        const answers: Array<[string, APIGatewayProxyResult]> = [
+            ["authorize redirect", await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge)))],
+            ["authorize error redirect", await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, { response_type: "token" })))],
+            ["error page", await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, { redirect_uri: "https://evil.example/" })))],
+            ["callback error page", await facade()(getEvent(FACADE_PATHS.callback, {}))],
+            ["token", await facade()(postEvent(FACADE_PATHS.token, { grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: clientA }))],
+            ["token error", await facade()(postEvent(FACADE_PATHS.token, { grant_type: "password", client_id: clientA }))],
+            ["relayed Cognito error", await facade(cognitoError.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "r" }, basic))],
+            ["revoke of an unknown token", await facade()(postEvent(FACADE_PATHS.revoke, { token: "not-ours", client_id: clientA }))],
+            ["relayed revoke", await facade()(postEvent(FACADE_PATHS.revoke, { token: "r" }, basic))],
+            ["404", await facade()(getEvent("/oauth/other", {}))],
+            ["405", await facade()(postEvent(FACADE_PATHS.authorize, {}))],
+            ["500", await environmentHandler(getEvent(FACADE_PATHS.authorize, {}))],
+        ];
+        for (const [name, answer] of answers) {
+            expect(answer.headers, name).to.include({ "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff" });
+        }
     });
 
     it("answers other paths 404 and other methods 405, and logs no parameter, code or token", async () => {
@@ -426,5 +570,32 @@ describe("OAuth facade endpoints", () => {
             expect(text).to.not.include(secret);
         }
         expect(facadeUrls(API_URL).callback).to.equal(settings.callbackUrl);
+    });
+});
+
+describe("OAuth facade: signed tokens (signed.ts)", () => {
+    const key = randomBytes(32);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    it("accepts one spelling of a signature only: the spare bits of its last base64url character must be zero", () => {
+        const now = Date.now();
+        const token = seal(key, "state", { c: "x" }, now + 60_000);
+        const [body, signature] = token.split(".");
+        const last = alphabet.indexOf(signature.at(-1) ?? "");
+        // 32 bytes are 43 characters: the last carries 4 bits of the MAC and 2 spare ones.
+        const spellings = [0, 1, 2, 3].map((spare) => `${body}.${signature.slice(0, -1)}${alphabet[(last & ~3) | spare]}`);
+        expect(spellings.filter((spelling) => open(key, "state", spelling, now).ok)).to.deep.equal([token]);
+        expect(open(key, "state", `${token}A`, now)).to.deep.equal({ ok: false, reason: "signature" });
+    });
+
+    it("requires exp on a state and a code, not on a refresh token (which Cognito expires)", () => {
+        const now = Date.now();
+        for (const kind of ["state", "code"] as const) {
+            expect(open(key, kind, seal(key, kind, { c: "x" }), now).ok, kind).to.be.false;
+            expect(open(key, kind, seal(key, kind, { c: "x", exp: "never" }), now).ok, kind).to.be.false;
+            expect(open(key, kind, seal(key, kind, { c: "x" }, now + 1000), now).ok, kind).to.be.true;
+            expect(open(key, kind, seal(key, kind, { c: "x" }, now - 1000), now)).to.deep.equal({ ok: false, reason: "expired" });
+        }
+        expect(open(key, "refresh", seal(key, "refresh", { c: "x" }), now).ok).to.be.true;
     });
 });

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { isPublicAddress } from "../handler/facade/addresses";
-import { checkDocument, ClientDocuments, MAX_CACHE_SECONDS } from "../handler/facade/clientDocuments";
+import { checkDocument, ClientDocuments, FAILURE_CACHE_SECONDS, MAX_CACHE_SECONDS } from "../handler/facade/clientDocuments";
 import { DocumentFetchError, fetchDocument, MAX_DOCUMENT_BYTES } from "../handler/facade/documentFetch";
 import { documentHost, serveJson, type DocumentHost } from "./facadeFixtures";
 
@@ -24,6 +24,11 @@ describe("OAuth facade: which addresses a document may come from", () => {
         "0.0.0.0", "224.0.0.1", "255.255.255.255", "192.0.2.1", "198.18.0.1",
         "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "2001:db8::1",
         "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "64:ff9b::10.0.0.1", "2002:7f00:1::", "::127.0.0.1",
+        // IPv4-translated (::ffff:0:0:0/96, RFC 2765 §2.1) read like mapped; IANA's not-globally-reachable IPv6 blocks.
+        "::ffff:0:127.0.0.1", "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe", "64:ff9b:1::7f00:1", "64:ff9b:1::808:808", "100:0:0:1::1",
+        "3fff::1", "3fff:fff:ffff::1", "5f00::1", "5f00:ffff::1",
+        // Outside global unicast 2000::/3 (RFC 4291 §2.4): reserved by the IETF, never a document host.
+        "4000::1", "8000::1", "e000::1",
         "not an address",
     ];
     for (const address of refused) {
@@ -32,7 +37,7 @@ describe("OAuth facade: which addresses a document may come from", () => {
         });
     }
     it("accepts public unicast addresses, also IPv4-mapped", () => {
-        for (const address of ["8.8.8.8", "104.18.32.47", "172.32.0.1", "2606:4700::6810:20", "::ffff:8.8.8.8"]) {
+        for (const address of ["8.8.8.8", "104.18.32.47", "172.32.0.1", "2606:4700::6810:20", "::ffff:8.8.8.8", "::ffff:0:8.8.8.8", "64:ff9b::8.8.8.8", "2a00:1450:4001::1"]) {
             expect(isPublicAddress(address), address).to.be.true;
         }
     });
@@ -125,6 +130,13 @@ describe("OAuth facade: fetching a client metadata document", () => {
         expect(Date.now() - started).to.be.below(2000);
     });
 
+    it("counts the DNS lookup in the time limit: a slow resolver is given up on at the deadline", async () => {
+        const started = Date.now();
+        const slow = () => new Promise<readonly string[]>((resolve) => setTimeout(() => resolve(["8.8.8.8"]), 1500));
+        expect(await refusal(fetchDocument("https://slow-dns.example/client.json", { timeoutMs: 300, resolve: slow }))).to.match(/longer than 300 ms/);
+        expect(Date.now() - started).to.be.below(1000);
+    });
+
     it("refuses a document that is not application/json, not JSON, or not a 200", async () => {
         host = await documentHost((req, res) => {
             const kind = req.url ?? "";
@@ -162,6 +174,23 @@ describe("OAuth facade: checking and caching a client metadata document", () => 
         expect(() => checkDocument(url, ["not", "an", "object"])).to.throw(/not a JSON object/);
     });
 
+    it("takes https redirect URIs and http ones on a loopback host only, without a fragment or an OAuth response parameter", () => {
+        const accepted = [
+            "https://client.example/callback", "https://client.example/cb?x=1", "http://127.0.0.1:3000/cb", "http://[::1]/cb", "http://localhost:6274/oauth/callback",
+        ];
+        expect(checkDocument(url, { ...good, redirect_uris: accepted }).redirectUris).to.deep.equal(accepted);
+        const refused = [
+            "javascript:alert(1)", "data:text/html,x", "http://evil.example/cb", "http://localhost.evil.example/cb", "http://10.0.0.1/cb", "ftp://client.example/cb",
+            "com.example.app:/callback", "myapp://callback", "https://client.example/cb#frag", "https://client.example/cb#",
+            "https://client.example/cb?code=1", "https://client.example/cb?x=1&state=REGISTERED", "https://client.example/cb?iss=x", "https://client.example/cb?error=",
+            "https://client.example/cb?error_description=x", "https://client.example/cb?error_uri=x",
+            "https://client.example/c b", "https://client.example/cb\r\nSet-Cookie:x=1", "https://client.example/caf\u00e9",
+        ];
+        for (const uri of refused) {
+            expect(() => checkDocument(url, { ...good, redirect_uris: ["https://client.example/callback", uri] }), uri).to.throw(DocumentFetchError, /redirect_uris/);
+        }
+    });
+
     describe("the cache", () => {
         let host: DocumentHost;
         let cacheControl: string | undefined;
@@ -169,8 +198,13 @@ describe("OAuth facade: checking and caching a client metadata document", () => 
         beforeEach(async () => {
             cacheControl = undefined;
             now = Date.now();
-            host = await documentHost((req, res) => serveJson((u) => ({ client_id: u, redirect_uris: ["https://client.example/callback"] }),
-                cacheControl === undefined ? {} : { "Cache-Control": cacheControl })(req, res));
+            host = await documentHost((req, res) => {
+                if (req.url === "/missing.json") {
+                    res.writeHead(404).end();
+                    return;
+                }
+                serveJson((u) => ({ client_id: u, redirect_uris: ["https://client.example/callback"] }), cacheControl === undefined ? {} : { "Cache-Control": cacheControl })(req, res);
+            });
         });
         afterEach(() => host.close());
         const documents = () => new ClientDocuments(() => ({ allowLoopbackHttp: true }), () => now);
@@ -185,6 +219,21 @@ describe("OAuth facade: checking and caching a client metadata document", () => 
             expect(host.requests).to.have.lengthOf(1);
             now += 2000;
             await cache.get(doc);
+            expect(host.requests).to.have.lengthOf(2);
+        });
+
+        it(`keeps a failed fetch ${FAILURE_CACHE_SECONDS} s, so that a broken or slow document host is not asked on every sign-in`, async () => {
+            const cache = documents();
+            const doc = `${host.origin}/missing.json`;
+            for (let i = 0; i < 3; i += 1) {
+                expect(await refusal(cache.get(doc))).to.match(/HTTP 404/);
+            }
+            expect(host.requests).to.have.lengthOf(1);
+            now += FAILURE_CACHE_SECONDS * 1000 - 1000;
+            await refusal(cache.get(doc));
+            expect(host.requests).to.have.lengthOf(1);
+            now += 2000;
+            await refusal(cache.get(doc));
             expect(host.requests).to.have.lengthOf(2);
         });
 

@@ -7,17 +7,44 @@
  * callback URL within the state's 10 minutes sends the same Cognito code to the same registered redirect URI, where
  * only the client that holds the PKCE verifier can redeem it, and Cognito redeems a code once. The replay gains the
  * attacker nothing the URL did not already hold; what would matter (redeeming the code) fails at Cognito.
+ *
+ * The redirect URI in the state is checked again against the client's registered ones, as /authorize checked it:
+ * the state's signature alone is not trusted to name where a browser goes, so even a leaked state key cannot make
+ * this endpoint an open redirector (RFC 9700 §4.11).
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { clientKind, type FacadeContext } from "./context";
+import { DocumentFetchError } from "./documentError";
 import { openState, sealCode } from "./envelopes";
-import type { FacadeContext } from "./context";
 import { errorPage, redirect, withParams } from "./responses";
 import { singleValued } from "./request";
 
 /** Cognito's error descriptions are short; a longer one is cut rather than carried. */
 const MAX_DESCRIPTION_CHARS = 500;
 
-export function callback(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>): APIGatewayProxyResult {
+/** RFC 6749 §4.1.2.1 (Appendix A.7, A.8): error and error_description are %x20-21 / %x23-5B / %x5D-7E. */
+const ERROR_CHARSET = /^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** The client's registered redirect URIs now: the static client's list or its (cached or refetched) document. */
+async function registeredRedirectUris(context: FacadeContext, clientId: string): Promise<{ readonly uris: readonly string[] } | { readonly page: APIGatewayProxyResult }> {
+    const kind = clientKind(context.settings, clientId);
+    if (kind === "static") {
+        return { uris: context.settings.staticClients.get(clientId) ?? [] };
+    }
+    if (kind === "unknown") {
+        return { page: errorPage(400, "invalid_client", "The client that started this sign-in is no longer accepted by this server.") };
+    }
+    try {
+        return { uris: (await context.documents.get(clientId)).redirectUris };
+    } catch (error) {
+        if (error instanceof DocumentFetchError) {
+            return { page: errorPage(400, "invalid_client", `The client's metadata document cannot be used: ${error.message}.`) };
+        }
+        throw error;
+    }
+}
+
+export async function callback(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>): Promise<APIGatewayProxyResult> {
     const { settings } = context;
     const single = singleValued(query);
     if ("repeated" in single) {
@@ -33,12 +60,23 @@ export function callback(context: FacadeContext, query: ReadonlyMap<string, read
             : "There is no sign-in in progress for this response.");
     }
     const { clientId, redirectUri, state, codeChallenge } = pending.value;
+    const registered = await registeredRedirectUris(context, clientId);
+    if ("page" in registered) {
+        return registered.page;
+    }
+    // Exact string comparison, as at /authorize (RFC 9700 §4.1.3); a mismatch gets a page, never a redirect.
+    if (!registered.uris.includes(redirectUri)) {
+        return errorPage(400, "invalid_request", "The sign-in's redirect_uri is not one of the client's registered redirect URIs.");
+    }
     const error = params.get("error");
     const code = params.get("code");
     if (error !== undefined || code === undefined) {
+        const description = (params.get("error_description") ?? (error === undefined ? "The sign-in returned no code." : undefined))?.slice(0, MAX_DESCRIPTION_CHARS);
+        const valid = error !== undefined && ERROR_CHARSET.test(error);
         return redirect(withParams(redirectUri, {
-            error: error ?? "server_error",
-            error_description: (params.get("error_description") ?? (error === undefined ? "The sign-in returned no code." : undefined))?.slice(0, MAX_DESCRIPTION_CHARS),
+            // Anything outside RFC 6749's error charset is not an OAuth error code and is not passed on.
+            error: valid ? error : "server_error",
+            error_description: description !== undefined && ERROR_CHARSET.test(description) ? description : undefined,
             state,
             iss: settings.issuer,
         }));

@@ -4,6 +4,7 @@
  */
 import { DocumentFetchError } from "./documentError";
 import type { FetchOptions } from "./documentFetch";
+import { isRedirectUri } from "./redirectUris";
 
 /** What the facade uses of a document. */
 export interface ClientDocument {
@@ -15,6 +16,11 @@ export interface ClientDocument {
 /** Without a max-age, a document is kept 5 minutes; with one, never more than an hour (§5.2 lets the AS bound it). */
 export const DEFAULT_CACHE_SECONDS = 300;
 export const MAX_CACHE_SECONDS = 3600;
+/**
+ * A failed fetch is remembered 30 seconds: a broken, slow or refusing document host is then asked at most twice a
+ * minute per URL, not once per sign-in attempt (or callback), while a fixed document is picked up soon.
+ */
+export const FAILURE_CACHE_SECONDS = 30;
 /** Only allow-listed URLs are ever fetched, so a handful of entries is all there can be; the bound is a backstop. */
 const CACHE_CAPACITY = 32;
 
@@ -29,8 +35,11 @@ export function checkDocument(url: string, body: unknown): ClientDocument {
         throw new DocumentFetchError("the client metadata document's client_id is not its own URL");
     }
     const uris = document.redirect_uris;
-    if (!Array.isArray(uris) || uris.length === 0 || !uris.every((u) => typeof u === "string" && URL.canParse(u))) {
+    if (!Array.isArray(uris) || uris.length === 0) {
         throw new DocumentFetchError("the client metadata document has no valid redirect_uris");
+    }
+    if (!uris.every(isRedirectUri)) {
+        throw new DocumentFetchError("the client metadata document's redirect_uris must be https (or http on a loopback host), with no fragment and no OAuth response parameter in the query");
     }
     // §4.1: a document is public, so it can hold no shared secret; this facade serves public clients only (PKCE).
     if ("client_secret" in document || "client_secret_expires_at" in document) {
@@ -40,13 +49,10 @@ export function checkDocument(url: string, body: unknown): ClientDocument {
     if (method !== undefined && method !== "none") {
         throw new DocumentFetchError("this server accepts only public clients (token_endpoint_auth_method none) by client metadata document");
     }
-    return { clientId: url, redirectUris: uris as string[] };
+    return { clientId: url, redirectUris: uris };
 }
 
-interface Cached {
-    readonly document: ClientDocument;
-    readonly expiresAt: number;
-}
+type Cached = ({ readonly document: ClientDocument } | { readonly failure: DocumentFetchError }) & { readonly expiresAt: number };
 
 export class ClientDocuments {
     private readonly cache = new Map<string, Cached>();
@@ -62,7 +68,7 @@ export class ClientDocuments {
     get(url: string): Promise<ClientDocument> {
         const cached = this.cache.get(url);
         if (cached !== undefined && cached.expiresAt > this.clock()) {
-            return Promise.resolve(cached.document);
+            return "document" in cached ? Promise.resolve(cached.document) : Promise.reject(cached.failure);
         }
         let pending = this.inFlight.get(url);
         if (pending === undefined) {
@@ -74,16 +80,31 @@ export class ClientDocuments {
 
     private async load(url: string): Promise<ClientDocument> {
         const { fetchDocument } = await import("./documentFetch.js");
-        const fetched = await fetchDocument(url, this.fetchOptions(url));
-        const document = checkDocument(url, fetched.body);
-        const seconds = Math.min(fetched.maxAgeSeconds ?? DEFAULT_CACHE_SECONDS, MAX_CACHE_SECONDS);
+        let document: ClientDocument;
+        let seconds: number;
+        try {
+            const fetched = await fetchDocument(url, this.fetchOptions(url));
+            document = checkDocument(url, fetched.body);
+            seconds = Math.min(fetched.maxAgeSeconds ?? DEFAULT_CACHE_SECONDS, MAX_CACHE_SECONDS);
+        } catch (error) {
+            if (error instanceof DocumentFetchError) {
+                this.remember(url, { failure: error, expiresAt: this.clock() + FAILURE_CACHE_SECONDS * 1000 });
+            }
+            throw error;
+        }
         this.cache.delete(url);
         if (seconds > 0) {
-            if (this.cache.size >= CACHE_CAPACITY) {
-                this.cache.delete(this.cache.keys().next().value ?? "");
-            }
-            this.cache.set(url, { document, expiresAt: this.clock() + seconds * 1000 });
+            this.remember(url, { document, expiresAt: this.clock() + seconds * 1000 });
         }
         return document;
+    }
+
+    /** Successes and failures share one bounded cache; the oldest entry goes first. */
+    private remember(url: string, entry: Cached): void {
+        this.cache.delete(url);
+        if (this.cache.size >= CACHE_CAPACITY) {
+            this.cache.delete(this.cache.keys().next().value ?? "");
+        }
+        this.cache.set(url, entry);
     }
 }

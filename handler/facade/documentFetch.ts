@@ -47,7 +47,21 @@ async function systemResolve(hostname: string): Promise<readonly string[]> {
     return answers.map((a) => a.address);
 }
 
+const tooSlow = (timeoutMs: number) => new DocumentFetchError(`the client metadata document took longer than ${timeoutMs} ms`);
+
+/** Settles like `promise`, or rejects with the time-limit error once `deadline` (ms since the epoch) has passed. */
+function beforeDeadline<T>(promise: Promise<T>, deadline: number, timeoutMs: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(tooSlow(timeoutMs)), Math.max(0, deadline - Date.now()));
+    });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 export async function fetchDocument(target: string, options: FetchOptions = {}): Promise<FetchedDocument> {
+    // One deadline for the whole fetch, the DNS lookup included (a resolver can take longer than the limit itself).
+    const timeoutMs = options.timeoutMs ?? DOCUMENT_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
     const url = new URL(target);
     const testMode = options.allowLoopbackHttp === true;
     if (url.protocol !== "https:" && !(testMode && url.protocol === "http:")) {
@@ -56,9 +70,9 @@ export async function fetchDocument(target: string, options: FetchOptions = {}):
     const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
     let addresses: readonly string[];
     try {
-        addresses = isIP(hostname) === 0 ? await (options.resolve ?? systemResolve)(hostname) : [hostname];
-    } catch {
-        throw new DocumentFetchError("the client_id URL's host does not resolve");
+        addresses = isIP(hostname) === 0 ? await beforeDeadline((options.resolve ?? systemResolve)(hostname), deadline, timeoutMs) : [hostname];
+    } catch (error) {
+        throw error instanceof DocumentFetchError ? error : new DocumentFetchError("the client_id URL's host does not resolve");
     }
     if (addresses.length === 0) {
         throw new DocumentFetchError("the client_id URL's host does not resolve");
@@ -77,10 +91,10 @@ export async function fetchDocument(target: string, options: FetchOptions = {}):
             callback(null, address, family);
         }
     };
-    return request(url, pinned, options.maxBytes ?? MAX_DOCUMENT_BYTES, options.timeoutMs ?? DOCUMENT_TIMEOUT_MS);
+    return request(url, pinned, options.maxBytes ?? MAX_DOCUMENT_BYTES, deadline, timeoutMs);
 }
 
-function request(url: URL, lookup: LookupFunction, maxBytes: number, timeoutMs: number): Promise<FetchedDocument> {
+function request(url: URL, lookup: LookupFunction, maxBytes: number, deadline: number, timeoutMs: number): Promise<FetchedDocument> {
     return new Promise((resolve, reject) => {
         const client = url.protocol === "https:" ? https : http;
         const req = client.request(url, {
@@ -93,7 +107,7 @@ function request(url: URL, lookup: LookupFunction, maxBytes: number, timeoutMs: 
             reject(new DocumentFetchError(message));
             req.destroy();
         };
-        const timer = setTimeout(() => fail(`the client metadata document took longer than ${timeoutMs} ms`), timeoutMs);
+        const timer = setTimeout(() => fail(tooSlow(timeoutMs).message), Math.max(0, deadline - Date.now()));
         req.on("error", () => fail("the client metadata document could not be fetched"));
         req.on("close", () => clearTimeout(timer));
         req.on("response", (res) => {

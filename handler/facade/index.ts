@@ -58,7 +58,7 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
                         result = await authorize(context, request.query);
                         break;
                     case FACADE_PATHS.callback:
-                        result = callback(context, request.query);
+                        result = await callback(context, request.query);
                         break;
                     case FACADE_PATHS.token:
                         result = await token(context, request);

@@ -1,21 +1,41 @@
 /** The facade's answers: redirects, the error page shown when redirecting would be unsafe, and JSON. */
 import type { APIGatewayProxyResult } from "aws-lambda";
 
-const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+/**
+ * On every answer: never cached (RFC 6749 §5.1), no Referer carrying a code or state to the next page (RFC 9700
+ * §4.2.4; the Fetch standard applies a redirect's policy to the request it causes), no content sniffing.
+ */
+export const BASE_HEADERS: Readonly<Record<string, string>> = {
+    "Cache-Control": "no-store",
+    Pragma: "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+};
 
 export function redirect(location: string): APIGatewayProxyResult {
-    return { statusCode: 302, headers: { Location: location, ...NO_STORE }, body: "" };
+    return { statusCode: 302, headers: { Location: location, ...BASE_HEADERS }, body: "" };
 }
 
-/** `uri` with `params` added to its query (RFC 6749 §3.1.2: a redirect URI's own query is kept). */
+/**
+ * `uri` with `params` appended to its query, form-encoded (RFC 6749 §3.1.2, Appendix B). The URI's own text is kept
+ * byte for byte, never re-encoded: a client compares its redirect URI as it registered it. Registered URIs carry no
+ * fragment and none of the response parameters (redirectUris.ts), so nothing here is overridden or duplicated.
+ */
 export function withParams(uri: string, params: Readonly<Record<string, string | undefined>>): string {
-    const url = new URL(uri);
+    const added = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) {
         if (value !== undefined) {
-            url.searchParams.set(key, value);
+            added.append(key, value);
         }
     }
-    return url.toString();
+    const query = added.toString();
+    const hash = uri.indexOf("#");
+    const [base, fragment] = hash < 0 ? [uri, ""] : [uri.slice(0, hash), uri.slice(hash)];
+    if (query === "") {
+        return uri;
+    }
+    const separator = !base.includes("?") ? "?" : base.endsWith("?") || base.endsWith("&") ? "" : "&";
+    return `${base}${separator}${query}${fragment}`;
 }
 
 function escapeHtml(text: string): string {
@@ -35,7 +55,7 @@ export function errorPage(status: number, error: string, description: string): A
         statusCode: status,
         headers: {
             "Content-Type": "text/html; charset=utf-8",
-            ...NO_STORE,
+            ...BASE_HEADERS,
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
             "X-Frame-Options": "DENY",
         },
@@ -44,7 +64,7 @@ export function errorPage(status: number, error: string, description: string): A
 }
 
 export function json(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): APIGatewayProxyResult {
-    return { statusCode: status, headers: { "Content-Type": "application/json", ...NO_STORE, ...headers }, body: JSON.stringify(body) };
+    return { statusCode: status, headers: { "Content-Type": "application/json", ...BASE_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
 /** An RFC 6749 §5.2 error response. */

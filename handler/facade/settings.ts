@@ -4,6 +4,7 @@
  * no I/O.
  */
 import { facadeUrls, issuerUrl } from "./paths";
+import { isRedirectUri } from "./redirectUris";
 
 /** The environment variables, by role. */
 export const FACADE_ENV = {
@@ -21,7 +22,7 @@ export const FACADE_ENV = {
     stateKey: "FACADE_STATE_KEY",
     /** JSON array of the exact HTTPS client_id URLs whose metadata documents are accepted (the allow-list). */
     clientMetadataUrls: "FACADE_CLIENT_METADATA_URLS",
-    /** JSON object: each pre-registered app client's id to its exact redirect URIs (the MCP app client's callback URLs). */
+    /** JSON object: each pre-registered app client's id to its exact redirect URIs (the MCP app client's callback URLs; redirectUris.ts says which are taken). */
     staticClients: "FACADE_STATIC_CLIENTS",
     /** The one scope the facade grants, `<mcpServerUrl>/tools`. */
     scope: "FACADE_MCP_SCOPE",
@@ -172,10 +173,11 @@ function staticClients(text: string): ReadonlyMap<string, readonly string[]> {
     const clients = new Map<string, readonly string[]>();
     for (const [id, uris] of Object.entries(value)) {
         // A URL-shaped id would be mistaken for a CIMD client_id.
-        if (id === "" || URL.canParse(id) || !Array.isArray(uris) || !uris.every((u) => typeof u === "string" && URL.canParse(u))) {
-            throw new Error(`${FACADE_ENV.staticClients}: each client id must be a non-URL string with an array of absolute redirect URIs`);
+        if (id === "" || URL.canParse(id) || !Array.isArray(uris) || !uris.every(isRedirectUri)) {
+            throw new Error(`${FACADE_ENV.staticClients}: each client id must be a non-URL string with an array of redirect URIs, `
+                + "each https (or http on a loopback host), with no fragment and no code, state, iss or error parameter");
         }
-        clients.set(id, uris as string[]);
+        clients.set(id, uris);
     }
     return clients;
 }

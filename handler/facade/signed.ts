@@ -19,6 +19,9 @@ function mac(key: Buffer, kind: TokenKind, body: string): Buffer {
     return createHmac("sha256", key).update(`gpt-action-facade/${kind}.${body}`).digest();
 }
 
+/** Kinds that must carry `exp`: a state or code without one is refused, so that none can be made to live forever. */
+const EXPIRING: ReadonlySet<TokenKind> = new Set(["state", "code"]);
+
 /** Signs `payload`; `expiresAt` (ms since the epoch) goes in as `exp` seconds, none for a token that never expires here. */
 export function seal(key: Buffer, kind: TokenKind, payload: Readonly<Record<string, unknown>>, expiresAt?: number): string {
     const body = Buffer.from(JSON.stringify(expiresAt === undefined ? payload : { ...payload, exp: Math.floor(expiresAt / 1000) })).toString("base64url");
@@ -32,8 +35,10 @@ export function open(key: Buffer, kind: TokenKind, token: string, now: number): 
         return { ok: false, reason: "malformed" };
     }
     const body = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), "base64url");
-    const expected = mac(key, kind, body);
+    // The signature's text, compared with the one canonical base64url spelling (RFC 4648 §3.5: spare bits are zero),
+    // not its decoded bytes: decoding ignores the 2 spare bits of the last character, which gave 4 accepted spellings.
+    const given = Buffer.from(token.slice(dot + 1), "latin1");
+    const expected = Buffer.from(mac(key, kind, body).toString("base64url"), "latin1");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         return { ok: false, reason: "signature" };
     }
@@ -47,7 +52,10 @@ export function open(key: Buffer, kind: TokenKind, token: string, now: number): 
         return { ok: false, reason: "malformed" };
     }
     const record = payload as Record<string, unknown>;
-    if (record.exp !== undefined && (typeof record.exp !== "number" || record.exp * 1000 <= now)) {
+    if (record.exp === undefined ? EXPIRING.has(kind) : typeof record.exp !== "number" || !Number.isFinite(record.exp)) {
+        return { ok: false, reason: "malformed" };
+    }
+    if (typeof record.exp === "number" && record.exp * 1000 <= now) {
         return { ok: false, reason: "expired" };
     }
     return { ok: true, payload: record };

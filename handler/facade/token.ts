@@ -9,15 +9,19 @@ import { openCode, openRefreshToken, sealRefreshToken } from "./envelopes";
 import { verifierMatches } from "./pkce";
 import type { FacadeRequest } from "./request";
 import { singleValued } from "./request";
-import { json, oauthError } from "./responses";
+import { BASE_HEADERS, json, oauthError } from "./responses";
 
 /** Far above any token request; refused before parsing. */
 const MAX_FORM_CHARS = 64 * 1024;
 /** Cognito answers in well under a second; API Gateway gives up at 29 s. */
 const COGNITO_TIMEOUT_MS = 10_000;
 
-/** Fields a client may send that Cognito understands; anything else is dropped, never forwarded. */
-const FORWARDED = ["grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "scope", "resource", "client_id", "client_secret", "token"];
+/**
+ * Fields a client may send that Cognito understands; anything else is dropped, never forwarded. Not `scope`: the
+ * facade grants one scope, the app client's (RFC 6749 §6 lets a refresh omit it); a client-chosen one could ask
+ * Cognito for more than /authorize allowed. `resource` only after the check in `token` (RFC 8707 §2).
+ */
+const FORWARDED = ["grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "resource", "client_id", "client_secret", "token"];
 
 interface Caller {
     readonly clientId: string;
@@ -99,9 +103,16 @@ async function forward(context: FacadeContext, url: string, caller: Caller, form
     return { status: res.status, body: await res.text(), contentType: res.headers.get("content-type") ?? "application/json" };
 }
 
-/** Cognito's answer, unchanged but for a refresh token issued to a CIMD client, which goes back wrapped for `wrapFor`. */
+/**
+ * Cognito's answer, unchanged but for a refresh token issued to a CIMD client, which goes back wrapped for `wrapFor`.
+ * Only a 2xx or a 4xx (RFC 6749 §5.1, §5.2) is relayed; a redirect or a server error becomes 502 server_error, so
+ * that no Location or body of Cognito's other answers reaches the client.
+ */
 function relay(context: FacadeContext, answer: { status: number; body: string; contentType: string }, wrapFor?: string): APIGatewayProxyResult {
-    if (wrapFor !== undefined && answer.status === 200) {
+    if (answer.status < 200 || (answer.status >= 300 && answer.status < 400) || answer.status >= 500) {
+        return oauthError(502, "server_error", "The authorization server answered unexpectedly.");
+    }
+    if (wrapFor !== undefined && answer.status >= 200 && answer.status < 300) {
         let tokens: unknown;
         try {
             tokens = JSON.parse(answer.body);
@@ -116,7 +127,7 @@ function relay(context: FacadeContext, answer: { status: number; body: string; c
         }
         return json(200, tokens);
     }
-    return { statusCode: answer.status, headers: { "Content-Type": answer.contentType, "Cache-Control": "no-store", Pragma: "no-cache" }, body: answer.body };
+    return { statusCode: answer.status, headers: { "Content-Type": answer.contentType, ...BASE_HEADERS }, body: answer.body };
 }
 
 export async function token(context: FacadeContext, request: FacadeRequest): Promise<APIGatewayProxyResult> {
@@ -129,6 +140,11 @@ export async function token(context: FacadeContext, request: FacadeRequest): Pro
     const invalidGrant = (description: string) => oauthError(400, "invalid_grant", description);
     const clientIdForCognito = caller.kind === "cimd" ? settings.shadowClientId : caller.form.get("client_id");
     const grantType = caller.form.get("grant_type");
+    // RFC 8707 §2: the one resource is the MCP server, as /authorize requires; any other is refused, not forwarded.
+    const resource = caller.form.get("resource");
+    if (resource !== undefined && resource !== settings.resource) {
+        return oauthError(400, "invalid_target", "resource must be this MCP server's URL (RFC 8707).");
+    }
     if (grantType === "authorization_code") {
         const code = openCode(settings.stateKey, caller.form.get("code") ?? "", context.clock());
         if (!code.ok) {
@@ -179,13 +195,13 @@ export async function revoke(context: FacadeContext, request: FacadeRequest): Pr
         const wrapped = openRefreshToken(settings.stateKey, tokenValue, context.clock());
         if (!wrapped.ok || wrapped.value.clientId !== caller.clientId) {
             // RFC 7009 §2.2: an invalid token, or one of another client, is answered 200 and nothing is revoked.
-            return { statusCode: 200, headers: { "Cache-Control": "no-store" }, body: "" };
+            return { statusCode: 200, headers: { ...BASE_HEADERS }, body: "" };
         }
         tokenValue = wrapped.value.cognitoRefreshToken;
     }
     const form = forwardedForm(caller, {
         token: tokenValue, client_id: caller.kind === "cimd" ? settings.shadowClientId : caller.form.get("client_id"),
-        grant_type: undefined, code: undefined, code_verifier: undefined, redirect_uri: undefined, refresh_token: undefined, scope: undefined, resource: undefined,
+        grant_type: undefined, code: undefined, code_verifier: undefined, redirect_uri: undefined, refresh_token: undefined, resource: undefined,
     });
     return relay(context, await forward(context, settings.cognito.revocationEndpoint, caller, form));
 }
