@@ -191,7 +191,7 @@ describe("MCP surface (infrastructure)", () => {
         const noCimd = await runProgram({ mcpClientMetadataUrls: "[]" });
         expect(noCimd.program.nextStep).to.match(/pulumi config set mcpCallbackUrl <url> && pulumi up/);
         expect(JSON.parse(facadeEnv(noCimd).FACADE_CLIENT_METADATA_URLS)).to.deep.equal([]);
-        expect(PLACEHOLDER_CALLBACK_URL).to.not.be.oneOf(JSON.parse(facadeEnv(noCimd).FACADE_STATIC_CLIENTS).mockmcpclientid as string[]);
+        expect((JSON.parse(facadeEnv(noCimd).FACADE_STATIC_CLIENTS) as Record<string, string[]>).mockmcpclientid).to.not.include(PLACEHOLDER_CALLBACK_URL);
     });
 
     it("keeps the promise: a new MCP callback URL changes only the facade's list of them", async () => {

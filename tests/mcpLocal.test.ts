@@ -75,7 +75,8 @@ describe("MCP in local mode", function () {
 
     /** An authorize URL of the MCP client with PKCE, the MCP scope and the MCP resource, with `changes` applied. */
     function mcpAuthorizeUrl(challenge: string, changes: Record<string, string | undefined> = {}): URL {
-        const url = new URL(local.outputs.authorizationUrl);
+        // Through the OAuth facade, as every MCP client signs in: at Cognito, its one callback is the facade's.
+        const url = new URL(facade().authorize);
         const params: Record<string, string | undefined> = {
             response_type: "code", client_id: local.outputs.mcpClientId, redirect_uri: local.outputs.mcpCallbackUrls?.[0], scope, state: "s",
             code_challenge: challenge, code_challenge_method: "S256", resource: mcpUrl, ...changes,
@@ -88,8 +89,9 @@ describe("MCP in local mode", function () {
         return url;
     }
 
+    /** A token request of the MCP client (at the facade, by default) or of the GPT client (at Cognito). */
     const tokenRequest = (fields: Record<string, string>, id = local.outputs.mcpClientId ?? "", secret = local.outputs.mcpClientSecret ?? "") =>
-        fetch(local.outputs.tokenUrl, { method: "POST", headers: { Authorization: basic(id, secret) }, body: new URLSearchParams(fields) });
+        fetch(id === local.outputs.mcpClientId ? facade().token : local.outputs.tokenUrl, { method: "POST", headers: { Authorization: basic(id, secret) }, body: new URLSearchParams(fields) });
 
     /** The MCP client's tokens, through the hosted UI with PKCE and `resource`, by plain HTTP. */
     const mcpSignIn = () => mcpTokens(local.outputs, scope);

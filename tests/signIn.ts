@@ -1,6 +1,7 @@
 /** A user at local mode's hosted UI, for tests: follows an authorize URL to the login form and submits it. */
 import { expect } from "chai";
 import { createHash, randomBytes } from "node:crypto";
+import { facadeUrls } from "../handler/facade/paths";
 
 /** The hidden fields of the login page's form. */
 export function hiddenFields(html: string): Record<string, string> {
@@ -50,6 +51,7 @@ export async function signIn(authorizeUrl: URL | string, user: { readonly userna
 
 /** What the sign-in needs of local mode's outputs. */
 interface McpOutputs {
+    readonly apiUrl: string;
     readonly authorizationUrl: string;
     readonly tokenUrl: string;
     readonly mcpServerUrl?: string;
@@ -60,21 +62,22 @@ interface McpOutputs {
 }
 
 /**
- * The MCP client's tokens, as an MCP client gets them: authorize with PKCE (S256), the MCP scope and the RFC 8707
- * `resource`, the user's sign-in, then the code exchange with the client's secret.
+ * The MCP client's tokens, as an MCP client gets them from the OAuth facade the metadata names: authorize with PKCE
+ * (S256), the MCP scope and the RFC 8707 `resource`, the user's sign-in, then the code exchange with the client's secret.
  */
 export async function mcpTokens(outputs: McpOutputs, scope: string): Promise<{ access_token: string; refresh_token: string }> {
     const verifier = randomBytes(32).toString("base64url");
     const redirectUri = outputs.mcpCallbackUrls?.[0] ?? "";
     const resource = outputs.mcpServerUrl ?? "";
-    const authorize = new URL(outputs.authorizationUrl);
+    const endpoints = facadeUrls(outputs.apiUrl);
+    const authorize = new URL(endpoints.authorize);
     authorize.search = new URLSearchParams({
         response_type: "code", client_id: outputs.mcpClientId ?? "", redirect_uri: redirectUri, scope, state: "s", resource,
         code_challenge: createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256",
     }).toString();
     const back = await signIn(authorize, outputs.testUser);
     const secret = outputs.mcpClientSecret;
-    const res = await fetch(outputs.tokenUrl, {
+    const res = await fetch(endpoints.token, {
         method: "POST",
         headers: secret === undefined ? {} : { Authorization: `Basic ${Buffer.from(`${outputs.mcpClientId ?? ""}:${secret}`).toString("base64")}` },
         body: new URLSearchParams({
