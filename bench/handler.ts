@@ -1,15 +1,19 @@
 /**
  * `npm run bench`: the deployed handler bundle beside an empty handler bundled the same way, measured in one
  * run: sizes (and what the MCP part is made of), module-init time and warm POST /my_route time (fresh process
- * per sample), and the MCP cold path: a fresh process loading the bundle and answering its first `initialize`.
+ * per sample), the MCP cold path: a fresh process loading the bundle and answering its first `initialize`, and the
+ * OAuth facade's cold path: its own bundle answering a first authorize request.
  * Budgets: the REST entry file ≤ 50 KB and its init within 10 ms of the empty handler's (issue 3); the MCP cold
- * path within 80 ms of the empty handler's load + first call (issue 12). Exits 1 when a budget is missed.
+ * path, and the facade's, within 80 ms of the empty handler's load + first call (issues 12 and 14). Exits 1 when a
+ * budget is missed.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { facadeEnvironment } from "../handler/facade/settings";
 import { bundleHandler, type Bundle } from "../infra/bundle";
+import { FACADE_ENTRY } from "../infra/oauthFacade";
 import { median } from "./median";
 
 const SAMPLES = 15;
@@ -67,7 +71,36 @@ fs.writeSync(3, JSON.stringify({ initNs, coldNs, invokeNs, initCpuNs: (initCpu.u
 `;
 }
 
-const PROBES = { rest: probe(REST_EVENT, WARM_CALLS), mcp: probe(MCP_EVENT, WARM_MCP_CALLS) };
+/** The facade's settings, as the stack fills them for an API at this URL. */
+const FACADE_API = "https://bench.execute-api.us-east-1.amazonaws.com/Prod";
+const FACADE_CALLBACK = "https://chatgpt.com/connector/oauth/bench";
+const FACADE_ENVIRONMENT = facadeEnvironment({
+    apiUrl: FACADE_API,
+    cognito: {
+        authorizationEndpoint: "https://bench.auth.us-east-1.amazoncognito.com/oauth2/authorize",
+        tokenEndpoint: "https://bench.auth.us-east-1.amazoncognito.com/oauth2/token",
+        revocationEndpoint: "https://bench.auth.us-east-1.amazoncognito.com/oauth2/revoke",
+    },
+    shadowClientId: "bench-cimd-client",
+    stateKey: Buffer.alloc(32, 7).toString("base64url"),
+    staticClients: { [MCP_CLIENT]: [FACADE_CALLBACK] },
+    scope: `${FACADE_API}/mcp/tools`,
+    resource: `${FACADE_API}/mcp`,
+});
+
+/** A static client's authorize request, as API Gateway hands it to the facade: answered with a redirect to Cognito. */
+const FACADE_QUERY: Record<string, string> = {
+    response_type: "code", client_id: MCP_CLIENT, redirect_uri: FACADE_CALLBACK, scope: `${FACADE_API}/mcp/tools`, resource: `${FACADE_API}/mcp`,
+    state: "bench-state", code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256",
+};
+const FACADE_EVENT = {
+    httpMethod: "GET", resource: "/oauth/authorize", path: "/oauth/authorize", body: null, isBase64Encoded: false, headers: {},
+    queryStringParameters: FACADE_QUERY,
+    multiValueQueryStringParameters: Object.fromEntries(Object.entries(FACADE_QUERY).map(([k, v]) => [k, [v]])),
+    requestContext: { requestId: "bench" },
+};
+
+const PROBES = { rest: probe(REST_EVENT, WARM_CALLS), mcp: probe(MCP_EVENT, WARM_MCP_CALLS), facade: probe(FACADE_EVENT, WARM_MCP_CALLS) };
 
 interface Sample { initNs: number; coldNs: number; invokeNs: number; initCpuNs: number; coldCpuNs: number; status: number; body: string }
 
@@ -75,7 +108,7 @@ function sample(file: string, kind: keyof typeof PROBES): Sample {
     const run = spawnSync(process.execPath, ["--input-type=module", "-e", PROBES[kind], file], {
         // Logs go to /dev/null, as they would leave the process in Lambda; results come back on fd 3.
         stdio: ["ignore", "ignore", "inherit", "pipe"],
-        env: { ...process.env, APP_CLIENT_ID: APP_CLIENT, MCP_CLIENT_ID: MCP_CLIENT },
+        env: { ...process.env, APP_CLIENT_ID: APP_CLIENT, MCP_CLIENT_ID: MCP_CLIENT, ...FACADE_ENVIRONMENT },
     });
     const out = run.output[3]?.toString() ?? "";
     if (run.status !== 0 || out === "") {
@@ -133,14 +166,20 @@ function main(): number {
         const bundle = bundleHandler();
         const emptyBundle = bundleHandler(emptyEntry);
         const real = writeBundle(bundle, path.join(dir, "real"));
+        const facadeBundle = bundleHandler(FACADE_ENTRY);
+        const facade = writeBundle(facadeBundle, path.join(dir, "facade"));
         const empty = writeBundle(emptyBundle, path.join(dir, "empty"));
 
         // Alternate the runs so that drift in the machine's speed hits all alike.
-        const samples = { rest: [] as Sample[], mcp: [] as Sample[], empty: [] as Sample[] };
+        const samples = { rest: [] as Sample[], mcp: [] as Sample[], empty: [] as Sample[], facade: [] as Sample[] };
         for (let i = 0; i < SAMPLES; i++) {
             samples.rest.push(sample(real, "rest"));
             samples.empty.push(sample(empty, "rest"));
             samples.mcp.push(sample(real, "mcp"));
+            samples.facade.push(sample(facade, "facade"));
+        }
+        if (samples.facade.some((s) => s.status !== 302)) {
+            throw new Error(`the facade did not redirect the authorize request: ${samples.facade[0].status} ${samples.facade[0].body}`);
         }
         if (samples.rest.some((s) => s.status !== 200)) {
             throw new Error("the handler did not answer 200 to POST /my_route");
@@ -150,7 +189,7 @@ function main(): number {
         }
         const load = os.loadavg()[0];
         const ms = (s: Sample[], field: "initNs" | "coldNs" | "invokeNs" | "initCpuNs" | "coldCpuNs") => median(s.map((x) => x[field])) / 1e6;
-        return report(bundle, emptyBundle, {
+        return report(bundle, emptyBundle, facadeBundle, {
             restInit: ms(samples.rest, "initNs"),
             emptyInit: ms(samples.empty, "initNs"),
             restWarmUs: ms(samples.rest, "invokeNs") * 1e3,
@@ -163,6 +202,9 @@ function main(): number {
             emptyInitCpu: ms(samples.empty, "initCpuNs"),
             mcpColdCpu: ms(samples.mcp, "coldCpuNs"),
             emptyColdCpu: ms(samples.empty, "coldCpuNs"),
+            facadeInit: ms(samples.facade, "initNs"),
+            facadeCold: ms(samples.facade, "coldNs"),
+            facadeColdCpu: ms(samples.facade, "coldCpuNs"),
             load: [load, os.loadavg()[0]],
         });
     } finally {
@@ -175,11 +217,12 @@ interface Times {
     mcpInit: number; mcpCold: number; emptyCold: number; mcpWarmUs: number;
     /** The same, in CPU time of the probe process: less affected by other work on a shared machine. */
     restInitCpu: number; emptyInitCpu: number; mcpColdCpu: number; emptyColdCpu: number;
+    facadeInit: number; facadeCold: number; facadeColdCpu: number;
     /** The 1-minute load average before and after the samples; above the core count, wall times run long. */
     load: [number, number];
 }
 
-function report(bundle: Bundle, emptyBundle: Bundle, t: Times): number {
+function report(bundle: Bundle, emptyBundle: Bundle, facadeBundle: Bundle, t: Times): number {
     const row = (label: string, a: number, b: number, digits: number) =>
         `${label.padEnd(40)}${a.toFixed(digits).padStart(12)}${b.toFixed(digits).padStart(12)}${`${(a / b).toFixed(1)}x`.padStart(10)}`;
     const bytes = (b: Bundle) => Object.entries(b.files).filter(([name]) => name.endsWith(".js")).reduce((sum, [, text]) => sum + Buffer.byteLength(text), 0);
@@ -200,6 +243,10 @@ function report(bundle: Bundle, emptyBundle: Bundle, t: Times): number {
     console.log(row("MCP: cold path, init + 1st initialize (ms)", t.mcpCold, t.emptyCold, 2));
     console.log(row("  the same in CPU time (ms)", t.mcpColdCpu, t.emptyColdCpu, 2));
     console.log(row(`MCP: warm initialize (µs, ${WARM_MCP_CALLS} calls)`, t.mcpWarmUs, t.emptyWarmUs, 1));
+    console.log(row("OAuth facade: its own bundle (bytes)", bytes(facadeBundle), bytes(emptyBundle), 0));
+    console.log(row("OAuth facade: module init (ms)", t.facadeInit, t.emptyInit, 2));
+    console.log(row("OAuth facade: cold path, init + 1st authorize (ms)", t.facadeCold, t.emptyCold, 2));
+    console.log(row("  the same in CPU time (ms)", t.facadeColdCpu, t.emptyColdCpu, 2));
     if (mcp !== undefined) {
         console.log(`mcp.js (${mcpBytes} bytes, ${((mcpBytes / bytes(bundle)) * 100).toFixed(0)}% of the bundle) is made of:`);
         for (const [part, partBytes] of parts(mcp.bytesByInput)) {
@@ -213,6 +260,7 @@ function report(bundle: Bundle, emptyBundle: Bundle, t: Times): number {
         [`index.js ≤ ${BUDGET_BYTES} bytes`, indexBytes <= BUDGET_BYTES, `${indexBytes}`],
         [`REST init within ${BUDGET_INIT_MS} ms of empty`, t.restInit - t.emptyInit <= BUDGET_INIT_MS, `+${(t.restInit - t.emptyInit).toFixed(2)} ms`],
         [`MCP cold path within ${BUDGET_MCP_COLD_MS} ms of empty's load + 1st call`, t.mcpCold - t.emptyCold <= BUDGET_MCP_COLD_MS, `+${(t.mcpCold - t.emptyCold).toFixed(2)} ms`],
+        [`OAuth facade cold path within ${BUDGET_MCP_COLD_MS} ms of empty's load + 1st call`, t.facadeCold - t.emptyCold <= BUDGET_MCP_COLD_MS, `+${(t.facadeCold - t.emptyCold).toFixed(2)} ms`],
     ];
     for (const [label, ok, value] of budgets) {
         console.log(`budget: ${label}: ${ok ? "met" : "MISSED"} (${value})`);
