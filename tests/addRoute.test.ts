@@ -9,25 +9,14 @@ import * as path from "node:path";
 import { createHandler } from "../handler";
 import { logSink } from "../handler/log";
 import { operations } from "../handler/operations";
-import { routeList, routes, type RouteEntry } from "../handler/routes";
-import { GptActionApi } from "../infra/api";
+import { routeList, routes } from "../handler/routes";
+import type { GptActionApi } from "../infra/api";
 import { orderOperations, orderRoutes } from "./fixtures/getOrder";
 import { AUTHORIZER_NAME } from "../infra/restApiDocument";
-import { changedInputs, resourceKey, restApiDocumentOf, runUnderMocks, valueOf, type Run } from "./harness";
+import { changedInputs, resourceKey, restApiDocumentOf, runApi, valueOf, type Run } from "./harness";
 
 const table = { ...routes, ...orderRoutes };
 const EXECUTION_ARN = "arn:aws:execute-api:us-east-1:123456789012:mockapi";
-
-/** The API component alone, built from `entries`, as index.ts builds it (with CORS, so OPTIONS methods exist). */
-function api(entries: RouteEntry[]): Promise<Run<GptActionApi>> {
-    return runUnderMocks(() => new GptActionApi("gpt-action", {
-        userPoolArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_MockPool",
-        appClientId: "mockclientid",
-        scopes: ["openid"],
-        routes: entries,
-        corsAllowOrigin: "*",
-    }));
-}
 
 /** The ```ts blocks of the README's "Adding a route" section. */
 function readmeExampleBlocks(): string[] {
@@ -51,8 +40,8 @@ describe("adding a route (the README's getOrder example)", () => {
         before(async () => {
             // Without the example, in case it was added to the shipped table as the README shows.
             const withoutExample = routeList().filter((r) => !Object.keys(orderRoutes).includes(r.operationId));
-            shipped = await api(withoutExample);
-            extended = await api([...withoutExample, ...routeList(orderRoutes)]);
+            shipped = await runApi(withoutExample);
+            extended = await runApi([...withoutExample, ...routeList(orderRoutes)]);
         });
 
         it("adds no resource: only the API's document and the deployment that snapshots it change", () => {

@@ -1,28 +1,15 @@
-import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { routeList } from "../handler/routes";
 import { createHash } from "node:crypto";
 import { FACADE_PREFIX } from "../handler/facade/paths";
-import { GptActionApi } from "../infra/api";
 import { AUTHORIZER_NAME, modelName, requestModelSchema } from "../infra/restApiDocument";
-import { restApiDocumentOf, runProgram, runUnderMocks, type OpenApi30, type RecordedResource, type Run } from "./harness";
+import { archiveFiles, restApiDocumentOf, runApi, runProgram, type OpenApi30, type Run } from "./harness";
 
 const REST_API = "aws:apigateway/restApi:RestApi";
 const PUT = "aws:apigateway/restApiPut:RestApiPut";
 const FUNCTION = "aws:lambda/function:Function";
 const EXECUTION_ARN = "arn:aws:execute-api:us-east-1:123456789012:mockapi";
 const INVOKE_ARN = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:gpt-action-handler/invocations";
-
-/** The files of the Lambda's code archive, with their text. */
-async function archiveFiles(fn: RecordedResource): Promise<Record<string, string>> {
-    const archive = fn.inputs.code as pulumi.asset.AssetArchive;
-    const assets = await archive.assets;
-    const files: Record<string, string> = {};
-    for (const [file, asset] of Object.entries(assets)) {
-        files[file] = await (asset as pulumi.asset.StringAsset).text;
-    }
-    return files;
-}
 
 describe("GptActionApi", () => {
     let run: Run;
@@ -167,12 +154,7 @@ describe("GptActionApi", () => {
         const clash = [{ ...withBody!, operationId: "get_item", path: "/a" }, { ...withBody!, operationId: "getitem", path: "/b" }];
         let error: unknown;
         try {
-            await runUnderMocks(() => new GptActionApi("gpt-action", {
-                userPoolArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_MockPool",
-                appClientId: "mockclientid",
-                scopes: ["openid"],
-                routes: clash,
-            }));
+            await runApi(clash);
         } catch (err) {
             error = err;
         }

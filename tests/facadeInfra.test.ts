@@ -2,27 +2,16 @@
  * The OAuth facade's infrastructure under mocks: its own function, role and secret key, its public routes in the
  * API's document and its own permission, and nothing of it without MCP.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { FACADE_ENV } from "../handler/facade/settings";
 import { FACADE_METHODS } from "../handler/facade/paths";
-import { restApiDocumentOf, runProgram, type RecordedResource, type Run } from "./harness";
+import { archiveFiles, restApiDocumentOf, runProgram, type RecordedResource, type Run } from "./harness";
 
 const FUNCTION = "aws:lambda/function:Function";
 const API_URL = "https://mockapi.execute-api.us-east-1.amazonaws.com/Prod";
 const FACADE_INVOKE_ARN = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:gpt-action-oauth/invocations";
 
 const variables = (fn: RecordedResource) => (fn.inputs.environment as { variables: Record<string, string> }).variables;
-
-/** The text of the function's code archive files. */
-async function archiveFiles(fn: RecordedResource): Promise<Record<string, string>> {
-    const assets = await (fn.inputs.code as pulumi.asset.AssetArchive).assets;
-    const files: Record<string, string> = {};
-    for (const [file, asset] of Object.entries(assets)) {
-        files[file] = await (asset as pulumi.asset.StringAsset).text;
-    }
-    return files;
-}
 
 describe("OAuth facade (infrastructure)", () => {
     let run: Run;

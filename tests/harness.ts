@@ -5,6 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
+import type { RouteEntry } from "../handler/routes";
+import { GptActionApi } from "../infra/api";
 import { stackFileConfig } from "../infra/stackFiles";
 
 export const PROJECT = "gpt-action";
@@ -253,6 +255,27 @@ export function changedInputs(before: Run<unknown>, after: Run<unknown>): string
         }
     }
     return changed;
+}
+
+/** The API component alone, built from `routes` with the mocks' pool and app client, without MCP, with CORS for every origin. */
+export function runApi(routes: readonly RouteEntry[]): Promise<Run<GptActionApi>> {
+    return runUnderMocks(() => new GptActionApi("gpt-action", {
+        userPoolArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_MockPool",
+        appClientId: "mockclientid",
+        scopes: ["openid"],
+        routes,
+        corsAllowOrigin: "*",
+    }));
+}
+
+/** The files of a function's code archive, with their text. */
+export async function archiveFiles(fn: RecordedResource): Promise<Record<string, string>> {
+    const assets = await (fn.inputs.code as pulumi.asset.AssetArchive).assets;
+    const files: Record<string, string> = {};
+    for (const [file, asset] of Object.entries(assets)) {
+        files[file] = await (asset as pulumi.asset.StringAsset).text;
+    }
+    return files;
 }
 
 /** The REST API's OpenAPI document, as the run's RestApiPut imports it. */

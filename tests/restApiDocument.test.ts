@@ -11,11 +11,10 @@ import { createHandler } from "../handler";
 import { logSink } from "../handler/log";
 import { operations } from "../handler/operations";
 import { routeList, routes, type RouteEntry } from "../handler/routes";
-import { GptActionApi } from "../infra/api";
 import { modelProblems, requestModelSchema, restApiDocument } from "../infra/restApiDocument";
 import { routeTableError } from "../infra/routeTable";
 import { proxyEvent } from "./proxyEvent";
-import { restApiDocumentOf, runProgram, runUnderMocks, type OpenApi30 } from "./harness";
+import { restApiDocumentOf, runApi, runProgram, type OpenApi30 } from "./harness";
 
 const STACKS: Record<string, Record<string, string>> = {
     "the default stack": {},
@@ -75,12 +74,7 @@ describe("the REST API's OpenAPI document", () => {
 
     it("fits 60 routes under one permission that only this API's stage matches", async () => {
         const many: RouteEntry[] = Array.from({ length: 60 }, (_, i) => ({ ...routeList()[0], operationId: `route${i}`, path: `/r${i}` }));
-        const run = await runUnderMocks(() => new GptActionApi("gpt-action", {
-            userPoolArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_MockPool",
-            appClientId: "mockclientid",
-            scopes: ["openid"],
-            routes: many,
-        }));
+        const run = await runApi(many);
         expect(Object.keys(restApiDocumentOf(run).paths)).to.have.lengthOf(60);
         // Lambda's function policy holds at most 20 KB; one statement is about 350 bytes, whatever the table.
         const permission = run.one("aws:lambda/permission:Permission", "gpt-action-permission");

@@ -6,18 +6,8 @@
  */
 import { expect } from "chai";
 import { routeList, type RouteEntry } from "../handler/routes";
-import { GptActionApi } from "../infra/api";
-import { changedInputs, resourceKey, restApiDocumentOf, runUnderMocks, type Run } from "./harness";
-
-function api(entries: readonly RouteEntry[]): Promise<Run<GptActionApi>> {
-    return runUnderMocks(() => new GptActionApi("gpt-action", {
-        userPoolArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_MockPool",
-        appClientId: "mockclientid",
-        scopes: ["openid"],
-        routes: entries,
-        corsAllowOrigin: "*",
-    }));
-}
+import type { GptActionApi } from "../infra/api";
+import { changedInputs, resourceKey, restApiDocumentOf, runApi, type Run } from "./harness";
 
 /** The Lambda-backed operations the document serves, as "METHOD path operationId". */
 function served(run: Run<unknown>): string[] {
@@ -40,12 +30,12 @@ describe("route edits deploy in one pulumi up", () => {
     let shipped: Run<GptActionApi>;
     before(async () => {
         expect(table.length).to.be.greaterThan(1);
-        shipped = await api(table);
+        shipped = await runApi(table);
     });
 
     for (const [edit, edited] of Object.entries(EDITS)) {
         it(`${edit}: the same resources, a new document that is exactly the table, a new deployment of it`, async () => {
-            const after = await api(edited);
+            const after = await runApi(edited);
             // No resource is created or deleted, so none can collide with (or outlive) an old twin.
             expect(after.resources.map(resourceKey)).to.have.members(shipped.resources.map(resourceKey));
             // The document is replaced (a new PutRestApi in overwrite mode) and the deployment with it; nothing else moves.
@@ -62,7 +52,7 @@ describe("route edits deploy in one pulumi up", () => {
     }
 
     it("keeps no preflight for a path no route uses any more", async () => {
-        const after = await api(EDITS["moves a route to another path"]);
+        const after = await runApi(EDITS["moves a route to another path"]);
         const paths = Object.keys(restApiDocumentOf(after).paths);
         expect(paths).to.include("/moved/here");
         if (!rest.some((r) => r.path === first.path)) {
