@@ -4,8 +4,9 @@
  * - the GPT Action form, in the order the action editor shows it (Authentication at the top, then Schema), then
  *   the `callbackUrl` command;
  * - when the stack serves MCP (it has `mcpServerUrl`; not with `mcp: false`), the ChatGPT app's "Create app"
- *   form, field by field (Name, Description, MCP Server URL, Authentication, then Advanced settings: the
- *   user-defined OAuth client's ID and secret), then the `mcpCallbackUrl` command.
+ *   form, field by field (Name, Description, MCP Server URL, Authentication OAuth and nothing else: ChatGPT's
+ *   Client ID Metadata Document), then, for clients without CIMD, Advanced settings' user-defined OAuth client
+ *   (ID and secret) and the `mcpCallbackUrl` command.
  */
 import { readOutputs, type StackOutputs } from "./outputs";
 
@@ -51,9 +52,22 @@ function formatGptAction(o: StackOutputs): string {
     ].join("\n");
 }
 
+/** ChatGPT's Client ID Metadata Document, which the stack's default `mcpClientMetadataUrls` allows. */
+export const CHATGPT_CLIENT_METADATA_URL = "https://chatgpt.com/oauth/client.json";
+
+/**
+ * Whether the outputs show that the stack accepts no Client ID Metadata Document: `nextStep` asks for
+ * `mcpCallbackUrl` only when `mcpClientMetadataUrls` is `[]` (infra/outputs.ts). Other outputs do not say, so false
+ * means "not known to be off", and the form words the default path as holding while the setting lists ChatGPT's URL.
+ */
+export function cimdKnownOff(o: StackOutputs): boolean {
+    return o.nextStep?.includes("pulumi config set mcpCallbackUrl") === true;
+}
+
 /**
  * The ChatGPT app's "Create app" form (the README's "Connect ChatGPT (an app, through MCP)" steps), or undefined
- * when the stack has no MCP surface.
+ * when the stack has no MCP surface: the default path (MCP Server URL, Authentication OAuth, nothing else, ChatGPT
+ * signing in with its Client ID Metadata Document), then the user-defined client for clients without CIMD.
  */
 function formatMcpApp(o: StackOutputs): string | undefined {
     if (o.mcpServerUrl === undefined) {
@@ -65,13 +79,14 @@ function formatMcpApp(o: StackOutputs): string | undefined {
         ["Description", info.description ?? "(what the model reads to pick your app)"],
         ["MCP Server URL", o.mcpServerUrl],
     ];
-    const authentication: Field[] = [
-        ["Authentication", "OAuth"],
+    const authentication: Field[] = [["Authentication", "OAuth"]];
+    const userDefined: Field[] = [
         ["Registration method", "user-defined OAuth client"],
         ["OAuth Client ID", o.mcpClientId ?? "(mcpClientId is missing from the outputs)"],
         ["OAuth Client Secret", o.mcpClientSecret ?? "(leave it empty: the MCP client is public, it has no secret)"],
     ];
-    const width = labelWidth([...app, ...authentication]);
+    const width = labelWidth([...app, ...authentication, ...userDefined]);
+    const off = cimdKnownOff(o);
     return [
         "ChatGPT → Settings → Apps → Create app (a ChatGPT app, through MCP)",
         "",
@@ -81,10 +96,24 @@ function formatMcpApp(o: StackOutputs): string | undefined {
         "2. Create app (Name and Description are suggestions, from the OpenAPI document's info):",
         ...app.map((field) => fieldLine(field, width)),
         "",
-        "3. Authentication, then its Advanced settings:",
+        "3. Authentication:",
         ...authentication.map((field) => fieldLine(field, width)),
+        ...(off
+            ? [
+                "   This stack accepts no Client ID Metadata Document (mcpClientMetadataUrls is [], as nextStep says):",
+                "   use the user-defined OAuth client below.",
+            ]
+            : [
+                "   Nothing else: no client ID, secret or callback URL. ChatGPT signs in with its Client ID Metadata Document,",
+                `   ${CHATGPT_CLIENT_METADATA_URL}, which the stack accepts while mcpClientMetadataUrls lists it (the default).`,
+            ]),
         "",
-        "4. ChatGPT then shows a Callback URL. Register it before you create the app.",
+        "4. Create the app, and sign in when ChatGPT asks.",
+        "",
+        "For clients without CIMD (or a stack whose mcpClientMetadataUrls does not list ChatGPT's): in step 3,",
+        "Authentication → Advanced settings:",
+        ...userDefined.map((field) => fieldLine(field, width)),
+        "   ChatGPT then shows a Callback URL. Register it before you create the app.",
         ...callbackStep(o.mcpCallbackUrls ?? [], "mcpCallbackUrl"),
         "",
     ].join("\n");

@@ -3,13 +3,17 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { DEFAULT_CLIENT_METADATA_URLS } from "../handler/facade/settings";
 import { projectFile } from "../infra/stackFiles";
-import { formatSettings } from "../scripts/gptSettings";
+import { CHATGPT_CLIENT_METADATA_URL, cimdKnownOff, formatSettings } from "../scripts/gptSettings";
 import { parseOutputs, readOutputs } from "../scripts/outputs";
+import { runProgram } from "./harness";
 
 const FIXTURE = path.join(__dirname, "fixtures", "stack-outputs.json");
 /** The first line of the ChatGPT app's form, which follows the GPT Action's. */
 const MCP_FORM = "ChatGPT → Settings → Apps → Create app";
+/** The first line of the alternative for clients without CIMD, which follows the default path. */
+const USER_DEFINED = "For clients without CIMD";
 const MCP_KEYS = ["mcpServerUrl", "mcpClientId", "mcpClientSecret", "mcpCallbackUrls"];
 
 /** The fixture's outputs without `keys`, as `pulumi stack output` gives them for a stack without those outputs. */
@@ -71,9 +75,9 @@ describe("npm run gpt-settings", () => {
         expect(registered).to.include("Registered now: https://chatgpt.com/aip/g-1/oauth/callback, https://chat.openai.com/aip/g-1/oauth/callback");
     });
 
-    it("then prints ChatGPT's Create app form in the README's steps: developer mode, the app, authentication, callback", () => {
+    it("then prints ChatGPT's Create app form in the README's steps: developer mode, the app, OAuth, create; then the user-defined client", () => {
         expect(mcpStart, text).to.be.greaterThan(lines.findIndex((l) => l.includes("pulumi config set callbackUrl")));
-        const steps = ["1. Settings → Apps → Advanced settings", "2. Create app", "3. Authentication", "4. ChatGPT then shows a Callback URL"]
+        const steps = ["1. Settings → Apps → Advanced settings", "2. Create app", "3. Authentication", "4. Create the app", USER_DEFINED, "   ChatGPT then shows a Callback URL"]
             .map((step) => mcpLines.findIndex((l) => l.startsWith(step)));
         expect(steps.every((p) => p >= 0), mcpText).to.be.true;
         expect([...steps].sort((a, b) => a - b)).to.deep.equal(steps);
@@ -81,10 +85,33 @@ describe("npm run gpt-settings", () => {
         const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
         const connect = readme.slice(readme.indexOf("### Connect ChatGPT (an app, through MCP)"), readme.indexOf("**Claude**"));
         const readmeLabels = ["**Developer mode**", "**Settings → Apps → Create app**", "**Name**", "**Description**", "**MCP Server URL**",
-            "**Authentication: OAuth**", "**Advanced settings**", "**user-defined OAuth client**", "**OAuth Client ID**", "**OAuth Client Secret**",
-            "**Callback URL**", "pulumi config set mcpCallbackUrl"].map((label) => connect.indexOf(label));
+            "**Authentication: OAuth**", CHATGPT_CLIENT_METADATA_URL, "**The alternative, for clients without CIMD**", "**Advanced settings**",
+            "**user-defined OAuth client**", "**OAuth Client ID**", "**OAuth Client Secret**", "**Callback URL**", "pulumi config set mcpCallbackUrl"]
+            .map((label) => connect.indexOf(label));
         expect(readmeLabels.every((p) => p >= 0), connect).to.be.true;
         expect([...readmeLabels].sort((a, b) => a - b)).to.deep.equal(readmeLabels);
+    });
+
+    it("names the Client ID Metadata Document the stack allows by default, and says when the outputs show CIMD is off", async function () {
+        this.timeout(60_000);
+        expect(DEFAULT_CLIENT_METADATA_URLS).to.deep.equal([CHATGPT_CLIENT_METADATA_URL]);
+        // The outputs say so only through nextStep, which asks for mcpCallbackUrl only when no document is allowed.
+        const byDefault = await runProgram();
+        const noCimd = await runProgram({ mcpClientMetadataUrls: "[]" });
+        const nextSteps = [byDefault, noCimd].map((run) => run.program.nextStep);
+        const [defaultForm, offForm] = nextSteps.map((nextStep) => {
+            const form = formatSettings({ ...outputs, nextStep });
+            return form.slice(form.indexOf(MCP_FORM));
+        });
+        expect(nextSteps.map((nextStep) => cimdKnownOff({ ...outputs, nextStep }))).to.deep.equal([false, true]);
+        const step3 = (form: string) => form.slice(form.indexOf("3. Authentication"), form.indexOf("4. Create the app"));
+        expect(step3(defaultForm)).to.include("Nothing else").and.include(CHATGPT_CLIENT_METADATA_URL);
+        expect(step3(offForm)).to.include("mcpClientMetadataUrls is []").and.include("user-defined OAuth client below").and.not.include("Nothing else");
+        // Either way the user-defined client follows, with the mcpCallbackUrl command.
+        for (const form of [defaultForm, offForm]) {
+            expect(form.indexOf(USER_DEFINED)).to.be.greaterThan(form.indexOf("4. Create the app"));
+            expect(form).to.include("pulumi config set mcpCallbackUrl <the callback URL> && pulumi up");
+        }
     });
 
     it("fills the Create app form's fields in ChatGPT's order with the stack's values", () => {
@@ -102,15 +129,17 @@ describe("npm run gpt-settings", () => {
         expect(found.map(({ value }) => value)).to.deep.equal(expected.map(([, value]) => value));
         const positions = found.map(({ index }) => index);
         expect([...positions].sort((a, b) => a - b)).to.deep.equal(positions);
-        // Name and Description under "2. Create app", the client under "3. Authentication".
+        // Name, Description and the URL under "2. Create app", OAuth under "3. Authentication", the client in the alternative.
         const authentication = mcpLines.findIndex((l) => l.startsWith("3. Authentication"));
+        const alternative = mcpLines.findIndex((l) => l.startsWith(USER_DEFINED));
         expect(positions[2]).to.be.lessThan(authentication);
-        expect(positions[3]).to.be.greaterThan(authentication);
+        expect(positions[3]).to.be.greaterThan(authentication).and.lessThan(alternative);
+        expect(positions[4]).to.be.greaterThan(alternative);
     });
 
     it("ends the Create app form with the mcpCallbackUrl step, no ChatGPT callback being registered in the fixture", () => {
         expect(outputs.mcpCallbackUrls?.some((url) => url.startsWith("https://chatgpt.com/"))).to.equal(false);
-        expect(mcpText).to.match(/4\. ChatGPT then shows a Callback URL[\s\S]*No ChatGPT callback URL is registered yet[\s\S]*\n   pulumi config set mcpCallbackUrl <the callback URL> && pulumi up\n$/);
+        expect(mcpText).to.match(/For clients without CIMD[\s\S]*ChatGPT then shows a Callback URL[\s\S]*No ChatGPT callback URL is registered yet[\s\S]*\n   pulumi config set mcpCallbackUrl <the callback URL> && pulumi up\n$/);
         expect(mcpText).to.not.include("pulumi config set callbackUrl");
     });
 
