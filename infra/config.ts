@@ -4,6 +4,9 @@
  * Pure: local mode uses it without loading Pulumi; infra/loadConfig.ts feeds it from the Pulumi runtime.
  */
 import { MAX_CALLBACK_URLS, PLACEHOLDER_CALLBACK_URL, withChatGptTwins } from "./callbacks";
+
+/** Room for the MCP callback URLs (as JSON) in the OAuth facade's environment, of Lambda's 4 KB. */
+export const MAX_MCP_CALLBACK_BYTES = 2048;
 import { domainPrefixBase } from "./domainPrefix";
 import { problem, readSettings, valuesIn, type Group, type Values, type ValuesIn } from "./settingTable";
 import { SETTINGS } from "./settings";
@@ -42,9 +45,9 @@ export interface ConfigGroups {
 }
 
 export type McpConfig = In<"mcp"> & {
-    /** Callback URLs of the MCP app client: the configured ones, or the placeholder. */
+    /** The MCP app client's redirect URIs, which the OAuth facade checks (with their ChatGPT twins); may be empty. */
     readonly callbackUrls: string[];
-    /** True while no MCP callback URL is configured and the placeholder stands in. */
+    /** True while no MCP callback URL is configured. */
     readonly awaitingCallbackUrl: boolean;
     /** A public client (no secret, PKCE only) instead of a confidential one. */
     readonly publicClient: boolean;
@@ -105,7 +108,14 @@ function crossProblems(v: Partial<Values<Settings>>): string[] {
         }
     };
     tooMany(v.callbackUrl, v.callbackUrls, "callbackUrls");
-    tooMany(v.mcpCallbackUrl, v.mcpCallbackUrls, "mcpCallbackUrls");
+    // The MCP callback URLs live in the OAuth facade's environment, which Lambda caps at 4 KB in all.
+    const mcpCallbacks = v.mcpCallbackUrls === undefined ? [] : twinned(v.mcpCallbackUrl, v.mcpCallbackUrls);
+    const mcpBytes = Buffer.byteLength(JSON.stringify(mcpCallbacks));
+    if (mcpBytes > MAX_MCP_CALLBACK_BYTES) {
+        problems.push(problem("mcpCallbackUrls", `${mcpCallbacks.length} URLs, ${mcpBytes} bytes`,
+            `exceed the OAuth facade's room for them (${MAX_MCP_CALLBACK_BYTES} bytes of JSON; Lambda holds 4 KB of environment variables in all)`,
+            "pulumi config rm mcpCallbackUrls, then set fewer"));
+    }
     if (v.refreshTokenDays !== undefined && v.accessTokenMinutes !== undefined && v.refreshTokenDays * 1440 <= v.accessTokenMinutes) {
         problems.push(problem("refreshTokenDays", String(v.refreshTokenDays), `must outlast the access token (${v.accessTokenMinutes} minutes)`, `pulumi config set refreshTokenDays ${SETTINGS.refreshTokenDays.default}`));
     }
@@ -135,7 +145,11 @@ function groups(v: Values<Settings>, project: string, stack: string): ConfigGrou
             chatGptScope: v.scopes.includes("openid") ? "openid" : v.scopes.join(" "),
         },
         api: { ...valuesIn(SETTINGS, v, "api"), throttle: { rateLimit: v.throttleRateLimit, burstLimit: v.throttleBurstLimit } },
-        mcp: v.mcp ? { ...valuesIn(SETTINGS, v, "mcp"), ...callbacks(v.mcpCallbackUrl, v.mcpCallbackUrls), publicClient: v.mcpPublicClient } : undefined,
+        // No placeholder: Cognito sees only the facade's callback, and the facade needs no stand-in.
+        mcp: v.mcp ? (() => {
+            const callbackUrls = twinned(v.mcpCallbackUrl, v.mcpCallbackUrls);
+            return { ...valuesIn(SETTINGS, v, "mcp"), callbackUrls, awaitingCallbackUrl: callbackUrls.length === 0, publicClient: v.mcpPublicClient };
+        })() : undefined,
         network: valuesIn(SETTINGS, v, "network"),
         domains: valuesIn(SETTINGS, v, "domains"),
     };

@@ -45,8 +45,9 @@ export function createOAuthFacade(name: string, args: OAuthFacadeArgs, parent: p
         }));
     return createHandlerFunction(name, {
         entry: FACADE_ENTRY,
-        // Its slowest step is a client document fetch (3 s at most) or Cognito's token endpoint.
-        timeoutSeconds: 10,
+        // Above its own limits (a client document fetch: 3 s; a Cognito call: 10 s), so that it, not Lambda, answers
+        // a slow Cognito; below API Gateway's 29 s.
+        timeoutSeconds: 15,
         memoryMb: 256,
         logRetentionDays: args.logRetentionDays,
         // A secret, unlike other functions' settings: whoever can read this function's configuration could as well

@@ -13,8 +13,7 @@ export function mcpApiArgs(auth: CognitoAuth, mcp: McpConfig | undefined): McpAp
         scope: auth.mcpScope,
         cognito: { authorizationEndpoint: auth.authorizationUrl, tokenEndpoint: auth.tokenUrl, revocationEndpoint: auth.revocationUrl, jwksUri: auth.jwksUrl },
         cimdClientId: auth.mcpCimdClient.id,
-        // The placeholder stands in at Cognito only for the GPT client; the facade needs no stand-in.
-        redirectUris: mcp.awaitingCallbackUrl ? [] : mcp.callbackUrls,
+        redirectUris: mcp.callbackUrls,
         clientMetadataUrls: mcp.mcpClientMetadataUrls,
     };
 }

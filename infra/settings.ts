@@ -4,6 +4,7 @@
  * README's table are generated from it (npm run settings-docs). Pure: no Pulumi.
  */
 import * as z from "zod";
+import { isRedirectUri } from "../handler/facade/redirectUris";
 import { DEFAULT_CLIENT_METADATA_URLS, isClientIdUrl } from "../handler/facade/settings";
 import { callbackUrlProblem } from "./callbacks";
 import { parseCustomDomain } from "./customDomainConfig";
@@ -37,6 +38,9 @@ const orProblem = <T extends object>(parse: (text: string) => T | string) => (s:
 };
 const callbackUrl = text(callbackUrlProblem);
 const callbackUrlList = list(callbackUrlProblem);
+/** An MCP client's callback URL: Cognito's rules, and the OAuth facade's, which redirects to it byte for byte. */
+const mcpCallbackUrlProblem = (url: string) => callbackUrlProblem(url) ?? (isRedirectUri(url) ? undefined
+    : `is not a redirect URI the OAuth facade takes: https (or http on 127.0.0.1, [::1] or localhost), printable ASCII, no code, state, iss or error parameters in its query`);
 /** The fix for a list entry, or for the list as a whole (then its first entry). */
 const setPath = (at: string) => `pulumi config set --path '${at.endsWith("]") ? at : `${at}[0]`}' <https URL>`;
 
@@ -167,13 +171,13 @@ export const SETTINGS = {
         description: "Serves the route table as a remote MCP server too (POST `<apiUrl>/mcp`, its OAuth metadata, an MCP app client and resource server); false makes none of them. See [ChatGPT apps](#chatgpt-apps-and-other-mcp-clients).",
     }),
     mcpCallbackUrl: setting({
-        type: optional(callbackUrl), default: "", in: [],
-        description: "The callback URL ChatGPT shows when you create the app (https://chatgpt.com/connector/oauth/...), or your MCP client's; validated like `callbackUrl`. Until it is set the placeholder stands in on the MCP app client and `nextStep` says what to run.",
+        type: optional(text(mcpCallbackUrlProblem)), default: "", in: [],
+        description: "For an MCP client without a client metadata document, which uses `mcpClientId`: the callback URL it shows (e.g. https://chatgpt.com/connector/oauth/...). The OAuth facade checks it exactly; at Cognito, the facade's own callback is the MCP app client's only one. ChatGPT with its metadata document needs none.",
         fix: "pulumi config set mcpCallbackUrl <the https URL ChatGPT (or your MCP client) shows for the app>",
     }),
     mcpCallbackUrls: setting({
-        type: callbackUrlList, default: "[]", in: [],
-        description: "More MCP client callback URLs (Claude's, MCP Inspector's `http://localhost:6274/oauth/callback`…): `pulumi config set --path 'mcpCallbackUrls[0]' <url>`.",
+        type: list(mcpCallbackUrlProblem), default: "[]", in: [],
+        description: "More MCP client callback URLs (Claude's, MCP Inspector's `http://localhost:6274/oauth/callback`…), at most 2 KB of them: `pulumi config set --path 'mcpCallbackUrls[0]' <url>`.",
         fix: setPath,
     }),
     mcpClientMetadataUrls: setting({

@@ -23,7 +23,7 @@ describe("OAuth facade (infrastructure)", () => {
     });
 
     it("runs handler/facade alone, on Node.js 22, arm64, outside any VPC", async () => {
-        expect(facade.inputs).to.deep.include({ runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler", timeout: 10 });
+        expect(facade.inputs).to.deep.include({ runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler", timeout: 15 });
         expect(facade.inputs.vpcConfig).to.be.undefined;
         expect(run.one(FUNCTION, "-handler").inputs.vpcConfig).to.not.be.undefined;
         const files = await archiveFiles(facade);

@@ -203,6 +203,17 @@ describe("policy pack", () => {
             expect(flaggedOperations(found, /^(\S+ \S+) has no authorization/)).to.deep.equal(FUNCTION_OPERATIONS);
         });
 
+        it("exempts the OAuth facade's endpoints at their exact paths and methods only", async () => {
+            const resources = await defaultStackWith((document) => {
+                const authorize = document.paths["/oauth/authorize"].get;
+                // The same public function, at another method of a facade path and at another path under /oauth.
+                document.paths["/oauth/authorize"].post = authorize;
+                document.paths["/oauth/other"] = { get: authorize };
+            });
+            const found = await violations(resources);
+            expect(flaggedOperations(found, /^(\S+ \S+) has no authorization/)).to.deep.equal(["GET /oauth/other", "POST /oauth/authorize"]);
+        });
+
         it("flags each of the default stack's function operations once when their scope lists are empty", async () => {
             const resources = await defaultStackWith((document) => {
                 for (const operations of Object.values(document.paths)) {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseConfig } from "../infra/config";
+import { MAX_MCP_CALLBACK_BYTES, parseConfig } from "../infra/config";
 import { readSettings, setting, valuesIn, type Values } from "../infra/settingTable";
 import { SETTINGS } from "../infra/settings";
 import { pulumiConfigBlock, readmeTable, withPulumiConfig, withReadmeTable } from "../infra/settingsDocs";
@@ -37,6 +37,15 @@ describe("the settings table", () => {
     it("reports a bad list entry at its position, with the value and the command for that entry", () => {
         expect(() => parseConfig({ mcpCallbackUrls: JSON.stringify(["https://ok.example/cb", "ftp://x.example/cb"]) }, "gpt-action", "dev"))
             .to.throw(/mcpCallbackUrls\[1\] = "ftp:\/\/x.example\/cb" must use https:\/\/.*Fix: pulumi config set --path 'mcpCallbackUrls\[1\]' <https URL>/);
+    });
+
+    it("refuses an MCP callback URL the OAuth facade could not redirect to, and more of them than its environment holds", () => {
+        expect(() => parseConfig({ mcpCallbackUrl: "https://client.example/cb?state=fixed" }, "gpt-action", "dev"))
+            .to.throw(/mcpCallbackUrl = "https:\/\/client.example\/cb\?state=fixed" is not a redirect URI the OAuth facade takes/);
+        const many = Array.from({ length: 40 }, (_, i) => `https://client-${i}.example.com/oauth/callback/0123456789`);
+        expect(() => parseConfig({ mcpCallbackUrls: JSON.stringify(many) }, "gpt-action", "dev"))
+            .to.throw(new RegExp(`mcpCallbackUrls = "40 URLs, \\d+ bytes" exceed the OAuth facade's room for them \\(${MAX_MCP_CALLBACK_BYTES} bytes`));
+        expect(parseConfig({ mcpCallbackUrls: JSON.stringify(many.slice(0, 20)) }, "gpt-action", "dev").mcp?.callbackUrls).to.have.lengthOf(20);
     });
 
     // The README's promise to contributors: one entry, and the setting is read, validated, grouped and documented.
