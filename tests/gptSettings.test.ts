@@ -188,11 +188,11 @@ describe("npm run gpt-settings", () => {
         }
     });
 
-    it("makes Pulumi.yaml a pulumi new template that asks for the region and both callback URLs", () => {
+    it("makes Pulumi.yaml a pulumi new template that asks for the region and the GPT Action's callback URL", () => {
+        // Not for an MCP callback URL: ChatGPT's app signs in with its client metadata document and needs none.
         const prompts = projectFile().template?.config ?? {};
-        expect(Object.keys(prompts)).to.have.members(["aws:region", "callbackUrl", "mcpCallbackUrl"]);
+        expect(Object.keys(prompts)).to.have.members(["aws:region", "callbackUrl"]);
         expect(prompts.callbackUrl.default).to.equal("");
-        expect(prompts.mcpCallbackUrl.default).to.equal("");
         expect(prompts["aws:region"].description).to.be.a("string").and.not.empty;
     });
 });
