@@ -169,8 +169,6 @@ export class GptActionApi extends pulumi.ComponentResource {
         if (args.mcp !== undefined) {
             this.mcpUrl = baseUrl.apply(mcpServerUrl);
             // Every MCP client signs in through the facade, which the metadata names (and which answers with `iss`).
-            mcp = pulumi.all([baseUrl, args.mcp.scope, pulumi.output(args.mcp.cognito)]).apply(([url, scope, cognito]) =>
-                ({ scope, challenge: bearerChallenge(url, scope), documents: discoveryDocuments(url, scope, cognito, { facade: true }) }));
             facade = createOAuthFacade(`${name}-oauth`, {
                 apiUrl: baseUrl,
                 cognito: args.mcp.cognito,
@@ -180,6 +178,8 @@ export class GptActionApi extends pulumi.ComponentResource {
                 logRetentionDays: args.logRetentionDays ?? 30,
                 tracing,
             }, this);
+            mcp = pulumi.all([baseUrl, args.mcp.scope, args.mcp.cognito.jwksUri, facade.invokeArn]).apply(([url, scope, jwksUri, facadeInvokeArn]) =>
+                ({ scope, challenge: bearerChallenge(url, scope), documents: discoveryDocuments(url, scope, jwksUri), facadeInvokeArn }));
         }
 
         // The whole API as one OpenAPI document, imported with PutRestApi in "overwrite" mode: an edited route table
@@ -188,9 +188,9 @@ export class GptActionApi extends pulumi.ComponentResource {
         // because the document names the API's own URL (the MCP resource and scope), which the RestApi cannot take
         // as an input. Its body forces a replacement, which is one more PutRestApi; its delete does nothing
         // (terraform-provider-aws, apigateway/rest_api_put.go).
-        const document = pulumi.all([this.restApi.name, args.userPoolArn, args.scopes, handler.fn.invokeArn, mcp, facade?.invokeArn]).apply(
-            ([title, userPoolArn, scopes, invokeArn, mcpInput, facadeInvokeArn]) => JSON.stringify(restApiDocument({
-                title, description: API_DESCRIPTION, routes: args.routes, userPoolArn, scopes, invokeArn, corsAllowOrigin: cors, mcp: mcpInput, facadeInvokeArn,
+        const document = pulumi.all([this.restApi.name, args.userPoolArn, args.scopes, handler.fn.invokeArn, mcp]).apply(
+            ([title, userPoolArn, scopes, invokeArn, mcpInput]) => JSON.stringify(restApiDocument({
+                title, description: API_DESCRIPTION, routes: args.routes, userPoolArn, scopes, invokeArn, corsAllowOrigin: cors, mcp: mcpInput,
             })));
         const definition = new aws.apigateway.RestApiPut(`${name}-definition`, {
             restApiId: restApi,

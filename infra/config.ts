@@ -4,12 +4,12 @@
  * Pure: local mode uses it without loading Pulumi; infra/loadConfig.ts feeds it from the Pulumi runtime.
  */
 import { MAX_CALLBACK_URLS, PLACEHOLDER_CALLBACK_URL, withChatGptTwins } from "./callbacks";
-
-/** Room for the MCP callback URLs (as JSON) in the OAuth facade's environment, of Lambda's 4 KB. */
-export const MAX_MCP_CALLBACK_BYTES = 2048;
 import { domainPrefixBase } from "./domainPrefix";
 import { problem, readSettings, valuesIn, type Group, type Values, type ValuesIn } from "./settingTable";
 import { SETTINGS } from "./settings";
+
+/** Room for the MCP callback URLs (as JSON) in the OAuth facade's environment, of Lambda's 4 KB. */
+export const MAX_MCP_CALLBACK_BYTES = 2048;
 
 export type { CustomDomain, CustomHost } from "./customDomainConfig";
 export { domainPrefixBase, domainPrefixProblem } from "./domainPrefix";
@@ -47,8 +47,6 @@ export interface ConfigGroups {
 export type McpConfig = In<"mcp"> & {
     /** The MCP app client's redirect URIs, which the OAuth facade checks (with their ChatGPT twins); may be empty. */
     readonly callbackUrls: string[];
-    /** True while no MCP callback URL is configured. */
-    readonly awaitingCallbackUrl: boolean;
     /** A public client (no secret, PKCE only) instead of a confidential one. */
     readonly publicClient: boolean;
 };
@@ -148,7 +146,7 @@ function groups(v: Values<Settings>, project: string, stack: string): ConfigGrou
         // No placeholder: Cognito sees only the facade's callback, and the facade needs no stand-in.
         mcp: v.mcp ? (() => {
             const callbackUrls = twinned(v.mcpCallbackUrl, v.mcpCallbackUrls);
-            return { ...valuesIn(SETTINGS, v, "mcp"), callbackUrls, awaitingCallbackUrl: callbackUrls.length === 0, publicClient: v.mcpPublicClient };
+            return { ...valuesIn(SETTINGS, v, "mcp"), callbackUrls, publicClient: v.mcpPublicClient };
         })() : undefined,
         network: valuesIn(SETTINGS, v, "network"),
         domains: valuesIn(SETTINGS, v, "domains"),

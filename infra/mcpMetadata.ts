@@ -1,8 +1,8 @@
 /**
  * The OAuth discovery documents an MCP client reads before it signs a user in (MCP 2025-11-25, "Authorization"):
  * Protected Resource Metadata (RFC 9728) for the MCP endpoint, and Authorization Server Metadata (RFC 8414) for an
- * issuer this stack serves, pointing at Cognito's endpoints. Cognito publishes only OIDC discovery, without
- * `code_challenge_methods_supported`, and an MCP client must refuse to proceed without it. Pure: the deployed API
+ * issuer this stack serves, pointing at the OAuth facade in front of Cognito. Cognito publishes only OIDC discovery,
+ * without `code_challenge_methods_supported`, and an MCP client must refuse to proceed without it. Pure: the deployed API
  * serves these from MOCK integrations and local mode serves them itself.
  */
 import { facadeUrls, issuerUrl } from "../handler/facade/paths";
@@ -62,48 +62,41 @@ export function protectedResourceMetadata(apiUrl: string, scope: string): object
     };
 }
 
-/** How the authorization server is served: Cognito's endpoints alone, or the OAuth facade in front of them. */
-export interface AuthorizationServerOptions {
-    /**
-     * The OAuth facade (handler/facade) serves authorize, token and revoke: it accepts Client ID Metadata Documents
-     * (draft-ietf-oauth-client-id-metadata-document-02 §6) and returns `iss` on every authorization response
-     * (RFC 9207 §3). Default: false, Cognito's endpoints.
-     */
-    readonly facade?: boolean;
-}
-
 /**
  * RFC 8414 §2 for issuer `apiUrl`, with OIDC Discovery's required fields so the OIDC location holds a valid
- * document too. Tokens still come from Cognito, whose `iss` claim is the pool's; MCP clients read only the
- * access token's audience-bound scope, and the MCP scope brings no ID token. With the facade, `issuer` is the
- * exact string the facade sends as `iss` (both from issuerUrl), which is what RFC 9207 §2.4 has the client compare.
+ * document too. The endpoints are the OAuth facade's (handler/facade), in front of Cognito: it accepts Client ID
+ * Metadata Documents (draft-ietf-oauth-client-id-metadata-document §6) and returns `iss` on every authorization
+ * response (RFC 9207 §3), the exact `issuer` here (both from issuerUrl), which RFC 9207 §2.4 has the client compare.
+ * Tokens still come from Cognito, signed with the pool's keys (`jwksUri`); MCP clients read only the access
+ * token's audience-bound scope, and the MCP scope brings no ID token.
  */
-export function authorizationServerMetadata(apiUrl: string, scope: string, cognito: CognitoEndpoints, options: AuthorizationServerOptions = {}): object {
-    const facade = options.facade === true ? facadeUrls(apiUrl) : undefined;
+export function authorizationServerMetadata(apiUrl: string, scope: string, jwksUri: string): object {
+    const facade = facadeUrls(apiUrl);
     return {
         issuer: issuerUrl(apiUrl),
-        authorization_endpoint: facade?.authorize ?? cognito.authorizationEndpoint,
-        token_endpoint: facade?.token ?? cognito.tokenEndpoint,
-        revocation_endpoint: facade?.revoke ?? cognito.revocationEndpoint,
-        jwks_uri: cognito.jwksUri,
+        authorization_endpoint: facade.authorize,
+        token_endpoint: facade.token,
+        revocation_endpoint: facade.revoke,
+        jwks_uri: jwksUri,
         scopes_supported: [scope],
         response_types_supported: ["code"],
         response_modes_supported: ["query"],
         grant_types_supported: ["authorization_code", "refresh_token"],
         code_challenge_methods_supported: ["S256"],
-        // Cognito takes a confidential client's secret either way, and a public client with none.
+        // A confidential client's secret either way, and a public client (or one with a metadata document) with none.
         token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
         revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
         subject_types_supported: ["public"],
         id_token_signing_alg_values_supported: ["RS256"],
-        ...(facade === undefined ? {} : { authorization_response_iss_parameter_supported: true, client_id_metadata_document_supported: true }),
+        authorization_response_iss_parameter_supported: true,
+        client_id_metadata_document_supported: true,
     };
 }
 
 /** Every public discovery document (JSON text) by its path under the API's base URL. */
-export function discoveryDocuments(apiUrl: string, scope: string, cognito: CognitoEndpoints, options: AuthorizationServerOptions = {}): Record<string, string> {
+export function discoveryDocuments(apiUrl: string, scope: string, jwksUri: string): Record<string, string> {
     const resource = JSON.stringify(protectedResourceMetadata(apiUrl, scope));
-    const server = JSON.stringify(authorizationServerMetadata(apiUrl, scope, cognito, options));
+    const server = JSON.stringify(authorizationServerMetadata(apiUrl, scope, jwksUri));
     return Object.fromEntries([
         ...MCP_METADATA_PATHS.protectedResource.map((path): [string, string] => [path, resource]),
         ...MCP_METADATA_PATHS.authorizationServer.map((path): [string, string] => [path, server]),

@@ -54,7 +54,7 @@ export function stackOutputs(config: ConfigGroups, auth: CognitoAuth, api: GptAc
         nextStep: nextSteps([
             config.auth.awaitingCallbackUrl ? "GPT Action: save the Action in ChatGPT, copy the callback URL it shows, then run: pulumi config set callbackUrl <url> && pulumi up" : undefined,
             // With a metadata document allowed (ChatGPT's, by default), ChatGPT needs no callback URL set here.
-            config.mcp?.awaitingCallbackUrl === true && config.mcp.mcpClientMetadataUrls.length === 0
+            config.mcp !== undefined && config.mcp.callbackUrls.length === 0 && config.mcp.mcpClientMetadataUrls.length === 0
                 ? "ChatGPT app (MCP): create the app with mcpServerUrl, mcpClientId and mcpClientSecret, copy the callback URL it shows, then run: pulumi config set mcpCallbackUrl <url> && pulumi up" : undefined,
         ]),
     };

@@ -7,7 +7,7 @@
  * it is used. API Gateway imports OpenAPI 3.0, not 3.1 ("Develop REST APIs using OpenAPI in API Gateway").
  */
 import * as z from "zod/mini";
-import { FACADE_METHODS } from "../handler/facade/paths";
+import { FACADE_METHODS, FACADE_PATHS } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
 import { operationPaths } from "./openapi";
 
@@ -36,10 +36,10 @@ export const GATEWAY_RESPONSES: Readonly<Record<string, { readonly statusCode?: 
  * `$context.error.validationErrorString` holds unescaped quotes and would break the JSON, so it is left out (the
  * function answers the same request with field-level messages when the gateway lets it through).
  */
-export const GATEWAY_RESPONSE_TEMPLATE = '{"message":$context.error.messageString}';
+const GATEWAY_RESPONSE_TEMPLATE = '{"message":$context.error.messageString}';
 
 /** Headers of the public MCP discovery documents. */
-export const METADATA_HEADERS: Readonly<Record<string, string>> = {
+const METADATA_HEADERS: Readonly<Record<string, string>> = {
     // Public documents, readable from every origin (browser-based MCP clients read them).
     "Access-Control-Allow-Origin": "*",
     "Cache-Control": "public, max-age=3600",
@@ -52,6 +52,8 @@ export interface McpDocumentInput {
     readonly documents: Readonly<Record<string, string>>;
     /** The whole WWW-Authenticate value of a 401 (RFC 9728 §5.1). */
     readonly challenge: string;
+    /** The OAuth facade's function (handler/facade), behind its public endpoints under /oauth. */
+    readonly facadeInvokeArn: string;
 }
 
 export interface RestApiDocumentInput {
@@ -67,10 +69,8 @@ export interface RestApiDocumentInput {
     readonly invokeArn: string;
     /** The CORS origin; undefined makes no OPTIONS methods and no CORS headers. */
     readonly corsAllowOrigin?: string;
-    /** The MCP surface: /mcp behind its own scope, the discovery documents and the 401's challenge. */
+    /** The MCP surface: /mcp behind its own scope, the discovery documents, the 401's challenge and the OAuth facade. */
     readonly mcp?: McpDocumentInput;
-    /** The OAuth facade's function (handler/facade), behind its public endpoints under /oauth. */
-    readonly facadeInvokeArn?: string;
 }
 
 /** An API Gateway model's name: alphanumeric (CreateModel: "Must be alphanumeric"). */
@@ -241,17 +241,15 @@ export function restApiDocument(input: RestApiDocumentInput): object {
                 "x-amazon-apigateway-integration": integration,
             },
         };
-        if (input.facadeInvokeArn !== undefined) {
-            // OAuth endpoints are public by nature (RFC 6749 §3): no authorizer; the facade checks every request.
-            for (const [path, method] of Object.entries(FACADE_METHODS)) {
-                paths[path] = {
-                    [method.toLowerCase()]: {
-                        operationId: `oauth${path.slice(path.lastIndexOf("/") + 1).replace(/^./, (c) => c.toUpperCase())}`,
-                        responses: { "200": { description: "The OAuth facade's answer" } },
-                        "x-amazon-apigateway-integration": proxyIntegration(input.facadeInvokeArn),
-                    },
-                };
-            }
+        // OAuth endpoints are public by nature (RFC 6749 §3): no authorizer; the facade checks every request.
+        for (const [endpoint, path] of Object.entries(FACADE_PATHS)) {
+            paths[path] = {
+                [FACADE_METHODS[path].toLowerCase()]: {
+                    operationId: `oauth${endpoint[0].toUpperCase()}${endpoint.slice(1)}`,
+                    responses: { "200": { description: "The OAuth facade's answer" } },
+                    "x-amazon-apigateway-integration": proxyIntegration(mcp.facadeInvokeArn),
+                },
+            };
         }
         for (const [path, document] of Object.entries(mcp.documents)) {
             paths[path] = { get: mockOperation("OAuth discovery metadata (public)", METADATA_HEADERS, document) };

@@ -15,7 +15,7 @@ import { setting } from "./settingTable";
 import { checked, flag, json, list, oneOf, optional, positive, text, whole, wholeOneOf, type SettingType } from "./settingTypes";
 
 /** The retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /** Scopes a Cognito app client can allow without a resource server. */
 const COGNITO_SCOPES = ["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"];
 
@@ -42,7 +42,9 @@ const callbackUrlList = list(callbackUrlProblem);
 const mcpCallbackUrlProblem = (url: string) => callbackUrlProblem(url) ?? (isRedirectUri(url) ? undefined
     : `is not a redirect URI the OAuth facade takes: https (or http on 127.0.0.1, [::1] or localhost), printable ASCII, no code, state, iss or error parameters in its query`);
 /** The fix for a list entry, or for the list as a whole (then its first entry). */
-const setPath = (at: string) => `pulumi config set --path '${at.endsWith("]") ? at : `${at}[0]`}' <https URL>`;
+const setPath = (at: string, value = "<https URL>") => `pulumi config set --path '${at.endsWith("]") ? at : `${at}[0]`}' ${value}`;
+/** ChatGPT's client metadata document, the default allow-list's one entry. */
+const [CHATGPT_CLIENT_METADATA_URL] = DEFAULT_CLIENT_METADATA_URLS;
 
 export const SETTINGS = {
     callbackUrl: setting({
@@ -181,10 +183,10 @@ export const SETTINGS = {
         fix: setPath,
     }),
     mcpClientMetadataUrls: setting({
-        type: list((url) => (isClientIdUrl(url) ? undefined : "must be an https URL with a path, no fragment and no user info: a client's metadata document, e.g. https://chatgpt.com/oauth/client.json")),
+        type: list((url) => (isClientIdUrl(url) ? undefined : `must be an https URL with a path, no fragment and no user info: a client's metadata document, e.g. ${CHATGPT_CLIENT_METADATA_URL}`)),
         default: JSON.stringify(DEFAULT_CLIENT_METADATA_URLS), in: ["mcp"],
         description: "The Client ID Metadata Documents the OAuth facade accepts as `client_id`, matched exactly (default: ChatGPT's); such clients need no callback URL configured. `[]` accepts none, leaving the MCP app client.",
-        fix: (at) => `pulumi config set --path '${at.endsWith("]") ? at : `${at}[0]`}' https://chatgpt.com/oauth/client.json`,
+        fix: (at) => setPath(at, CHATGPT_CLIENT_METADATA_URL),
     }),
     mcpPublicClient: setting({
         type: flag, default: "false", in: [],

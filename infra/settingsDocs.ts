@@ -5,8 +5,8 @@
 import { stringify } from "yaml";
 import type { Table } from "./settingTable";
 
-export const README_START = "<!-- settings table: generated from infra/settings.ts by npm run settings-docs -->";
-export const README_END = "<!-- end of settings table -->";
+const README_START = "<!-- settings table: generated from infra/settings.ts by npm run settings-docs -->";
+const README_END = "<!-- end of settings table -->";
 /** Pulumi.yaml's `config:` block runs from this line to the end of the file. */
 const CONFIG_BLOCK = /^config:$/m;
 

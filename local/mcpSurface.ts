@@ -1,7 +1,7 @@
 /**
  * What the deployed API adds for MCP, for local mode's gateway: the scope /mcp requires, the 401 challenge and the
  * discovery documents (RFC 9728 Protected Resource Metadata, RFC 8414 Authorization Server Metadata), built by the
- * same pure functions the stack's MOCK integrations serve, pointing at local mode's own OAuth endpoints.
+ * same pure functions the stack's MOCK integrations serve: the OAuth facade under the API, and local mode's keys.
  */
 import { bearerChallenge, discoveryDocuments, mcpScope, mcpServerUrl } from "../infra/mcpMetadata";
 
@@ -16,17 +16,9 @@ export interface McpSurface {
     readonly documents: ReadonlyMap<string, string>;
 }
 
-/**
- * The surface for the API at `apiUrl`, its OAuth server at `authorityUrl`; with `facade`, the authorization server
- * metadata points at the OAuth facade under the API instead (infra/mcpMetadata.ts).
- */
-export function mcpSurface(apiUrl: string, authorityUrl: string, options: { readonly facade?: boolean } = {}): McpSurface {
+/** The surface for the API at `apiUrl`, its Cognito-shaped server (and its keys) at `authorityUrl`. */
+export function mcpSurface(apiUrl: string, authorityUrl: string): McpSurface {
     const scope = mcpScope(apiUrl);
-    const documents = discoveryDocuments(apiUrl, scope, {
-        authorizationEndpoint: `${authorityUrl}/oauth2/authorize`,
-        tokenEndpoint: `${authorityUrl}/oauth2/token`,
-        revocationEndpoint: `${authorityUrl}/oauth2/revoke`,
-        jwksUri: `${authorityUrl}/.well-known/jwks.json`,
-    }, { facade: options.facade === true });
+    const documents = discoveryDocuments(apiUrl, scope, `${authorityUrl}/.well-known/jwks.json`);
     return { serverUrl: mcpServerUrl(apiUrl), scope, challenge: bearerChallenge(apiUrl, scope), documents: new Map(Object.entries(documents)) };
 }

@@ -114,10 +114,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const facadeCallback = facadeUrls(apiUrl).callback;
     const mcp = config.mcp === undefined ? undefined : {
         // The metadata points MCP clients at the OAuth facade, which serves CIMD and static clients alike.
-        surface: mcpSurface(apiUrl, baseUrl, { facade: true }),
+        surface: mcpSurface(apiUrl, baseUrl),
         clientId: options.mcpClientId ?? "gpt-action-local-mcp",
         clientSecret: config.mcp.publicClient ? undefined : options.mcpClientSecret ?? randomBytes(24).toString("base64url"),
-        callbackUrls: [localCallback, ...(config.mcp.awaitingCallbackUrl ? [] : config.mcp.callbackUrls)],
+        callbackUrls: [localCallback, ...config.mcp.callbackUrls],
     };
     const authority = await LocalAuthority.create({
         issuer: baseUrl,

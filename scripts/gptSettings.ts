@@ -8,6 +8,7 @@
  *   Client ID Metadata Document), then, for clients without CIMD, Advanced settings' user-defined OAuth client
  *   (ID and secret) and the `mcpCallbackUrl` command.
  */
+import { DEFAULT_CLIENT_METADATA_URLS } from "../handler/facade/settings";
 import { readOutputs, type StackOutputs } from "./outputs";
 
 /** A label and its value, printed as one aligned line. */
@@ -53,7 +54,7 @@ function formatGptAction(o: StackOutputs): string {
 }
 
 /** ChatGPT's Client ID Metadata Document, which the stack's default `mcpClientMetadataUrls` allows. */
-export const CHATGPT_CLIENT_METADATA_URL = "https://chatgpt.com/oauth/client.json";
+export const [CHATGPT_CLIENT_METADATA_URL] = DEFAULT_CLIENT_METADATA_URLS;
 
 /**
  * Whether the outputs show that the stack accepts no Client ID Metadata Document: `nextStep` asks for

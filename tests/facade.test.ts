@@ -256,14 +256,12 @@ describe("OAuth facade endpoints", () => {
             const back = await signedIn(clientA, pkcePair().challenge);
             expect(`${back.origin}${back.pathname}`).to.equal(CLIENT_REDIRECT);
             expect(back.searchParams.get("state")).to.equal("client-state");
-            const metadata = authorizationServerMetadata(API_URL, SCOPE, {
-                authorizationEndpoint: "", tokenEndpoint: "", revocationEndpoint: "", jwksUri: "",
-            }, { facade: true }) as { issuer: string };
+            const metadata = authorizationServerMetadata(API_URL, SCOPE, "") as { issuer: string };
             expect(back.searchParams.get("iss")).to.equal(metadata.issuer);
             expect(back.searchParams.get("code")).to.not.equal("cognito-code");
             // A trailing slash on the API URL changes neither: both come from one function.
             const slashed = settingsFor([], `${API_URL}/`);
-            const slashedMetadata = authorizationServerMetadata(`${API_URL}/`, SCOPE, { authorizationEndpoint: "", tokenEndpoint: "", revocationEndpoint: "", jwksUri: "" }, { facade: true }) as { issuer: string };
+            const slashedMetadata = authorizationServerMetadata(`${API_URL}/`, SCOPE, "") as { issuer: string };
             expect(slashed.issuer).to.equal(slashedMetadata.issuer);
         });
 

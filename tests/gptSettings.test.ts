@@ -3,7 +3,6 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_CLIENT_METADATA_URLS } from "../handler/facade/settings";
 import { projectFile } from "../infra/stackFiles";
 import { CHATGPT_CLIENT_METADATA_URL, cimdKnownOff, formatSettings } from "../scripts/gptSettings";
 import { parseOutputs, readOutputs } from "../scripts/outputs";
@@ -94,7 +93,7 @@ describe("npm run gpt-settings", () => {
 
     it("names the Client ID Metadata Document the stack allows by default, and says when the outputs show CIMD is off", async function () {
         this.timeout(60_000);
-        expect(DEFAULT_CLIENT_METADATA_URLS).to.deep.equal([CHATGPT_CLIENT_METADATA_URL]);
+        expect(CHATGPT_CLIENT_METADATA_URL).to.equal("https://chatgpt.com/oauth/client.json");
         // The outputs say so only through nextStep, which asks for mcpCallbackUrl only when no document is allowed.
         const byDefault = await runProgram();
         const noCimd = await runProgram({ mcpClientMetadataUrls: "[]" });

@@ -15,7 +15,6 @@ const RESOURCE_SERVER = "aws:cognito/resourceServer:ResourceServer";
 const API_URL = "https://mockapi.execute-api.us-east-1.amazonaws.com/Prod";
 const MCP_URL = `${API_URL}/mcp`;
 const MCP_SCOPE = `${MCP_URL}/tools`;
-const HOSTED_UI = "https://gpt-action-dev-482913.auth.us-east-1.amazoncognito.com";
 const MCP_CALLBACK = "https://chatgpt.com/connector/oauth/abc123def456";
 const FACADE_CALLBACK = `${API_URL}/oauth/callback`;
 const FACADE = "aws:lambda/function:Function";
@@ -138,12 +137,7 @@ describe("MCP surface (infrastructure)", () => {
     });
 
     it("publishes authorization server metadata (RFC 8414) pointing at the OAuth facade, with S256 PKCE, CIMD and iss", () => {
-        const expected = authorizationServerMetadata(API_URL, MCP_SCOPE, {
-            authorizationEndpoint: `${HOSTED_UI}/oauth2/authorize`,
-            tokenEndpoint: `${HOSTED_UI}/oauth2/token`,
-            revocationEndpoint: `${HOSTED_UI}/oauth2/revoke`,
-            jwksUri: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_MockPool/.well-known/jwks.json",
-        }, { facade: true });
+        const expected = authorizationServerMetadata(API_URL, MCP_SCOPE, "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_MockPool/.well-known/jwks.json");
         for (const path of MCP_METADATA_PATHS.authorizationServer) {
             expect(documentAt(run, path), path).to.deep.equal(expected);
         }
