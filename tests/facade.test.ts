@@ -517,6 +517,23 @@ describe("OAuth facade endpoints", () => {
             }
         });
 
+        it("answers 502 server_error, not 500, when the call to Cognito times out or fails on the network", async () => {
+            const failures = [
+                () => new DOMException("The operation was aborted due to timeout", "TimeoutError"),
+                () => new TypeError("fetch failed"),
+            ];
+            for (const failure of failures) {
+                const post = () => Promise.reject(failure());
+                const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+                for (const path of [FACADE_PATHS.token, FACADE_PATHS.revoke]) {
+                    const answer = await facade(post)(postEvent(path, { grant_type: "refresh_token", refresh_token: "r", token: "r" }, basic));
+                    expect(answer.statusCode, `${path} ${failure().name}`).to.equal(502);
+                    expect(JSON.parse(answer.body)).to.include({ error: "server_error" });
+                }
+            }
+            expect(logs.lines.join("\n"), "not an unhandled error").to.not.match(/unhandled error/);
+        });
+
         it("passes Cognito's errors on, and refuses a form that is not one or repeats a field", async () => {
             const cognito = fakeCognito(() => ({ status: 400, body: { error: "invalid_grant", error_description: "Refresh Token has expired" } }));
             const answer = await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "x" }, {

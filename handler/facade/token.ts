@@ -94,21 +94,38 @@ function forwardedForm(caller: Caller, changes: Readonly<Record<string, string |
     return form;
 }
 
-async function forward(context: FacadeContext, url: string, caller: Caller, form: URLSearchParams): Promise<{ status: number; body: string; contentType: string }> {
+interface Answer {
+    readonly status: number;
+    readonly body: string;
+    readonly contentType: string;
+}
+
+/**
+ * Cognito's answer to `form`, or, when the call times out (postForm's AbortSignal) or fails on the network, the
+ * 502 server_error `relay` gives an unexpected answer: the client meets a gateway's failure, not a 500 of ours.
+ */
+async function forward(context: FacadeContext, url: string, caller: Caller, form: URLSearchParams): Promise<Answer | APIGatewayProxyResult> {
     const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
     if (caller.kind === "static" && caller.authorization !== undefined) {
         headers.Authorization = caller.authorization;
     }
-    const res = await context.post(url, form, headers);
-    return { status: res.status, body: await res.text(), contentType: res.headers.get("content-type") ?? "application/json" };
+    try {
+        const res = await context.post(url, form, headers);
+        return { status: res.status, body: await res.text(), contentType: res.headers.get("content-type") ?? "application/json" };
+    } catch {
+        return oauthError(502, "server_error", "The authorization server could not be reached.");
+    }
 }
 
 /**
  * Cognito's answer, unchanged but for a refresh token issued to a CIMD client, which goes back wrapped for `wrapFor`.
  * Only a 2xx or a 4xx (RFC 6749 §5.1, §5.2) is relayed; a redirect or a server error becomes 502 server_error, so
- * that no Location or body of Cognito's other answers reaches the client.
+ * that no Location or body of Cognito's other answers reaches the client. `forward`'s own 502 passes through.
  */
-function relay(context: FacadeContext, answer: { status: number; body: string; contentType: string }, wrapFor?: string): APIGatewayProxyResult {
+function relay(context: FacadeContext, answer: Answer | APIGatewayProxyResult, wrapFor?: string): APIGatewayProxyResult {
+    if ("statusCode" in answer) {
+        return answer;
+    }
     if (answer.status < 200 || (answer.status >= 300 && answer.status < 400) || answer.status >= 500) {
         return oauthError(502, "server_error", "The authorization server answered unexpectedly.");
     }
