@@ -534,6 +534,26 @@ describe("OAuth facade endpoints", () => {
             expect(logs.lines.join("\n"), "not an unhandled error").to.not.match(/unhandled error/);
         });
 
+        it("reads a base64-encoded form, and refuses one that is not base64 of UTF-8 or is oversized, before Cognito sees it", async () => {
+            const cognito = fakeCognito();
+            const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+            const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: "r" }).toString();
+            const send = (body: string, isBase64Encoded: boolean) => facade(cognito.post)({ ...postEvent(FACADE_PATHS.token, {}, basic), body, isBase64Encoded });
+            expect((await send(Buffer.from(form).toString("base64"), true)).statusCode).to.equal(200);
+            expect(cognito.forwarded[0].form).to.deep.equal({ grant_type: "refresh_token", refresh_token: "r" });
+            for (const [body, isBase64Encoded] of [
+                [`${Buffer.from(form).toString("base64")}!`, true],
+                [Buffer.from(form).toString("base64url").replace(/=+$/, ""), true],
+                [Buffer.from([0xff, 0xfe, 0x3d]).toString("base64"), true],
+                [`${form}&pad=${"x".repeat(100_000)}`, false],
+            ] as const) {
+                const answer = await send(body, isBase64Encoded);
+                expect(answer.statusCode, body.slice(0, 40)).to.equal(400);
+                expect(JSON.parse(answer.body)).to.include({ error: "invalid_request" });
+            }
+            expect(cognito.forwarded).to.have.lengthOf(1);
+        });
+
         it("passes Cognito's errors on, and refuses a form that is not one or repeats a field", async () => {
             const cognito = fakeCognito(() => ({ status: 400, body: { error: "invalid_grant", error_description: "Refresh Token has expired" } }));
             const answer = await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "x" }, {

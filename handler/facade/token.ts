@@ -39,11 +39,12 @@ const invalidClient = (description: string, basic: boolean) =>
 /** The form, and the client it names (RFC 6749 §2.3.1 for HTTP Basic); secrets are Cognito's to check, not ours. */
 function readCaller(context: FacadeContext, request: FacadeRequest): Checked {
     const contentType = (request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-    if (contentType !== "application/x-www-form-urlencoded" || request.body.length > MAX_FORM_CHARS) {
+    const { body } = request;
+    if (contentType !== "application/x-www-form-urlencoded" || body === undefined || body.length > MAX_FORM_CHARS) {
         return { ok: false, result: oauthError(400, "invalid_request", "Send an application/x-www-form-urlencoded body (RFC 6749 §3.2).") };
     }
     const values = new Map<string, string[]>();
-    for (const [key, value] of new URLSearchParams(request.body)) {
+    for (const [key, value] of new URLSearchParams(body)) {
         values.set(key, [...(values.get(key) ?? []), value]);
     }
     const single = singleValued(values);
