@@ -9,7 +9,7 @@ import * as random from "@pulumi/random";
 import * as path from "node:path";
 import { facadeEnvironment, MIN_STATE_KEY_BYTES } from "../handler/facade/settings";
 import { createHandlerFunction } from "./lambda";
-import { mcpScope, mcpServerUrl, type CognitoEndpoints } from "./mcpMetadata";
+import type { CognitoEndpoints } from "./mcpMetadata";
 
 /** The facade's entry module. */
 export const FACADE_ENTRY = path.join(__dirname, "..", "handler", "facade", "index.ts");
@@ -40,8 +40,6 @@ export function createOAuthFacade(name: string, args: OAuthFacadeArgs, parent: p
             stateKey: key.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
             clientMetadataUrls: args.clientMetadataUrls,
             staticClients: { [staticId]: redirectUris },
-            scope: mcpScope(apiUrl),
-            resource: mcpServerUrl(apiUrl),
         }));
     return createHandlerFunction(name, {
         entry: FACADE_ENTRY,

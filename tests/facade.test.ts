@@ -10,12 +10,12 @@ import { createFacadeHandler, handler as environmentHandler } from "../handler/f
 import { sealCode, sealState } from "../handler/facade/envelopes";
 import { withParams } from "../handler/facade/responses";
 import { open, seal } from "../handler/facade/signed";
-import { FACADE_PATHS, facadeUrls } from "../handler/facade/paths";
+import { FACADE_PATHS, facadeUrls, mcpResourceUrl, mcpToolsScope } from "../handler/facade/paths";
 import {
     DEFAULT_CLIENT_METADATA_URLS, FACADE_ENV, facadeEnvironment, readFacadeSettings, type FacadeEnvironmentValues, type FacadeSettings,
 } from "../handler/facade/settings";
 import { logSink } from "../handler/log";
-import { authorizationServerMetadata } from "../infra/mcpMetadata";
+import { authorizationServerMetadata, mcpScope, mcpServerUrl } from "../infra/mcpMetadata";
 import {
     API_URL, CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, HOSTED_UI, location, pkcePair, postEvent, RESOURCE, SCOPE, serveJson,
     settingsFor, SHADOW_CLIENT_ID, STATIC_CLIENT_ID, STATIC_REDIRECT, type DocumentHost,
@@ -45,16 +45,20 @@ describe("OAuth facade settings", () => {
         shadowClientId: SHADOW_CLIENT_ID,
         stateKey: randomBytes(32).toString("base64url"),
         staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
-        scope: SCOPE,
-        resource: RESOURCE,
     };
 
-    it("builds the environment the function reads back: issuer and callback from the API URL, ChatGPT's document by default", () => {
+    it("builds the environment the function reads back: issuer, callback, scope and resource from the API URL, ChatGPT's document by default", () => {
         const environment = facadeEnvironment(values);
         expect(Object.keys(environment).sort()).to.deep.equal(Object.values(FACADE_ENV).sort());
         const settings = readFacadeSettings(environment);
         expect(settings.issuer).to.equal(API_URL);
         expect(settings.callbackUrl).to.equal(`${API_URL}/oauth/callback`);
+        // The same strings the MCP metadata names (infra/mcpMetadata.ts), for the same API URL, with or without a slash.
+        expect(settings.scope).to.equal(SCOPE).and.equal(mcpScope(values.apiUrl));
+        expect(settings.resource).to.equal(RESOURCE).and.equal(mcpServerUrl(values.apiUrl));
+        for (const apiUrl of [API_URL, "https://api.example.com", "https://api.example.com/v1/"]) {
+            expect([mcpToolsScope(apiUrl), mcpResourceUrl(apiUrl)], apiUrl).to.deep.equal([mcpScope(apiUrl), mcpServerUrl(apiUrl)]);
+        }
         expect(settings.clientMetadataUrls).to.deep.equal(DEFAULT_CLIENT_METADATA_URLS);
         expect(settings.clientMetadataUrls).to.deep.equal(["https://chatgpt.com/oauth/client.json"]);
         expect([...settings.staticClients]).to.deep.equal([[STATIC_CLIENT_ID, [STATIC_REDIRECT]]]);
@@ -89,7 +93,7 @@ describe("OAuth facade settings", () => {
             expect(String(error)).to.not.include(secret);
         }
         const environment = facadeEnvironment(values);
-        expect(() => readFacadeSettings({ ...environment, [FACADE_ENV.callbackUrl]: "https://evil.example/oauth/callback" })).to.throw(/FACADE_CALLBACK_URL/);
+        expect(() => readFacadeSettings({ ...environment, [FACADE_ENV.issuer]: `${API_URL}/` })).to.throw(/FACADE_ISSUER must not end with a slash/);
     });
 
     it("answers 500 without throwing or logging a value when the function's environment is incomplete", async () => {
