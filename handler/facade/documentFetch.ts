@@ -21,7 +21,7 @@ export { DocumentFetchError };
  * and a document is a few redirect URIs and names; 16 KiB leaves room without letting a response fill memory.
  */
 export const MAX_DOCUMENT_BYTES = 16 * 1024;
-/** The whole fetch, connection to last byte: the user is waiting at the authorize redirect. */
+/** The whole fetch, connection to last byte: the user is waiting at the authorize redirect (infra/oauthFacade.ts sets the function's timeout from this). */
 export const DOCUMENT_TIMEOUT_MS = 3000;
 
 export interface FetchedDocument {

@@ -13,8 +13,8 @@ import { BASE_HEADERS, json, oauthError } from "./responses";
 
 /** Far above any token request; refused before parsing. */
 const MAX_FORM_CHARS = 64 * 1024;
-/** Cognito answers in well under a second; API Gateway gives up at 29 s. */
-const COGNITO_TIMEOUT_MS = 10_000;
+/** Cognito answers in well under a second; API Gateway gives up at 29 s (infra/oauthFacade.ts sets the function's timeout from this). */
+export const COGNITO_TIMEOUT_MS = 10_000;
 
 /**
  * Fields a client may send that Cognito understands; anything else is dropped, never forwarded. Not `scope`: the
