@@ -12,7 +12,7 @@ import { errorPage, redirect, withParams } from "./responses";
 import { singleValued } from "./request";
 
 /** Longest client `state` carried: ample for any client, and it rides inside Cognito's `state`. */
-export const MAX_CLIENT_STATE_CHARS = 1024;
+const MAX_CLIENT_STATE_CHARS = 1024;
 
 export async function authorize(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>): Promise<APIGatewayProxyResult> {
     const { settings } = context;

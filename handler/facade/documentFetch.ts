@@ -14,8 +14,6 @@ import { isIP, type LookupFunction } from "node:net";
 import { isPublicAddress } from "./addresses";
 import { DocumentFetchError } from "./documentError";
 
-export { DocumentFetchError };
-
 /**
  * 16 KiB: the draft suggests 5 KB, but Claude's document already outgrew a 5,120-byte limit (cloudflare/mcp#46),
  * and a document is a few redirect URIs and names; 16 KiB leaves room without letting a response fill memory.
