@@ -84,8 +84,6 @@ const FACADE_ENVIRONMENT = facadeEnvironment({
     shadowClientId: "bench-cimd-client",
     stateKey: Buffer.alloc(32, 7).toString("base64url"),
     staticClients: { [MCP_CLIENT]: [FACADE_CALLBACK] },
-    scope: `${FACADE_API}/mcp/tools`,
-    resource: `${FACADE_API}/mcp`,
 });
 
 /** A static client's authorize request, as API Gateway hands it to the facade: answered with a redirect to Cognito. */

@@ -7,9 +7,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as path from "node:path";
+import { DOCUMENT_TIMEOUT_MS } from "../handler/facade/documentFetch";
 import { facadeEnvironment, MIN_STATE_KEY_BYTES } from "../handler/facade/settings";
+import { COGNITO_TIMEOUT_MS } from "../handler/facade/token";
 import { createHandlerFunction } from "./lambda";
-import { mcpScope, mcpServerUrl, type CognitoEndpoints } from "./mcpMetadata";
+import type { CognitoEndpoints } from "./mcpMetadata";
 
 /** The facade's entry module. */
 export const FACADE_ENTRY = path.join(__dirname, "..", "handler", "facade", "index.ts");
@@ -28,6 +30,13 @@ export interface OAuthFacadeArgs {
     readonly tracing: boolean;
 }
 
+/**
+ * Above its own limits (a client document fetch, then a Cognito call, each with its own timeout) plus a margin, so
+ * that the facade, not Lambda, answers a slow document host or Cognito; below API Gateway's 29 s. 15 s today, as
+ * tests/facadeInfra.test.ts pins.
+ */
+const FACADE_TIMEOUT_SECONDS = Math.ceil((COGNITO_TIMEOUT_MS + DOCUMENT_TIMEOUT_MS) / 1000) + 2;
+
 /** Declares the facade's function, log group, role and state key as children of `parent`, named `${name}-…`. */
 export function createOAuthFacade(name: string, args: OAuthFacadeArgs, parent: pulumi.Resource): aws.lambda.Function {
     // HMAC-SHA256 wants a key as long as its output (RFC 2104 §3); random keeps it in the state as a secret.
@@ -37,17 +46,13 @@ export function createOAuthFacade(name: string, args: OAuthFacadeArgs, parent: p
             apiUrl,
             cognito,
             shadowClientId: cimdClientId,
-            stateKey: key.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+            stateKey: Buffer.from(key, "base64").toString("base64url"),
             clientMetadataUrls: args.clientMetadataUrls,
             staticClients: { [staticId]: redirectUris },
-            scope: mcpScope(apiUrl),
-            resource: mcpServerUrl(apiUrl),
         }));
     return createHandlerFunction(name, {
         entry: FACADE_ENTRY,
-        // Above its own limits (a client document fetch: 3 s; a Cognito call: 10 s), so that it, not Lambda, answers
-        // a slow Cognito; below API Gateway's 29 s.
-        timeoutSeconds: 15,
+        timeoutSeconds: FACADE_TIMEOUT_SECONDS,
         memoryMb: 256,
         logRetentionDays: args.logRetentionDays,
         // A secret, unlike other functions' settings: whoever can read this function's configuration could as well

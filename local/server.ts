@@ -176,8 +176,6 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         stateKey: randomBytes(32).toString("base64url"),
         clientMetadataUrls: options.clientMetadataUrls ?? config.mcp?.mcpClientMetadataUrls,
         staticClients: { [mcp.clientId]: mcp.callbackUrls },
-        scope: mcp.surface.scope,
-        resource: mcp.surface.serverUrl,
     }));
     const facade = facadeSettings === undefined ? undefined : {
         settings: { ...facadeSettings, clientMetadataUrls: [...facadeSettings.clientMetadataUrls, ...testClientMetadataUrls] },

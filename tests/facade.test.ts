@@ -10,12 +10,12 @@ import { createFacadeHandler, handler as environmentHandler } from "../handler/f
 import { sealCode, sealState } from "../handler/facade/envelopes";
 import { withParams } from "../handler/facade/responses";
 import { open, seal } from "../handler/facade/signed";
-import { FACADE_PATHS, facadeUrls } from "../handler/facade/paths";
+import { FACADE_PATHS, facadeUrls, mcpResourceUrl, mcpToolsScope } from "../handler/facade/paths";
 import {
     DEFAULT_CLIENT_METADATA_URLS, FACADE_ENV, facadeEnvironment, readFacadeSettings, type FacadeEnvironmentValues, type FacadeSettings,
 } from "../handler/facade/settings";
 import { logSink } from "../handler/log";
-import { authorizationServerMetadata } from "../infra/mcpMetadata";
+import { authorizationServerMetadata, mcpScope, mcpServerUrl } from "../infra/mcpMetadata";
 import {
     API_URL, CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, HOSTED_UI, location, pkcePair, postEvent, RESOURCE, SCOPE, serveJson,
     settingsFor, SHADOW_CLIENT_ID, STATIC_CLIENT_ID, STATIC_REDIRECT, type DocumentHost,
@@ -45,16 +45,20 @@ describe("OAuth facade settings", () => {
         shadowClientId: SHADOW_CLIENT_ID,
         stateKey: randomBytes(32).toString("base64url"),
         staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
-        scope: SCOPE,
-        resource: RESOURCE,
     };
 
-    it("builds the environment the function reads back: issuer and callback from the API URL, ChatGPT's document by default", () => {
+    it("builds the environment the function reads back: issuer, callback, scope and resource from the API URL, ChatGPT's document by default", () => {
         const environment = facadeEnvironment(values);
         expect(Object.keys(environment).sort()).to.deep.equal(Object.values(FACADE_ENV).sort());
         const settings = readFacadeSettings(environment);
         expect(settings.issuer).to.equal(API_URL);
         expect(settings.callbackUrl).to.equal(`${API_URL}/oauth/callback`);
+        // The same strings the MCP metadata names (infra/mcpMetadata.ts), for the same API URL, with or without a slash.
+        expect(settings.scope).to.equal(SCOPE).and.equal(mcpScope(values.apiUrl));
+        expect(settings.resource).to.equal(RESOURCE).and.equal(mcpServerUrl(values.apiUrl));
+        for (const apiUrl of [API_URL, "https://api.example.com", "https://api.example.com/v1/"]) {
+            expect([mcpToolsScope(apiUrl), mcpResourceUrl(apiUrl)], apiUrl).to.deep.equal([mcpScope(apiUrl), mcpServerUrl(apiUrl)]);
+        }
         expect(settings.clientMetadataUrls).to.deep.equal(DEFAULT_CLIENT_METADATA_URLS);
         expect(settings.clientMetadataUrls).to.deep.equal(["https://chatgpt.com/oauth/client.json"]);
         expect([...settings.staticClients]).to.deep.equal([[STATIC_CLIENT_ID, [STATIC_REDIRECT]]]);
@@ -89,7 +93,7 @@ describe("OAuth facade settings", () => {
             expect(String(error)).to.not.include(secret);
         }
         const environment = facadeEnvironment(values);
-        expect(() => readFacadeSettings({ ...environment, [FACADE_ENV.callbackUrl]: "https://evil.example/oauth/callback" })).to.throw(/FACADE_CALLBACK_URL/);
+        expect(() => readFacadeSettings({ ...environment, [FACADE_ENV.issuer]: `${API_URL}/` })).to.throw(/FACADE_ISSUER must not end with a slash/);
     });
 
     it("answers 500 without throwing or logging a value when the function's environment is incomplete", async () => {
@@ -513,6 +517,43 @@ describe("OAuth facade endpoints", () => {
                     expect(JSON.parse(answer.body)).to.include({ error: "server_error" });
                 }
             }
+        });
+
+        it("answers 502 server_error, not 500, when the call to Cognito times out or fails on the network", async () => {
+            const failures = [
+                () => new DOMException("The operation was aborted due to timeout", "TimeoutError"),
+                () => new TypeError("fetch failed"),
+            ];
+            for (const failure of failures) {
+                const post = () => Promise.reject(failure());
+                const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+                for (const path of [FACADE_PATHS.token, FACADE_PATHS.revoke]) {
+                    const answer = await facade(post)(postEvent(path, { grant_type: "refresh_token", refresh_token: "r", token: "r" }, basic));
+                    expect(answer.statusCode, `${path} ${failure().name}`).to.equal(502);
+                    expect(JSON.parse(answer.body)).to.include({ error: "server_error" });
+                }
+            }
+            expect(logs.lines.join("\n"), "not an unhandled error").to.not.match(/unhandled error/);
+        });
+
+        it("reads a base64-encoded form, and refuses one that is not base64 of UTF-8 or is oversized, before Cognito sees it", async () => {
+            const cognito = fakeCognito();
+            const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
+            const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: "r" }).toString();
+            const send = (body: string, isBase64Encoded: boolean) => facade(cognito.post)({ ...postEvent(FACADE_PATHS.token, {}, basic), body, isBase64Encoded });
+            expect((await send(Buffer.from(form).toString("base64"), true)).statusCode).to.equal(200);
+            expect(cognito.forwarded[0].form).to.deep.equal({ grant_type: "refresh_token", refresh_token: "r" });
+            for (const [body, isBase64Encoded] of [
+                [`${Buffer.from(form).toString("base64")}!`, true],
+                [Buffer.from(form).toString("base64url").replace(/=+$/, ""), true],
+                [Buffer.from([0xff, 0xfe, 0x3d]).toString("base64"), true],
+                [`${form}&pad=${"x".repeat(100_000)}`, false],
+            ] as const) {
+                const answer = await send(body, isBase64Encoded);
+                expect(answer.statusCode, body.slice(0, 40)).to.equal(400);
+                expect(JSON.parse(answer.body)).to.include({ error: "invalid_request" });
+            }
+            expect(cognito.forwarded).to.have.lengthOf(1);
         });
 
         it("passes Cognito's errors on, and refuses a form that is not one or repeats a field", async () => {

@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import { isPublicAddress } from "../handler/facade/addresses";
 import { checkDocument, ClientDocuments, FAILURE_CACHE_SECONDS, MAX_CACHE_SECONDS } from "../handler/facade/clientDocuments";
-import { DocumentFetchError, fetchDocument, MAX_DOCUMENT_BYTES } from "../handler/facade/documentFetch";
+import { DocumentFetchError } from "../handler/facade/documentError";
+import { fetchDocument, MAX_DOCUMENT_BYTES } from "../handler/facade/documentFetch";
 import { documentHost, serveJson, type DocumentHost } from "./facadeFixtures";
 
 async function refusal(promise: Promise<unknown>): Promise<string> {

@@ -33,8 +33,6 @@ export function settingsFor(clientMetadataUrls: readonly string[], apiUrl = API_
         stateKey: randomBytes(32).toString("base64url"),
         clientMetadataUrls,
         staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
-        scope: SCOPE,
-        resource: RESOURCE,
     }));
 }
 

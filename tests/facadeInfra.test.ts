@@ -3,7 +3,8 @@
  * API's document and its own permission, and nothing of it without MCP.
  */
 import { expect } from "chai";
-import { FACADE_ENV } from "../handler/facade/settings";
+import { FACADE_ENV, readFacadeSettings } from "../handler/facade/settings";
+import { mcpScope, mcpServerUrl } from "../infra/mcpMetadata";
 import { FACADE_METHODS } from "../handler/facade/paths";
 import { archiveFiles, restApiDocumentOf, runProgram, type RecordedResource, type Run } from "./harness";
 
@@ -48,11 +49,11 @@ describe("OAuth facade (infrastructure)", () => {
         }
         expect(env).to.include({
             [FACADE_ENV.issuer]: API_URL,
-            [FACADE_ENV.callbackUrl]: `${API_URL}/oauth/callback`,
             [FACADE_ENV.cognitoTokenUrl]: "https://gpt-action-dev-482913.auth.us-east-1.amazoncognito.com/oauth2/token",
-            [FACADE_ENV.scope]: `${API_URL}/mcp/tools`,
-            [FACADE_ENV.resource]: `${API_URL}/mcp`,
         });
+        // Callback, scope and resource follow from the issuer (settings.ts), as the MCP metadata names them.
+        const settings = readFacadeSettings(env);
+        expect([settings.callbackUrl, settings.scope, settings.resource]).to.deep.equal([`${API_URL}/oauth/callback`, mcpScope(API_URL), mcpServerUrl(API_URL)]);
         // 32 random bytes, base64url without padding.
         expect(env[FACADE_ENV.stateKey]).to.match(/^[A-Za-z0-9_-]{43}$/);
         expect(run.one("random:index/randomBytes:RandomBytes").inputs.length).to.equal(32);

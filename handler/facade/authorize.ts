@@ -5,15 +5,14 @@
  * client's verifier at the code exchange (RFC 7636 §4.3-4.6).
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { DocumentFetchError } from "./documentError";
 import { sealState } from "./envelopes";
-import { clientKind, type FacadeContext } from "./context";
+import { clientKind, registeredRedirectUris, type FacadeContext } from "./context";
 import { S256_CHALLENGE } from "./pkce";
 import { errorPage, redirect, withParams } from "./responses";
 import { singleValued } from "./request";
 
 /** Longest client `state` carried: ample for any client, and it rides inside Cognito's `state`. */
-export const MAX_CLIENT_STATE_CHARS = 1024;
+const MAX_CLIENT_STATE_CHARS = 1024;
 
 export async function authorize(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>): Promise<APIGatewayProxyResult> {
     const { settings } = context;
@@ -23,28 +22,15 @@ export async function authorize(context: FacadeContext, query: ReadonlyMap<strin
     }
     const params = single.params;
     const clientId = params.get("client_id") ?? "";
-    const kind = clientKind(settings, clientId);
-    if (kind === "unknown") {
-        return errorPage(400, "invalid_client", URL.canParse(clientId)
-            ? "This client_id URL is not one this server accepts (its allow-list, mcpClientMetadataUrls)."
-            : "Unknown client_id.");
-    }
-    let redirectUris: readonly string[];
-    if (kind === "cimd") {
-        try {
-            redirectUris = (await context.documents.get(clientId)).redirectUris;
-        } catch (error) {
-            if (error instanceof DocumentFetchError) {
-                return errorPage(400, "invalid_client", `The client's metadata document cannot be used: ${error.message}.`);
-            }
-            throw error;
-        }
-    } else {
-        redirectUris = settings.staticClients.get(clientId) ?? [];
+    const registered = await registeredRedirectUris(context, clientId, URL.canParse(clientId)
+        ? "This client_id URL is not one this server accepts (its allow-list, mcpClientMetadataUrls)."
+        : "Unknown client_id.");
+    if ("page" in registered) {
+        return registered.page;
     }
     // Exact string comparison, no normalisation (CIMD draft-02 §8.1; RFC 9700 §4.1.3). Until it matches, nothing redirects.
     const redirectUri = params.get("redirect_uri");
-    if (redirectUri === undefined || !redirectUris.includes(redirectUri)) {
+    if (redirectUri === undefined || !registered.uris.includes(redirectUri)) {
         return errorPage(400, "invalid_request", "redirect_uri is not one of the client's registered redirect URIs.");
     }
 
@@ -78,7 +64,7 @@ export async function authorize(context: FacadeContext, query: ReadonlyMap<strin
     const signedState = sealState(settings.stateKey, { clientId, redirectUri, state, codeChallenge: challenge }, context.clock());
     return redirect(withParams(settings.cognito.authorizationEndpoint, {
         response_type: "code",
-        client_id: kind === "cimd" ? settings.shadowClientId : clientId,
+        client_id: clientKind(settings, clientId) === "cimd" ? settings.shadowClientId : clientId,
         redirect_uri: settings.callbackUrl,
         scope: settings.scope,
         state: signedState,

@@ -13,8 +13,7 @@
  * this endpoint an open redirector (RFC 9700 §4.11).
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { clientKind, type FacadeContext } from "./context";
-import { DocumentFetchError } from "./documentError";
+import { registeredRedirectUris, type FacadeContext } from "./context";
 import { openState, sealCode } from "./envelopes";
 import { errorPage, redirect, withParams } from "./responses";
 import { singleValued } from "./request";
@@ -24,25 +23,6 @@ const MAX_DESCRIPTION_CHARS = 500;
 
 /** RFC 6749 §4.1.2.1 (Appendix A.7, A.8): error and error_description are %x20-21 / %x23-5B / %x5D-7E. */
 const ERROR_CHARSET = /^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/;
-
-/** The client's registered redirect URIs now: the static client's list or its (cached or refetched) document. */
-async function registeredRedirectUris(context: FacadeContext, clientId: string): Promise<{ readonly uris: readonly string[] } | { readonly page: APIGatewayProxyResult }> {
-    const kind = clientKind(context.settings, clientId);
-    if (kind === "static") {
-        return { uris: context.settings.staticClients.get(clientId) ?? [] };
-    }
-    if (kind === "unknown") {
-        return { page: errorPage(400, "invalid_client", "The client that started this sign-in is no longer accepted by this server.") };
-    }
-    try {
-        return { uris: (await context.documents.get(clientId)).redirectUris };
-    } catch (error) {
-        if (error instanceof DocumentFetchError) {
-            return { page: errorPage(400, "invalid_client", `The client's metadata document cannot be used: ${error.message}.`) };
-        }
-        throw error;
-    }
-}
 
 export async function callback(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>): Promise<APIGatewayProxyResult> {
     const { settings } = context;
@@ -60,7 +40,7 @@ export async function callback(context: FacadeContext, query: ReadonlyMap<string
             : "There is no sign-in in progress for this response.");
     }
     const { clientId, redirectUri, state, codeChallenge } = pending.value;
-    const registered = await registeredRedirectUris(context, clientId);
+    const registered = await registeredRedirectUris(context, clientId, "The client that started this sign-in is no longer accepted by this server.");
     if ("page" in registered) {
         return registered.page;
     }

@@ -14,7 +14,7 @@ export interface ClientDocument {
 }
 
 /** Without a max-age, a document is kept 5 minutes; with one, never more than an hour (§5.2 lets the AS bound it). */
-export const DEFAULT_CACHE_SECONDS = 300;
+const DEFAULT_CACHE_SECONDS = 300;
 export const MAX_CACHE_SECONDS = 3600;
 /**
  * A failed fetch is remembered 30 seconds: a broken, slow or refusing document host is then asked at most twice a

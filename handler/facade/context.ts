@@ -1,5 +1,8 @@
 /** What every endpoint of the facade works with. */
+import type { APIGatewayProxyResult } from "aws-lambda";
 import type { ClientDocuments } from "./clientDocuments";
+import { DocumentFetchError } from "./documentError";
+import { errorPage } from "./responses";
 import type { FacadeSettings } from "./settings";
 
 export interface FacadeContext {
@@ -22,4 +25,27 @@ export function clientKind(settings: FacadeSettings, clientId: string): ClientKi
         return "cimd";
     }
     return settings.staticClients.has(clientId) ? "static" : "unknown";
+}
+
+/**
+ * The client's registered redirect URIs now: the static client's list or its (cached or refetched) document. An
+ * unknown client, or a document that cannot be used, gets an error page (400 invalid_client); `unknownClient` is
+ * that page's text for an unknown client, which /authorize and /callback word differently.
+ */
+export async function registeredRedirectUris(context: FacadeContext, clientId: string, unknownClient: string): Promise<{ readonly uris: readonly string[] } | { readonly page: APIGatewayProxyResult }> {
+    const kind = clientKind(context.settings, clientId);
+    if (kind === "static") {
+        return { uris: context.settings.staticClients.get(clientId) ?? [] };
+    }
+    if (kind === "unknown") {
+        return { page: errorPage(400, "invalid_client", unknownClient) };
+    }
+    try {
+        return { uris: (await context.documents.get(clientId)).redirectUris };
+    } catch (error) {
+        if (error instanceof DocumentFetchError) {
+            return { page: errorPage(400, "invalid_client", `The client's metadata document cannot be used: ${error.message}.`) };
+        }
+        throw error;
+    }
 }

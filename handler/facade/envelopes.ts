@@ -9,9 +9,9 @@
 import { open, seal, type Opened } from "./signed";
 
 /** A sign-in must come back within 10 minutes; Cognito's own codes live 5. */
-export const STATE_LIFETIME_MS = 10 * 60 * 1000;
+const STATE_LIFETIME_MS = 10 * 60 * 1000;
 /** Cognito's code lives 5 minutes; the envelope a little longer, so Cognito's expiry is the one clients meet. */
-export const CODE_LIFETIME_MS = 10 * 60 * 1000;
+const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
 export interface PendingAuthorization {
     readonly clientId: string;

@@ -45,7 +45,7 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
         try {
             const request = readFacadeEvent(event);
             method = request.method.slice(0, 10);
-            requestId = request.requestId ?? requestId;
+            requestId = request.gatewayRequestId ?? requestId;
             const expected = Object.hasOwn(FACADE_METHODS, request.path) ? FACADE_METHODS[request.path] : undefined;
             if (expected === undefined) {
                 result = json(404, { message: "Not Found" });

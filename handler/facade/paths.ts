@@ -27,6 +27,12 @@ export function issuerUrl(apiUrl: string): string {
     return apiUrl.replace(/\/+$/, "");
 }
 
+/** The MCP server's URL for the API at `apiUrl`: the one RFC 8707 `resource` the facade accepts. */
+export const mcpResourceUrl = (apiUrl: string): string => `${issuerUrl(apiUrl)}/mcp`;
+
+/** The one scope the facade grants, Cognito's `<resource server identifier>/tools`. */
+export const mcpToolsScope = (apiUrl: string): string => `${mcpResourceUrl(apiUrl)}/tools`;
+
 /** The facade's absolute endpoint URLs for the API at `apiUrl`. */
 export function facadeUrls(apiUrl: string): { readonly authorize: string; readonly callback: string; readonly token: string; readonly revoke: string } {
     const issuer = issuerUrl(apiUrl);

@@ -14,7 +14,7 @@
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["127.0.0.1", "[::1]", "localhost"]);
 
 /** The parameters an authorization response carries, which a redirect URI's own query may not. */
-export const RESPONSE_PARAMETERS: readonly string[] = ["code", "state", "iss", "error", "error_description", "error_uri"];
+const RESPONSE_PARAMETERS: readonly string[] = ["code", "state", "iss", "error", "error_description", "error_uri"];
 
 export function isRedirectUri(value: unknown): value is string {
     if (typeof value !== "string" || !/^[\x21-\x7e]+$/.test(value) || value.includes("#") || !URL.canParse(value)) {

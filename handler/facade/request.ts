@@ -1,20 +1,20 @@
-/** What the facade reads of API Gateway's proxy event, trusting none of its shape. */
+/**
+ * What the facade reads of API Gateway's proxy event: handler/event.ts's reading (trusting none of its shape), plus
+ * the multi-valued query and the body as text. Not handler/body.ts, which would bring zod into the facade's bundle.
+ */
+import { isRecord, readEvent, type Request } from "../event";
 
-export interface FacadeRequest {
-    readonly method: string;
-    /** The resource path, e.g. "/oauth/authorize". */
-    readonly path: string;
+export interface FacadeRequest extends Pick<Request, "method" | "path" | "headers" | "gatewayRequestId"> {
     /** Every value of each query parameter, so that a repeated one can be refused (RFC 6749 §3.1). */
     readonly query: ReadonlyMap<string, readonly string[]>;
-    /** Header names in lower case. */
-    readonly headers: Readonly<Record<string, string>>;
-    readonly body: string;
-    readonly requestId: string | undefined;
+    /** The body as text, "" when absent; undefined when over MAX_BODY_CHARS or marked base64 but not base64 of UTF-8. */
+    readonly body: string | undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+/** Far above any token or revocation form (token.ts refuses one over 64 KiB); checked before decoding. */
+const MAX_BODY_CHARS = 100_000;
+/** Canonical padded base64, as API Gateway encodes a binary body. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function strings(value: unknown): string[] {
     if (typeof value === "string") {
@@ -23,8 +23,26 @@ function strings(value: unknown): string[] {
     return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
+function bodyText(body: string | undefined, isBase64Encoded: boolean): string | undefined {
+    if (body === undefined || body.length > MAX_BODY_CHARS) {
+        return body === undefined ? "" : undefined;
+    }
+    if (!isBase64Encoded) {
+        return body;
+    }
+    if (!BASE64.test(body)) {
+        return undefined;
+    }
+    try {
+        return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(body, "base64"));
+    } catch {
+        return undefined;
+    }
+}
+
 /** `event` is typed as API Gateway's, but read as if it could be anything. */
 export function readFacadeEvent(event: unknown): FacadeRequest {
+    const { method, path, headers, gatewayRequestId, body, isBase64Encoded } = readEvent(event);
     const raw: Record<string, unknown> = isRecord(event) ? event : {};
     const query = new Map<string, string[]>();
     const multi = isRecord(raw.multiValueQueryStringParameters) ? raw.multiValueQueryStringParameters : undefined;
@@ -32,24 +50,7 @@ export function readFacadeEvent(event: unknown): FacadeRequest {
     for (const [key, value] of Object.entries(multi ?? single)) {
         query.set(key, strings(value));
     }
-    const headers: Record<string, string> = {};
-    if (isRecord(raw.headers)) {
-        for (const [key, value] of Object.entries(raw.headers)) {
-            if (typeof value === "string") {
-                headers[key.toLowerCase()] = value;
-            }
-        }
-    }
-    const body = typeof raw.body === "string" ? raw.body : "";
-    const context = isRecord(raw.requestContext) ? raw.requestContext : {};
-    return {
-        method: typeof raw.httpMethod === "string" ? raw.httpMethod.toUpperCase() : "",
-        path: typeof raw.resource === "string" ? raw.resource : typeof raw.path === "string" ? raw.path : "",
-        query,
-        headers,
-        body: raw.isBase64Encoded === true ? Buffer.from(body, "base64").toString("utf8") : body,
-        requestId: typeof context.requestId === "string" ? context.requestId : undefined,
-    };
+    return { method, path, headers, gatewayRequestId, query, body: bodyText(body, isBase64Encoded) };
 }
 
 /**

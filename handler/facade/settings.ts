@@ -1,17 +1,16 @@
 /**
  * The OAuth facade's settings: every environment variable it reads, named and documented here and nowhere else,
  * the builder the infrastructure calls to fill them, and the reader the function runs at start. Pure: no Pulumi,
- * no I/O.
+ * no I/O. The facade's callback, its scope and the resource it accepts are not variables: each follows from the
+ * issuer (paths.ts), so they cannot disagree with it.
  */
-import { facadeUrls, issuerUrl } from "./paths";
+import { facadeUrls, issuerUrl, mcpResourceUrl, mcpToolsScope } from "./paths";
 import { isRedirectUri } from "./redirectUris";
 
 /** The environment variables, by role. */
 export const FACADE_ENV = {
     /** The issuer identifier: the API's base URL without a trailing slash, the metadata's `issuer` and every response's `iss`. */
     issuer: "FACADE_ISSUER",
-    /** The facade's own redirect URI at Cognito: `<issuer>/oauth/callback`, the shadow client's only callback URL. */
-    callbackUrl: "FACADE_CALLBACK_URL",
     /** Cognito's hosted-UI endpoints the facade forwards to. */
     cognitoAuthorizeUrl: "FACADE_COGNITO_AUTHORIZE_URL",
     cognitoTokenUrl: "FACADE_COGNITO_TOKEN_URL",
@@ -24,10 +23,6 @@ export const FACADE_ENV = {
     clientMetadataUrls: "FACADE_CLIENT_METADATA_URLS",
     /** JSON object: each pre-registered app client's id to its exact redirect URIs (the MCP app client's callback URLs; redirectUris.ts says which are taken). */
     staticClients: "FACADE_STATIC_CLIENTS",
-    /** The one scope the facade grants, `<mcpServerUrl>/tools`. */
-    scope: "FACADE_MCP_SCOPE",
-    /** The one RFC 8707 resource it accepts: the MCP server's URL. */
-    resource: "FACADE_MCP_RESOURCE",
 } as const;
 
 /** ChatGPT's client_id metadata document, the default allow-list (config `mcpClientMetadataUrls`). */
@@ -44,13 +39,16 @@ export interface CognitoOAuthEndpoints {
 
 export interface FacadeSettings {
     readonly issuer: string;
+    /** The facade's own redirect URI at Cognito, `<issuer>/oauth/callback`: the shadow client's only callback URL. */
     readonly callbackUrl: string;
     readonly cognito: CognitoOAuthEndpoints;
     readonly shadowClientId: string;
     readonly stateKey: Buffer;
     readonly clientMetadataUrls: readonly string[];
     readonly staticClients: ReadonlyMap<string, readonly string[]>;
+    /** The one scope the facade grants, `<resource>/tools`. */
     readonly scope: string;
+    /** The one RFC 8707 resource it accepts: the MCP server's URL, `<issuer>/mcp`. */
     readonly resource: string;
 }
 
@@ -66,17 +64,12 @@ export interface FacadeEnvironmentValues {
     readonly clientMetadataUrls?: readonly string[];
     /** The MCP app client's id and its callback URLs. */
     readonly staticClients: Readonly<Record<string, readonly string[]>>;
-    /** infra/mcpMetadata.ts's mcpScope(apiUrl). */
-    readonly scope: string;
-    /** infra/mcpMetadata.ts's mcpServerUrl(apiUrl). */
-    readonly resource: string;
 }
 
 /** The function's environment for `values`; throws on a value the facade would refuse at start. */
 export function facadeEnvironment(values: FacadeEnvironmentValues): Record<string, string> {
     const environment: Record<string, string> = {
         [FACADE_ENV.issuer]: issuerUrl(values.apiUrl),
-        [FACADE_ENV.callbackUrl]: facadeUrls(values.apiUrl).callback,
         [FACADE_ENV.cognitoAuthorizeUrl]: values.cognito.authorizationEndpoint,
         [FACADE_ENV.cognitoTokenUrl]: values.cognito.tokenEndpoint,
         [FACADE_ENV.cognitoRevokeUrl]: values.cognito.revocationEndpoint,
@@ -84,8 +77,6 @@ export function facadeEnvironment(values: FacadeEnvironmentValues): Record<strin
         [FACADE_ENV.stateKey]: values.stateKey,
         [FACADE_ENV.clientMetadataUrls]: JSON.stringify(values.clientMetadataUrls ?? DEFAULT_CLIENT_METADATA_URLS),
         [FACADE_ENV.staticClients]: JSON.stringify(values.staticClients),
-        [FACADE_ENV.scope]: values.scope,
-        [FACADE_ENV.resource]: values.resource,
     };
     readFacadeSettings(environment);
     return environment;
@@ -108,9 +99,9 @@ export function readFacadeSettings(env: Readonly<Record<string, string | undefin
         return value;
     };
     const issuer = url(FACADE_ENV.issuer);
-    const callbackUrl = url(FACADE_ENV.callbackUrl);
-    if (callbackUrl !== facadeUrls(issuer).callback) {
-        throw new Error(`${FACADE_ENV.callbackUrl} must be ${FACADE_ENV.issuer} followed by /oauth/callback`);
+    // The issuer as the function received it (issuerUrl(apiUrl)); the builders strip a trailing slash, none is left.
+    if (issuer !== issuerUrl(issuer)) {
+        throw new Error(`${FACADE_ENV.issuer} must not end with a slash`);
     }
     const clientMetadataUrls = jsonValue(text(FACADE_ENV.clientMetadataUrls), FACADE_ENV.clientMetadataUrls);
     if (!Array.isArray(clientMetadataUrls) || !clientMetadataUrls.every(isClientIdUrl)) {
@@ -118,7 +109,7 @@ export function readFacadeSettings(env: Readonly<Record<string, string | undefin
     }
     return {
         issuer,
-        callbackUrl,
+        callbackUrl: facadeUrls(issuer).callback,
         cognito: {
             authorizationEndpoint: url(FACADE_ENV.cognitoAuthorizeUrl),
             tokenEndpoint: url(FACADE_ENV.cognitoTokenUrl),
@@ -128,8 +119,8 @@ export function readFacadeSettings(env: Readonly<Record<string, string | undefin
         stateKey: stateKey(text(FACADE_ENV.stateKey)),
         clientMetadataUrls,
         staticClients: staticClients(text(FACADE_ENV.staticClients)),
-        scope: text(FACADE_ENV.scope),
-        resource: url(FACADE_ENV.resource),
+        scope: mcpToolsScope(issuer),
+        resource: mcpResourceUrl(issuer),
     };
 }
 

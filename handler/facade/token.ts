@@ -13,8 +13,8 @@ import { BASE_HEADERS, json, oauthError } from "./responses";
 
 /** Far above any token request; refused before parsing. */
 const MAX_FORM_CHARS = 64 * 1024;
-/** Cognito answers in well under a second; API Gateway gives up at 29 s. */
-const COGNITO_TIMEOUT_MS = 10_000;
+/** Cognito answers in well under a second; API Gateway gives up at 29 s (infra/oauthFacade.ts sets the function's timeout from this). */
+export const COGNITO_TIMEOUT_MS = 10_000;
 
 /**
  * Fields a client may send that Cognito understands; anything else is dropped, never forwarded. Not `scope`: the
@@ -39,11 +39,12 @@ const invalidClient = (description: string, basic: boolean) =>
 /** The form, and the client it names (RFC 6749 §2.3.1 for HTTP Basic); secrets are Cognito's to check, not ours. */
 function readCaller(context: FacadeContext, request: FacadeRequest): Checked {
     const contentType = (request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-    if (contentType !== "application/x-www-form-urlencoded" || request.body.length > MAX_FORM_CHARS) {
+    const { body } = request;
+    if (contentType !== "application/x-www-form-urlencoded" || body === undefined || body.length > MAX_FORM_CHARS) {
         return { ok: false, result: oauthError(400, "invalid_request", "Send an application/x-www-form-urlencoded body (RFC 6749 §3.2).") };
     }
     const values = new Map<string, string[]>();
-    for (const [key, value] of new URLSearchParams(request.body)) {
+    for (const [key, value] of new URLSearchParams(body)) {
         values.set(key, [...(values.get(key) ?? []), value]);
     }
     const single = singleValued(values);
@@ -94,21 +95,38 @@ function forwardedForm(caller: Caller, changes: Readonly<Record<string, string |
     return form;
 }
 
-async function forward(context: FacadeContext, url: string, caller: Caller, form: URLSearchParams): Promise<{ status: number; body: string; contentType: string }> {
+interface Answer {
+    readonly status: number;
+    readonly body: string;
+    readonly contentType: string;
+}
+
+/**
+ * Cognito's answer to `form`, or, when the call times out (postForm's AbortSignal) or fails on the network, the
+ * 502 server_error `relay` gives an unexpected answer: the client meets a gateway's failure, not a 500 of ours.
+ */
+async function forward(context: FacadeContext, url: string, caller: Caller, form: URLSearchParams): Promise<Answer | APIGatewayProxyResult> {
     const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
     if (caller.kind === "static" && caller.authorization !== undefined) {
         headers.Authorization = caller.authorization;
     }
-    const res = await context.post(url, form, headers);
-    return { status: res.status, body: await res.text(), contentType: res.headers.get("content-type") ?? "application/json" };
+    try {
+        const res = await context.post(url, form, headers);
+        return { status: res.status, body: await res.text(), contentType: res.headers.get("content-type") ?? "application/json" };
+    } catch {
+        return oauthError(502, "server_error", "The authorization server could not be reached.");
+    }
 }
 
 /**
  * Cognito's answer, unchanged but for a refresh token issued to a CIMD client, which goes back wrapped for `wrapFor`.
  * Only a 2xx or a 4xx (RFC 6749 §5.1, §5.2) is relayed; a redirect or a server error becomes 502 server_error, so
- * that no Location or body of Cognito's other answers reaches the client.
+ * that no Location or body of Cognito's other answers reaches the client. `forward`'s own 502 passes through.
  */
-function relay(context: FacadeContext, answer: { status: number; body: string; contentType: string }, wrapFor?: string): APIGatewayProxyResult {
+function relay(context: FacadeContext, answer: Answer | APIGatewayProxyResult, wrapFor?: string): APIGatewayProxyResult {
+    if ("statusCode" in answer) {
+        return answer;
+    }
     if (answer.status < 200 || (answer.status >= 300 && answer.status < 400) || answer.status >= 500) {
         return oauthError(502, "server_error", "The authorization server answered unexpectedly.");
     }
