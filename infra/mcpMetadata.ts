@@ -5,7 +5,11 @@
  * without `code_challenge_methods_supported`, and an MCP client must refuse to proceed without it. Pure: the deployed API
  * serves these from MOCK integrations and local mode serves them itself.
  */
-import { facadeUrls, issuerUrl } from "../handler/facade/paths";
+import { facadeUrls, issuerUrl, mcpResourceUrl as mcpServerUrl, mcpToolsScope as mcpScope } from "../handler/facade/paths";
+
+// Defined beside the facade's paths, which the facade needs without this module; named here for the MCP surface.
+export { MCP_SCOPE_NAME } from "../handler/facade/paths";
+export { mcpScope, mcpServerUrl };
 
 /** Where each document is served, under the API's base URL. */
 export const MCP_METADATA_PATHS = {
@@ -25,26 +29,11 @@ export interface CognitoEndpoints {
     readonly jwksUri: string;
 }
 
-/** The MCP endpoint's URL: RFC 9728's `resource`, what a client connects to and echoes as RFC 8707 `resource`. */
-export function mcpServerUrl(apiUrl: string): string {
-    return `${issuerUrl(apiUrl)}/mcp`;
-}
-
 /** The URL `WWW-Authenticate: Bearer resource_metadata="…"` names on a 401 (RFC 9728 §5.1). */
 export function protectedResourceMetadataUrl(apiUrl: string): string {
     return `${issuerUrl(apiUrl)}${MCP_METADATA_PATHS.protectedResource[0]}`;
 }
 
-/**
- * The scope an MCP access token carries, `<resource server identifier>/<this>` (Cognito's format). Here, not in
- * auth.ts, so that local mode can name it without loading Pulumi.
- */
-export const MCP_SCOPE_NAME = "tools";
-
-/** The scope /mcp requires: the resource server (named by the MCP URL) and its one scope. */
-export function mcpScope(apiUrl: string): string {
-    return `${mcpServerUrl(apiUrl)}/${MCP_SCOPE_NAME}`;
-}
 
 /** The 401's challenge: where the metadata is and which scope to ask for (MCP 2025-11-25, Authorization › Scope Selection). */
 export function bearerChallenge(apiUrl: string, scope: string): string {

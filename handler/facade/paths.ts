@@ -27,11 +27,17 @@ export function issuerUrl(apiUrl: string): string {
     return apiUrl.replace(/\/+$/, "");
 }
 
-/** The MCP server's URL for the API at `apiUrl`: the one RFC 8707 `resource` the facade accepts. */
+/**
+ * The MCP server's URL for the API at `apiUrl`: RFC 9728's `resource`, what a client connects to and echoes as
+ * RFC 8707 `resource` (the one the facade accepts), and the Cognito resource server's identifier.
+ */
 export const mcpResourceUrl = (apiUrl: string): string => `${issuerUrl(apiUrl)}/mcp`;
 
-/** The one scope the facade grants, Cognito's `<resource server identifier>/tools`. */
-export const mcpToolsScope = (apiUrl: string): string => `${mcpResourceUrl(apiUrl)}/tools`;
+/** The resource server's one scope; an MCP access token carries `<resource server identifier>/<this>` (Cognito's format). */
+export const MCP_SCOPE_NAME = "tools";
+
+/** The one scope /mcp requires and the facade grants. */
+export const mcpToolsScope = (apiUrl: string): string => `${mcpResourceUrl(apiUrl)}/${MCP_SCOPE_NAME}`;
 
 /** The facade's absolute endpoint URLs for the API at `apiUrl`. */
 export function facadeUrls(apiUrl: string): { readonly authorize: string; readonly callback: string; readonly token: string; readonly revoke: string } {
