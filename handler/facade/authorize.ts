@@ -8,19 +8,18 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import { sealState } from "./envelopes";
 import { clientKind, registeredRedirectUris, type FacadeContext } from "./context";
 import { S256_CHALLENGE } from "./pkce";
-import { errorPage, redirect, withParams } from "./responses";
-import { singleValued } from "./request";
+import { errorPage, pageQuery, redirect, withParams } from "./responses";
 
 /** Longest client `state` carried: ample for any client, and it rides inside Cognito's `state`. */
 const MAX_CLIENT_STATE_CHARS = 1024;
 
 export async function authorize(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>): Promise<APIGatewayProxyResult> {
     const { settings } = context;
-    const single = singleValued(query);
-    if ("repeated" in single) {
-        return errorPage(400, "invalid_request", `The parameter ${single.repeated.slice(0, 40)} is sent more than once.`);
+    const single = pageQuery(query);
+    if ("page" in single) {
+        return single.page;
     }
-    const params = single.params;
+    const { params } = single;
     const clientId = params.get("client_id") ?? "";
     const registered = await registeredRedirectUris(context, clientId, URL.canParse(clientId)
         ? "This client_id URL is not one this server accepts (its allow-list, mcpClientMetadataUrls)."

@@ -15,8 +15,7 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { registeredRedirectUris, type FacadeContext } from "./context";
 import { openState, sealCode } from "./envelopes";
-import { errorPage, redirect, withParams } from "./responses";
-import { singleValued } from "./request";
+import { errorPage, pageQuery, redirect, withParams } from "./responses";
 
 /** Cognito's error descriptions are short; a longer one is cut rather than carried. */
 const MAX_DESCRIPTION_CHARS = 500;
@@ -26,11 +25,11 @@ const ERROR_CHARSET = /^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/;
 
 export async function callback(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>): Promise<APIGatewayProxyResult> {
     const { settings } = context;
-    const single = singleValued(query);
-    if ("repeated" in single) {
-        return errorPage(400, "invalid_request", `The parameter ${single.repeated.slice(0, 40)} is sent more than once.`);
+    const single = pageQuery(query);
+    if ("page" in single) {
+        return single.page;
     }
-    const params = single.params;
+    const { params } = single;
     const now = context.clock();
     const pending = openState(settings.stateKey, params.get("state") ?? "", now);
     if (!pending.ok) {

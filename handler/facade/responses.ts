@@ -1,5 +1,6 @@
 /** The facade's answers: redirects, the error page shown when redirecting would be unsafe, and JSON. */
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { singleValued } from "./request";
 
 /**
  * On every answer: never cached (RFC 6749 §5.1), no Referer carrying a code or state to the next page (RFC 9700
@@ -70,4 +71,15 @@ export function json(status: number, body: unknown, headers: Readonly<Record<str
 /** An RFC 6749 §5.2 error response. */
 export function oauthError(status: number, error: string, description: string, headers: Readonly<Record<string, string>> = {}): APIGatewayProxyResult {
     return json(status, { error, error_description: description }, headers);
+}
+
+/**
+ * The query of an endpoint a browser reaches (authorize, callback), each parameter once (RFC 6749 §3.1), or the error
+ * page for one sent more often: before the redirect URI is known good, nothing may redirect (RFC 6749 §4.1.2.1).
+ */
+export function pageQuery(query: ReadonlyMap<string, readonly string[]>): { readonly params: ReadonlyMap<string, string> } | { readonly page: APIGatewayProxyResult } {
+    const single = singleValued(query);
+    return "repeated" in single
+        ? { page: errorPage(400, "invalid_request", `The parameter ${single.repeated.slice(0, 40)} is sent more than once.`) }
+        : single;
 }
