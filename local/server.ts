@@ -117,7 +117,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         surface: mcpSurface(apiUrl, baseUrl),
         clientId: options.mcpClientId ?? "gpt-action-local-mcp",
         clientSecret: config.mcp.publicClient ? undefined : options.mcpClientSecret ?? randomBytes(24).toString("base64url"),
-        callbackUrls: [localCallback, ...config.mcp.callbackUrls],
+        callbackUrls: [...new Set([localCallback, ...INSPECTOR_CALLBACK_URLS, ...config.mcp.callbackUrls])],
     };
     const authority = await LocalAuthority.create({
         issuer: baseUrl,
@@ -261,6 +261,17 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         }),
     };
 }
+
+/**
+ * The MCP Inspector's default callbacks (`npx @modelcontextprotocol/inspector`): its web UI's on port 6274 (and its
+ * debugger's), its CLI's and TUI's on 127.0.0.1:6276. Local mode registers them for its MCP client, so that the
+ * Inspector signs in with no config; a deployed stack registers only what mcpCallbackUrl(s) name.
+ */
+export const INSPECTOR_CALLBACK_URLS = [
+    "http://localhost:6274/oauth/callback",
+    "http://localhost:6274/oauth/callback/debug",
+    "http://127.0.0.1:6276/oauth/callback",
+];
 
 /** The facade's shadow app client in local mode's pool. */
 const SHADOW_CLIENT_ID = "gpt-action-local-facade";
