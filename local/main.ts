@@ -4,7 +4,9 @@
  * <path>` (or LOCAL_OUTPUTS_FILE) names another, which `npm run smoke -- <path>` reads; then prints a short summary:
  * the URLs, the client ids, the test user and where the secrets are. `--json` first prints that JSON as one line,
  * for scripts. Settings from the environment: PORT (4000), GPT_ACTION_STACK (dev) or GPT_ACTION_STACK_FILE,
- * LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, LOCAL_MCP_CLIENT_ID, LOCAL_MCP_CLIENT_SECRET, LOCAL_USERNAME, LOCAL_PASSWORD.
+ * LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET, LOCAL_MCP_CLIENT_ID, LOCAL_MCP_CLIENT_SECRET, LOCAL_USERNAME, LOCAL_PASSWORD,
+ * and LOCAL_CLIENT_METADATA_URLS: space-separated `http://127.0.0.1:<port>/<path>` URLs of Client ID Metadata Documents
+ * you serve yourself, which the OAuth facade then accepts as client ids (local mode only; no stack setting can).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
         mcpClientSecret: env.LOCAL_MCP_CLIENT_SECRET || undefined,
         username: env.LOCAL_USERNAME,
         password: env.LOCAL_PASSWORD,
+        testClientMetadataUrls: (env.LOCAL_CLIENT_METADATA_URLS ?? "").split(/\s+/).filter((url) => url !== ""),
     });
     const o = local.outputs;
     const json = JSON.stringify(o);
@@ -64,7 +67,8 @@ async function main(): Promise<void> {
   MCP server   ${o.mcpServerUrl}
   MCP client   ${o.mcpClientId ?? ""} (${o.mcpClientSecret === undefined ? "public, no secret" : "secret: mcpClientSecret in the outputs file"}), callbacks:
                ${(o.mcpCallbackUrls ?? []).join("\n               ")}
-               Connect an MCP client: docs/local-mode.md#connect-an-mcp-client-to-local-mode`;
+               Connect an MCP client: docs/local-mode.md#connect-an-mcp-client-to-local-mode${local.facade === undefined || local.facade.clientMetadataUrls.length === 0 ? "" : `
+  CIMD         client ids accepted: ${local.facade.clientMetadataUrls.join(", ")}`}`;
     console.log(`gpt-action local mode on ${local.baseUrl} (stack config: ${local.stackFile}, stage ${local.config.stageName})
   Test user    ${o.testUser.username} / ${o.testUser.password}
   API          ${o.apiUrl} (GPT Action client ${o.clientId})${mcp}

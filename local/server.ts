@@ -50,9 +50,10 @@ export interface LocalOptions {
     /** The OAuth facade's CIMD allow-list: exact HTTPS client_id URLs (the stack's mcpClientMetadataUrls). Default: ChatGPT's. */
     readonly clientMetadataUrls?: readonly string[];
     /**
-     * Tests only; never a config key, and nothing a deployed stack can express: `http://127.0.0.1:<port>/…` client_id
-     * URLs whose documents a test serves. They join the allow-list, and only they are fetched without the HTTPS and
-     * public-address checks that every other document URL must pass.
+     * Tests and local mode's LOCAL_CLIENT_METADATA_URLS only; never a config key, and nothing a deployed stack can
+     * express: `http://127.0.0.1:<port>/…` client_id URLs whose documents a test (or you, on your machine) serves. They
+     * join the allow-list, and only they are fetched without the HTTPS and public-address checks that every other
+     * document URL must pass.
      */
     readonly testClientMetadataUrls?: readonly string[];
 }
@@ -281,7 +282,7 @@ function loopbackTestUrls(urls: readonly string[]): readonly string[] {
     for (const url of urls) {
         const parsed = URL.canParse(url) ? new URL(url) : undefined;
         if (parsed?.protocol !== "http:" || parsed.hostname !== "127.0.0.1" || parsed.pathname === "/") {
-            throw new Error(`testClientMetadataUrls takes only http://127.0.0.1:<port>/<path> URLs; got ${JSON.stringify(url)}`);
+            throw new Error(`testClientMetadataUrls (LOCAL_CLIENT_METADATA_URLS) takes only http://127.0.0.1:<port>/<path> URLs; got ${JSON.stringify(url)}`);
         }
     }
     return urls;

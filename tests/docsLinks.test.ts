@@ -21,7 +21,7 @@ export function anchorOf(heading: string): string {
 
 /** A page's text with fenced code blocks blanked, so that `# comments` and links in code count for nothing. */
 function prose(text: string): string {
-    return text.replace(/^```[\s\S]*?^```/gm, "");
+    return text.replace(/^ *```[\s\S]*?^ *```/gm, "");
 }
 
 /** Every anchor of a page, duplicates numbered as GitHub numbers them. */

@@ -117,6 +117,15 @@ describe("local mode's stack config and command line", function () {
         }
     });
 
+    it("accepts your own loopback client metadata documents with LOCAL_CLIENT_METADATA_URLS, and refuses any other URL there", async () => {
+        const mine = "http://127.0.0.1:8089/client.json";
+        const { stdout } = await runLocal({ LOCAL_CLIENT_METADATA_URLS: ` ${mine} ` });
+        expect(stdout).to.match(new RegExp(`CIMD +client ids accepted: .*${mine.replace(/\./g, "\\.")}`));
+        const refused = await runLocal({ LOCAL_CLIENT_METADATA_URLS: "https://client.example/client.json" });
+        expect(refused.code).to.equal(1);
+        expect(refused.stderr).to.include("LOCAL_CLIENT_METADATA_URLS").and.include("http://127.0.0.1:<port>/<path>");
+    });
+
     it("lets npm run smoke check a running local mode from its outputs file (LOCAL_OUTPUTS_FILE)", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gpt-action-outputs-"));
         const file = path.join(dir, "outputs.json");
