@@ -43,7 +43,7 @@ describe("npm run gpt-settings", () => {
         expect(steps.every((p) => p >= 0), text).to.be.true;
         expect([...steps].sort((a, b) => a - b)).to.deep.equal(steps);
         const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-        const connect = readme.slice(readme.indexOf("### As a GPT Action"), readme.indexOf("### Check the deployed stack"));
+        const connect = readme.slice(readme.indexOf("### As a GPT Action"), readme.indexOf("## Add a route"));
         expect(connect).to.include("shows **Authentication** at the top, above\n**Schema**");
         const readmeSteps = ["\n1. ", "**Authentication**", "\n2. **Schema**", "\n3. Save"].map((s) => connect.indexOf(s, connect.indexOf("\n1. ")));
         expect(readmeSteps.every((p) => p >= 0)).to.be.true;
