@@ -282,7 +282,7 @@ function loopbackTestUrls(urls: readonly string[]): readonly string[] {
     for (const url of urls) {
         const parsed = URL.canParse(url) ? new URL(url) : undefined;
         if (parsed?.protocol !== "http:" || parsed.hostname !== "127.0.0.1" || parsed.pathname === "/") {
-            throw new Error(`testClientMetadataUrls (LOCAL_CLIENT_METADATA_URLS) takes only http://127.0.0.1:<port>/<path> URLs; got ${JSON.stringify(url)}`);
+            throw new Error(`testClientMetadataUrls takes only http://127.0.0.1:<port>/<path> URLs (LOCAL_CLIENT_METADATA_URLS in local mode); got ${JSON.stringify(url)}`);
         }
     }
     return urls;
