@@ -7,7 +7,7 @@
 export const PLACEHOLDER_CALLBACK_URL = "https://example.com/replace-with-the-callback-url-chatgpt-shows";
 
 /** Cognito's limit on one callback URL's length. */
-const MAX_URL_LENGTH = 1024;
+export const MAX_URL_LENGTH = 1024;
 /** Cognito's limit on how many callback URLs one app client holds. */
 export const MAX_CALLBACK_URLS = 100;
 

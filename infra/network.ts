@@ -1,7 +1,7 @@
 /**
  * Private data (the cookbook's Redshift variant): the function in a VPC, either one made here with
  * @pulumi/awsx or an existing network. A VPC function reaches the internet (and public AWS endpoints) only
- * through NAT, costs a NAT gateway by the hour, and starts a little slower (see the README).
+ * through NAT, costs a NAT gateway by the hour, and starts a little slower (see docs/deploy.md).
  */
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";

@@ -16,7 +16,7 @@ export interface Setting<T, G extends readonly Group[] = readonly Group[]> {
     readonly default: string;
     /** The groups that take the value as it is, under the setting's key; [] when infra/config.ts combines it. */
     readonly in: G;
-    /** One line, for Pulumi.yaml and the README (Markdown is fine). */
+    /** One line, for Pulumi.yaml and docs/configuration.md (Markdown is fine). */
     readonly description: string;
     /** The command that fixes a bad value, given where it is (`key` or `key[i]`). Default: set the default. */
     readonly fix?: string | ((at: string) => string);

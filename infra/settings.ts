@@ -1,12 +1,12 @@
 /**
  * Every gpt-action setting, one entry each: its type and rules, default, description, the fixing command and the
  * groups that take it. infra/config.ts reads a stack's values with it; Pulumi.yaml's `config:` block and the
- * README's table are generated from it (npm run settings-docs). Pure: no Pulumi.
+ * docs/configuration.md's table are generated from it (npm run settings-docs). Pure: no Pulumi.
  */
 import * as z from "zod";
 import { isRedirectUri } from "../handler/facade/redirectUris";
 import { DEFAULT_CLIENT_METADATA_URLS, isClientIdUrl } from "../handler/facade/settings";
-import { callbackUrlProblem } from "./callbacks";
+import { callbackUrlProblem, MAX_URL_LENGTH } from "./callbacks";
 import { parseCustomDomain } from "./customDomainConfig";
 import { domainPrefixProblem } from "./domainPrefix";
 import { parseIdentityProviders } from "./identityProviders";
@@ -38,9 +38,22 @@ const orProblem = <T extends object>(parse: (text: string) => T | string) => (s:
 };
 const callbackUrl = text(callbackUrlProblem);
 const callbackUrlList = list(callbackUrlProblem);
-/** An MCP client's callback URL: Cognito's rules, and the OAuth facade's, which redirects to it byte for byte. */
-const mcpCallbackUrlProblem = (url: string) => callbackUrlProblem(url) ?? (isRedirectUri(url) ? undefined
-    : `is not a redirect URI the OAuth facade takes: https (or http on 127.0.0.1, [::1] or localhost), printable ASCII, no code, state, iss or error parameters in its query`);
+/**
+ * An MCP client's callback URL. Only the OAuth facade checks it (at Cognito, the MCP app client's one callback is the
+ * facade's), so the facade's rule applies: https, or http on a loopback host (RFC 8252 §7.3), such as the MCP
+ * Inspector's `http://127.0.0.1:6276/oauth/callback`; the facade redirects to it byte for byte.
+ */
+const mcpCallbackUrlProblem = (url: string) => {
+    if (url.length > MAX_URL_LENGTH || url.includes("*") || url.includes("#") || !URL.canParse(url)) {
+        return callbackUrlProblem(url);
+    }
+    // The scheme and host alone, by the facade's own rule.
+    if (!isRedirectUri(`${new URL(url).origin}/`)) {
+        return "must use https:// (or http:// on 127.0.0.1, [::1] or localhost)";
+    }
+    return isRedirectUri(url) ? undefined
+        : "is not a redirect URI the OAuth facade takes: printable ASCII, no code, state, iss or error parameters in its query";
+};
 /** The fix for a list entry, or for the list as a whole (then its first entry). */
 const setPath = (at: string, value = "<https URL>") => `pulumi config set --path '${at.endsWith("]") ? at : `${at}[0]`}' ${value}`;
 /** ChatGPT's client metadata document, the default allow-list's one entry. */
@@ -147,7 +160,7 @@ export const SETTINGS = {
     }),
     customDomain: setting({
         type: optional(json(orProblem(parseCustomDomain))), default: "", in: ["domains"],
-        description: "`{ zone, authSubdomain?, apiSubdomain?, hostedZoneId? }`: the hosted UI and the API on hosts of one Route 53 zone, see [Custom domains](#custom-domains-chatgpts-same-root-domain-rule).",
+        description: "`{ zone, authSubdomain?, apiSubdomain?, hostedZoneId? }`: the hosted UI and the API on hosts of one Route 53 zone, see [Custom domains](deploy.md#custom-domains-chatgpts-same-root-domain-rule).",
         fix: "pulumi config set --path customDomain.zone example.com (and optionally customDomain.authSubdomain, customDomain.apiSubdomain, customDomain.hostedZoneId)",
     }),
     identityProviders: setting({
@@ -156,8 +169,8 @@ export const SETTINGS = {
             return problems.length > 0 ? { problems } : { value: providers };
         }),
         default: "[]", in: ["auth"], secret: true,
-        description: "OIDC or SAML providers offered on the hosted UI, see [Your existing identity provider](#your-existing-identity-provider).",
-        fix: "pulumi config set --path 'identityProviders[0].name' … (see the README's identity provider examples)",
+        description: "OIDC or SAML providers offered on the hosted UI, see [Your existing identity provider](deploy.md#your-existing-identity-provider).",
+        fix: "pulumi config set --path 'identityProviders[0].name' … (see the identity provider examples in docs/deploy.md)",
     }),
     localUsers: setting({
         type: flag, default: "true", in: ["auth"],
@@ -165,12 +178,12 @@ export const SETTINGS = {
     }),
     vpc: setting({
         type: optional(json(orProblem(parseNetwork))), default: "", in: ["network"],
-        description: "`{ create: true, natGateways? }` or `{ subnetIds, securityGroupIds }`: the function in a VPC, see [Private data](#private-data-in-a-vpc-the-cookbooks-redshift-variant).",
+        description: "`{ create: true, natGateways? }` or `{ subnetIds, securityGroupIds }`: the function in a VPC, see [Private data](deploy.md#private-data-in-a-vpc-the-cookbooks-redshift-variant).",
         fix: "pulumi config set --path vpc.create true, or set vpc.subnetIds[0] and vpc.securityGroupIds[0] with --path",
     }),
     mcp: setting({
         type: flag, default: "true", in: [],
-        description: "Serves the route table as a remote MCP server too (POST `<apiUrl>/mcp`, its OAuth metadata, an MCP app client and resource server); false makes none of them. See [ChatGPT apps](#chatgpt-apps-and-other-mcp-clients).",
+        description: "Serves the route table as a remote MCP server too (POST `<apiUrl>/mcp`, its OAuth metadata, an MCP app client and resource server); false makes none of them. See [MCP](mcp.md).",
     }),
     mcpCallbackUrl: setting({
         type: optional(text(mcpCallbackUrlProblem)), default: "", in: [],
@@ -179,7 +192,7 @@ export const SETTINGS = {
     }),
     mcpCallbackUrls: setting({
         type: list(mcpCallbackUrlProblem), default: "[]", in: [],
-        description: "More MCP client callback URLs (Claude's, MCP Inspector's `http://localhost:6274/oauth/callback`…), at most 2 KB of them: `pulumi config set --path 'mcpCallbackUrls[0]' <url>`.",
+        description: "More MCP client callback URLs (Claude's, MCP Inspector's `http://localhost:6274/oauth/callback` and `http://127.0.0.1:6276/oauth/callback`…): https, or http on a loopback host; at most 2 KB of them: `pulumi config set --path 'mcpCallbackUrls[0]' <url>`.",
         fix: setPath,
     }),
     mcpClientMetadataUrls: setting({

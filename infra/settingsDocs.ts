@@ -1,17 +1,22 @@
 /**
- * What is generated from the settings table: Pulumi.yaml's `config:` block and the README's table. Pure; written
+ * What is generated from the settings table: Pulumi.yaml's `config:` block and docs/configuration.md's table. Pure; written
  * by scripts/settingsDocs.ts (npm run settings-docs) and checked by tests/settings.test.ts.
  */
 import { stringify } from "yaml";
 import type { Table } from "./settingTable";
 
-const README_START = "<!-- settings table: generated from infra/settings.ts by npm run settings-docs -->";
-const README_END = "<!-- end of settings table -->";
+const TABLE_START = "<!-- settings table: generated from infra/settings.ts by npm run settings-docs -->";
+const TABLE_END = "<!-- end of settings table -->";
 /** Pulumi.yaml's `config:` block runs from this line to the end of the file. */
 const CONFIG_BLOCK = /^config:$/m;
 
-/** Markdown as plain text: links keep their words, code loses its backticks. */
-const plain = (markdown: string) => markdown.replace(/\[([^\]]+)\]\([^)]+\)/g, "$1 in the README").replace(/`/g, "");
+/** The page the settings table is generated into; its links are relative to docs/. */
+export const SETTINGS_PAGE = "docs/configuration.md";
+
+/** Markdown as plain text: a link keeps its words and names its page (docs/deploy.md), code loses its backticks. */
+const plain = (markdown: string) => markdown
+    .replace(/\[([^\]]+)\]\(([^)#]+)(#[^)]*)?\)/g, "$1 in docs/$2")
+    .replace(/`/g, "");
 
 /** Pulumi.yaml's `config:` block: every setting except objects, which Pulumi.yaml cannot declare. */
 export function pulumiConfigBlock(table: Table): string {
@@ -35,19 +40,19 @@ export function withPulumiConfig(text: string, table: Table): string {
     return text.slice(0, at) + pulumiConfigBlock(table);
 }
 
-/** The README's configuration table. */
-export function readmeTable(table: Table): string {
+/** The configuration table of docs/configuration.md. */
+export function settingsTable(table: Table): string {
     const rows = Object.entries(table).map(([key, entry]) =>
         `| \`${key}\` | ${entry.default === "" ? "*(none)*" : `\`${entry.default}\``} | ${entry.description.replace(/\|/g, "\\|")} |`);
     return ["| key | default | meaning |", "|---|---|---|", ...rows].join("\n");
 }
 
-/** README `text` with the table between its markers generated from `table`. */
-export function withReadmeTable(text: string, table: Table): string {
-    const start = text.indexOf(README_START);
-    const end = text.indexOf(README_END);
+/** docs/configuration.md's `text` with the table between its markers generated from `table`. */
+export function withSettingsTable(text: string, table: Table): string {
+    const start = text.indexOf(TABLE_START);
+    const end = text.indexOf(TABLE_END);
     if (start < 0 || end < start) {
-        throw new Error(`README.md lacks the markers ${README_START} … ${README_END}`);
+        throw new Error(`${SETTINGS_PAGE} lacks the markers ${TABLE_START} … ${TABLE_END}`);
     }
-    return `${text.slice(0, start + README_START.length)}\n${readmeTable(table)}\n${text.slice(end)}`;
+    return `${text.slice(0, start + TABLE_START.length)}\n${settingsTable(table)}\n${text.slice(end)}`;
 }

@@ -53,7 +53,7 @@ export function redirectMismatchPage(redirectUri: string | undefined, key: "call
 stack's <code>${key}</code> when it starts, so restart it.</p>`);
 }
 
-/** Local mode's own callback: shows the code so that it can be exchanged by hand (README's curl session). */
+/** Local mode's own callback: shows the code so that it can be exchanged by hand (docs/local-mode.md's curl session). */
 export function callbackPage(query: URLSearchParams): string {
     const rows = [...query].map(([k, v]) => `<p>${escapeHtml(k)}: <code>${escapeHtml(v)}</code></p>`).join("");
     return page("Authorization response", rows || "<p>No parameters.</p>");

@@ -50,9 +50,10 @@ export interface LocalOptions {
     /** The OAuth facade's CIMD allow-list: exact HTTPS client_id URLs (the stack's mcpClientMetadataUrls). Default: ChatGPT's. */
     readonly clientMetadataUrls?: readonly string[];
     /**
-     * Tests only; never a config key, and nothing a deployed stack can express: `http://127.0.0.1:<port>/…` client_id
-     * URLs whose documents a test serves. They join the allow-list, and only they are fetched without the HTTPS and
-     * public-address checks that every other document URL must pass.
+     * Tests and local mode's LOCAL_CLIENT_METADATA_URLS only; never a config key, and nothing a deployed stack can
+     * express: `http://127.0.0.1:<port>/…` client_id URLs whose documents a test (or you, on your machine) serves. They
+     * join the allow-list, and only they are fetched without the HTTPS and public-address checks that every other
+     * document URL must pass.
      */
     readonly testClientMetadataUrls?: readonly string[];
 }
@@ -117,7 +118,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         surface: mcpSurface(apiUrl, baseUrl),
         clientId: options.mcpClientId ?? "gpt-action-local-mcp",
         clientSecret: config.mcp.publicClient ? undefined : options.mcpClientSecret ?? randomBytes(24).toString("base64url"),
-        callbackUrls: [localCallback, ...config.mcp.callbackUrls],
+        callbackUrls: [...new Set([localCallback, ...INSPECTOR_CALLBACK_URLS, ...config.mcp.callbackUrls])],
     };
     const authority = await LocalAuthority.create({
         issuer: baseUrl,
@@ -262,6 +263,17 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     };
 }
 
+/**
+ * The MCP Inspector's default callbacks (`npx @modelcontextprotocol/inspector`): its web UI's on port 6274 (and its
+ * debugger's), its CLI's and TUI's on 127.0.0.1:6276. Local mode registers them for its MCP client, so that the
+ * Inspector signs in with no config; a deployed stack registers only what mcpCallbackUrl(s) name.
+ */
+export const INSPECTOR_CALLBACK_URLS = [
+    "http://localhost:6274/oauth/callback",
+    "http://localhost:6274/oauth/callback/debug",
+    "http://127.0.0.1:6276/oauth/callback",
+];
+
 /** The facade's shadow app client in local mode's pool. */
 const SHADOW_CLIENT_ID = "gpt-action-local-facade";
 
@@ -270,7 +282,7 @@ function loopbackTestUrls(urls: readonly string[]): readonly string[] {
     for (const url of urls) {
         const parsed = URL.canParse(url) ? new URL(url) : undefined;
         if (parsed?.protocol !== "http:" || parsed.hostname !== "127.0.0.1" || parsed.pathname === "/") {
-            throw new Error(`testClientMetadataUrls takes only http://127.0.0.1:<port>/<path> URLs; got ${JSON.stringify(url)}`);
+            throw new Error(`testClientMetadataUrls takes only http://127.0.0.1:<port>/<path> URLs (LOCAL_CLIENT_METADATA_URLS in local mode); got ${JSON.stringify(url)}`);
         }
     }
     return urls;

@@ -66,7 +66,7 @@ export function cimdKnownOff(o: StackOutputs): boolean {
 }
 
 /**
- * The ChatGPT app's "Create app" form (the README's "Connect ChatGPT (an app, through MCP)" steps), or undefined
+ * The ChatGPT app's "Create app" form (the README's "Connect ChatGPT" steps, "As an app, through MCP"), or undefined
  * when the stack has no MCP surface: the default path (MCP Server URL, Authentication OAuth, nothing else, ChatGPT
  * signing in with its Client ID Metadata Document), then the user-defined client for clients without CIMD.
  */

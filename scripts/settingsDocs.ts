@@ -1,8 +1,8 @@
-/** npm run settings-docs: regenerates Pulumi.yaml's config: block and the README's settings table from infra/settings.ts. */
+/** npm run settings-docs: regenerates Pulumi.yaml's config: block and docs/configuration.md's settings table from infra/settings.ts. */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SETTINGS } from "../infra/settings";
-import { withPulumiConfig, withReadmeTable } from "../infra/settingsDocs";
+import { SETTINGS_PAGE, withPulumiConfig, withSettingsTable } from "../infra/settingsDocs";
 
 const ROOT = path.join(__dirname, "..");
 const rewrite = (file: string, generate: (text: string) => string) => {
@@ -10,4 +10,4 @@ const rewrite = (file: string, generate: (text: string) => string) => {
     fs.writeFileSync(at, generate(fs.readFileSync(at, "utf8")));
 };
 rewrite("Pulumi.yaml", (text) => withPulumiConfig(text, SETTINGS));
-rewrite("README.md", (text) => withReadmeTable(text, SETTINGS));
+rewrite(SETTINGS_PAGE, (text) => withSettingsTable(text, SETTINGS));

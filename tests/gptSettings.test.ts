@@ -43,7 +43,7 @@ describe("npm run gpt-settings", () => {
         expect(steps.every((p) => p >= 0), text).to.be.true;
         expect([...steps].sort((a, b) => a - b)).to.deep.equal(steps);
         const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-        const connect = readme.slice(readme.indexOf("### Connect ChatGPT"), readme.indexOf("### Check the deployed stack"));
+        const connect = readme.slice(readme.indexOf("### As a GPT Action"), readme.indexOf("## Add a route"));
         expect(connect).to.include("shows **Authentication** at the top, above\n**Schema**");
         const readmeSteps = ["\n1. ", "**Authentication**", "\n2. **Schema**", "\n3. Save"].map((s) => connect.indexOf(s, connect.indexOf("\n1. ")));
         expect(readmeSteps.every((p) => p >= 0)).to.be.true;
@@ -82,7 +82,7 @@ describe("npm run gpt-settings", () => {
         expect([...steps].sort((a, b) => a - b)).to.deep.equal(steps);
         expect(mcpText).to.include("Developer mode").and.include("Settings → Apps → Create app.");
         const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-        const connect = readme.slice(readme.indexOf("### Connect ChatGPT (an app, through MCP)"), readme.indexOf("**Claude**"));
+        const connect = readme.slice(readme.indexOf("### As an app, through MCP"), readme.indexOf("### As a GPT Action"));
         const readmeLabels = ["**Developer mode**", "**Settings → Apps → Create app**", "**Name**", "**Description**", "**MCP Server URL**",
             "**Authentication: OAuth**", CHATGPT_CLIENT_METADATA_URL, "**The alternative, for clients without CIMD**", "**Advanced settings**",
             "**user-defined OAuth client**", "**OAuth Client ID**", "**OAuth Client Secret**", "**Callback URL**", "pulumi config set mcpCallbackUrl"]

@@ -168,9 +168,9 @@ describe("local mode, end to end", function () {
             expect(out.trim()).to.equal("0");
         });
 
-        it("prints the outputs as one JSON line when started with npm run local", async () => {
+        it("prints the outputs as one JSON line when started with npm run local -- --json", async () => {
             // Its own process group, so that stopping it stops npm's children too.
-            const child = spawn("npm", ["run", "--silent", "local"], {
+            const child = spawn("npm", ["run", "--silent", "local", "--", "--json"], {
                 cwd: path.join(__dirname, ".."),
                 env: { ...process.env, PORT: "0", GPT_ACTION_STACK_FILE: LOCAL_STACK_FILE },
                 stdio: ["ignore", "pipe", "ignore"],

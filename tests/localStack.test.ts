@@ -21,7 +21,7 @@ const USER_STACK = path.join(FIXTURES, "user-dev-stack.yaml");
 const CHATGPT_CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
 
 /** Runs local mode's command (as npm run local does, without the bundling step) until its first line of output. */
-function runLocal(env: Record<string, string>, args: string[] = []): Promise<{ firstLine: string; stderr: string; code: number | null }> {
+function runLocal(env: Record<string, string>, args: string[] = []): Promise<{ firstLine: string; stdout: string; stderr: string; code: number | null }> {
     const child = spawn(process.execPath, ["--require", "tsx/cjs", "local/main.ts", ...args], {
         cwd: ROOT,
         env: { ...process.env, PORT: "0", GPT_ACTION_STACK_FILE: LOCAL_STACK_FILE, ...env },
@@ -38,7 +38,7 @@ function runLocal(env: Record<string, string>, args: string[] = []): Promise<{ f
                 child.kill();
             }
         });
-        child.on("close", (code) => resolve({ firstLine: stdout.split("\n")[0], stderr, code }));
+        child.on("close", (code) => resolve({ firstLine: stdout.split("\n")[0], stdout, stderr, code }));
     });
 }
 
@@ -86,11 +86,11 @@ describe("local mode's stack config and command line", function () {
         }
     });
 
-    it("prints the outputs JSON first, the ignored secrets on stderr, and writes --outputs-file for npm run smoke", async () => {
+    it("prints the outputs JSON first with --json, the ignored secrets on stderr, and writes --outputs-file for npm run smoke", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gpt-action-outputs-"));
         const file = path.join(dir, "outputs.json");
         try {
-            const run = runLocal({ GPT_ACTION_STACK_FILE: USER_STACK }, ["--outputs-file", file]);
+            const run = runLocal({ GPT_ACTION_STACK_FILE: USER_STACK }, ["--outputs-file", file, "--json"]);
             const { firstLine, stderr } = await run;
             const printed = JSON.parse(firstLine) as Record<string, unknown>;
             expect(JSON.parse(fs.readFileSync(file, "utf8"))).to.deep.equal(printed);
@@ -99,6 +99,31 @@ describe("local mode's stack config and command line", function () {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+
+    it("prints a short summary by default: URLs, client ids, the test user and where the secrets are, not the secrets", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gpt-action-outputs-"));
+        const file = path.join(dir, "outputs.json");
+        try {
+            const { stdout } = await runLocal({ LOCAL_OUTPUTS_FILE: file });
+            const outputs = JSON.parse(fs.readFileSync(file, "utf8")) as { apiUrl: string; clientId: string; clientSecret: string; mcpServerUrl: string; mcpClientId: string; mcpClientSecret: string };
+            expect(stdout.split("\n")[0]).to.match(/^gpt-action local mode on http:\/\/127\.0\.0\.1:\d+ /);
+            expect(stdout).to.include(outputs.apiUrl).and.include(outputs.clientId).and.include(outputs.mcpServerUrl)
+                .and.include(outputs.mcpClientId).and.include(file).and.include("http://127.0.0.1:6276/oauth/callback");
+            expect(stdout).to.not.include(outputs.clientSecret).and.not.include(outputs.mcpClientSecret);
+            expect(Math.max(...stdout.split("\n").map((line) => line.length)), "no line is a wall of JSON").to.be.below(400);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("accepts your own loopback client metadata documents with LOCAL_CLIENT_METADATA_URLS, and refuses any other URL there", async () => {
+        const mine = "http://127.0.0.1:8089/client.json";
+        const { stdout } = await runLocal({ LOCAL_CLIENT_METADATA_URLS: ` ${mine} ` });
+        expect(stdout).to.match(new RegExp(`CIMD +client ids accepted: .*${mine.replace(/\./g, "\\.")}`));
+        const refused = await runLocal({ LOCAL_CLIENT_METADATA_URLS: "https://client.example/client.json" });
+        expect(refused.code).to.equal(1);
+        expect(refused.stderr).to.include("LOCAL_CLIENT_METADATA_URLS").and.include("http://127.0.0.1:<port>/<path>");
     });
 
     it("lets npm run smoke check a running local mode from its outputs file (LOCAL_OUTPUTS_FILE)", async () => {

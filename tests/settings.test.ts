@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { MAX_MCP_CALLBACK_BYTES, parseConfig } from "../infra/config";
 import { readSettings, setting, valuesIn, type Values } from "../infra/settingTable";
 import { SETTINGS } from "../infra/settings";
-import { pulumiConfigBlock, readmeTable, withPulumiConfig, withReadmeTable } from "../infra/settingsDocs";
+import { pulumiConfigBlock, SETTINGS_PAGE, settingsTable, withPulumiConfig, withSettingsTable } from "../infra/settingsDocs";
 import { flag, optional, whole } from "../infra/settingTypes";
 
 const ROOT = path.join(__dirname, "..");
@@ -15,8 +15,8 @@ describe("the settings table", () => {
         expect(read("Pulumi.yaml")).to.equal(withPulumiConfig(read("Pulumi.yaml"), SETTINGS));
     });
 
-    it("generated the README's settings table (npm run settings-docs when this fails)", () => {
-        expect(read("README.md")).to.equal(withReadmeTable(read("README.md"), SETTINGS));
+    it("generated docs/configuration.md's settings table (npm run settings-docs when this fails)", () => {
+        expect(read(SETTINGS_PAGE)).to.equal(withSettingsTable(read(SETTINGS_PAGE), SETTINGS));
     });
 
     it("accepts every default, and names a fix for every setting whose default is not one", () => {
@@ -48,7 +48,7 @@ describe("the settings table", () => {
         expect(parseConfig({ mcpCallbackUrls: JSON.stringify(many.slice(0, 20)) }, "gpt-action", "dev").mcp?.callbackUrls).to.have.lengthOf(20);
     });
 
-    // The README's promise to contributors: one entry, and the setting is read, validated, grouped and documented.
+    // docs/configuration.md's promise to contributors: one entry, and the setting is read, validated, grouped and documented.
     describe("with one more setting in a copy of the table", () => {
         const table = {
             ...SETTINGS,
@@ -78,10 +78,10 @@ describe("the settings table", () => {
             ]);
         });
 
-        it("declares it in Pulumi.yaml and lists it in the README", () => {
+        it("declares it in Pulumi.yaml and lists it in docs/configuration.md", () => {
             expect(pulumiConfigBlock(table)).to.include("  oauthFacade:\n    type: boolean\n    description: Serves an OAuth facade in front of Cognito.\n    default: false\n");
             expect(pulumiConfigBlock(table)).to.include("  facadeCodeTtl:\n    type: string\n");
-            expect(readmeTable(table)).to.include("| `oauthFacade` | `false` | Serves an OAuth facade in front of Cognito. |");
+            expect(settingsTable(table)).to.include("| `oauthFacade` | `false` | Serves an OAuth facade in front of Cognito. |");
         });
     });
 });
