@@ -30,9 +30,10 @@ const CSP_ORIGIN = /^https?:\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5}
 
 /**
  * `form-action` for the page: Allow and Deny each end in a redirect, and Chromium checks every hop of a form's
- * redirect chain against this directive (CSP3 §6.4.1; paths are ignored after a redirect, §6.7.2.12, so origins
- * suffice). Allow: this server → Cognito's authorize (and its login page, same origin) → this server's callback →
- * the client's redirect URI. Deny: this server → the client's redirect URI.
+ * redirect chain against this directive (CSP3 §6.4.1). After a redirect only scheme, host and port are matched (CSP3,
+ * "Does url match expression in origin with redirect count?"), so origins suffice.
+ * Allow: this server → Cognito's authorize (and its login page, same origin) → this server's callback → the
+ * client's redirect URI. Deny: this server → the client's redirect URI.
  */
 export function formAction(context: FacadeContext, redirectUri: string): string {
     const origins = [context.settings.cognito.authorizationEndpoint, redirectUri].map((url) => new URL(url).origin).filter((o) => CSP_ORIGIN.test(o));
