@@ -35,7 +35,14 @@ describe("an MCP client's sign-in through local mode in a real browser (Chromium
 
     const clientCallback = () => `${client.origin}/callback`;
     const cimdClient = (req: IncomingMessage, res: ServerResponse) => {
-        if ((req.url ?? "").startsWith("/callback")) {
+        const url = new URL(req.url ?? "/", client.origin);
+        if (url.pathname === "/start") {
+            // The client's own page, which links to the authorization URL, as ChatGPT's does.
+            res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+            res.end(`<!doctype html><title>Client</title><a href="${(url.searchParams.get("to") ?? "").replace(/&/g, "&amp;").replace(/"/g, "&quot;")}">Connect</a>`);
+            return;
+        }
+        if (url.pathname === "/callback") {
             res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
             res.end("<!doctype html><title>Client callback</title><p>The client has its answer.</p>");
             return;
@@ -149,7 +156,12 @@ describe("an MCP client's sign-in through local mode in a real browser (Chromium
     it("a CIMD client: the consent page, Allow, login, then its own callback with code, state and iss; tools/list", async () => {
         const { page, errors } = await openPage({ viewport: { width: 1000, height: 760 } });
         const provider = new StaticClientProvider({ client_id: clientId }, clientCallback(), async (url) => {
-            await page.goto(url.href);
+            // Started from a page on another site (localhost is not 127.0.0.1's site): the consent cookie is set on a
+            // cross-site navigation and must still come back with the POST (SameSite=Strict).
+            const start = new URL(`${client.origin.replace("127.0.0.1", "localhost")}/start`);
+            start.searchParams.set("to", url.href);
+            await page.goto(start.href);
+            await page.getByRole("link", { name: "Connect" }).click();
             await page.getByRole("heading", { name: /An app wants to use/ }).waitFor();
             expect(await page.locator(".name").textContent()).to.include("Browser Test Client").and.include("not verified");
             expect(await page.locator("dd.code").textContent()).to.equal(new URL(clientCallback()).host);
