@@ -5,8 +5,7 @@
  * holds a random nonce whose SHA-256 the token names, so a token is good only in the browser that opened its page.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Unsealed } from "./envelopes";
-import { open, seal } from "./signed";
+import { open, seal, type Opened } from "./signed";
 
 /** Long enough to read the page; short enough that a token found later is useless. */
 export const CONSENT_LIFETIME_MS = 5 * 60 * 1000;
@@ -42,7 +41,9 @@ export function sealConsent(key: Buffer, request: AuthorizationRequest, nonce: s
     }, now + CONSENT_LIFETIME_MS);
 }
 
-export function openConsent(key: Buffer, token: string, now: number): Unsealed<ConsentToken> {
+export type OpenedConsent = { readonly ok: true; readonly value: ConsentToken } | Extract<Opened, { readonly ok: false }>;
+
+export function openConsent(key: Buffer, token: string, now: number): OpenedConsent {
     const opened = open(key, "consent", token, now);
     if (!opened.ok) {
         return opened;

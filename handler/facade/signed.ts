@@ -20,7 +20,7 @@ function mac(key: Buffer, kind: TokenKind, body: string): Buffer {
     return createHmac("sha256", key).update(`gpt-action-facade/${kind}.${body}`).digest();
 }
 
-/** Kinds that must carry `exp`: a state or code without one is refused, so that none can be made to live forever. */
+/** Kinds that must carry `exp`: a state, code or consent token without one is refused, so that none can be made to live forever. */
 const EXPIRING: ReadonlySet<TokenKind> = new Set(["state", "code", "consent"]);
 
 /** Signs `payload`; `expiresAt` (ms since the epoch) goes in as `exp` seconds, none for a token that never expires here. */
