@@ -41,6 +41,12 @@ export interface AuthorityOptions {
     readonly refreshSeconds?: number;
     /** Milliseconds since the epoch; tests move it to expire codes and tokens. Default: Date.now. */
     readonly clock?: () => number;
+    /**
+     * Where the browser goes after the request's redirect URI, when that URI redirects on (the OAuth facade's callback
+     * sends it to the client's): Chromium applies the login page's `form-action` to every hop after the POST, so
+     * these must be allowed too. Default: none.
+     */
+    readonly onwardRedirects?: (request: { readonly redirectUri: string; readonly state?: string }) => readonly string[];
 }
 
 /** Cognito's authorization codes live five minutes. */
@@ -295,8 +301,14 @@ export class LocalAuthority {
         } else if (next !== undefined) {
             redirect(res, `${next}?${new URLSearchParams({ ...check.value }).toString()}`);
         } else {
-            sendHtml(res, 200, loginPage({ ...check.value }), [check.value.redirect_uri]);
+            sendHtml(res, 200, loginPage({ ...check.value }), this.formTargets(check.value));
         }
+    }
+
+    /** The login form's redirect targets: the validated redirect URI, and wherever it sends the browser on. */
+    private formTargets(request: AuthorizationRequest): readonly string[] {
+        const onward = this.options.onwardRedirects?.({ redirectUri: request.redirect_uri, state: request.state }) ?? [];
+        return [request.redirect_uri, ...onward];
     }
 
     private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -309,7 +321,7 @@ export class LocalAuthority {
         const request = check.value;
         const typed = (form.username ?? "").trim();
         const username = typed.toLowerCase();
-        const again = (error: string) => sendHtml(res, 200, loginPage({ ...request }, { error, username: typed }), [request.redirect_uri]);
+        const again = (error: string) => sendHtml(res, 200, loginPage({ ...request }, { error, username: typed }), this.formTargets(request));
         if (!this.lockout.allows(username)) {
             again("Password attempts exceeded");
             return;

@@ -16,6 +16,7 @@ import { openApiSchemaText } from "../infra/openapi";
 import { projectFile } from "../infra/stackFiles";
 import type { StackOutputs } from "../scripts/outputs";
 import { createGateway, type Handler } from "./gateway";
+import { facadeOnwardRedirects } from "./facadeOnward";
 import { failed, sendHtml, sendJson } from "./http";
 import { mcpSurface } from "./mcpSurface";
 import { LocalAuthority } from "./oauth";
@@ -138,6 +139,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         tokenSeconds: config.accessTokenMinutes * 60,
         refreshSeconds: config.refreshTokenDays * 86400,
         clock: options.clock,
+        // The facade is built below; its settings are read when a login page is served.
+        onwardRedirects: facadeOnwardRedirects(() => facade?.settings, options.clock),
     });
 
     // Lambda ships each log line on its own; a local server under load would spend a quarter of its time in

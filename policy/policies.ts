@@ -565,7 +565,7 @@ export const stackPolicies: StackValidationPolicy[] = [
             "OpenAPI document that defines a REST API (RestApiPut bodies, RestApi bodies) has its own security requirement naming " +
             "a cognito_user_pools scheme with a non-empty scope list, and so does every standalone Method. Exceptions: OPTIONS " +
             "(CORS preflights), MOCK methods that API Gateway answers itself (the public OAuth metadata documents) and the OAuth " +
-            "facade's endpoints (GET /oauth/authorize, GET /oauth/callback, POST /oauth/token, POST /oauth/revoke). A body " +
+            "facade's endpoints (GET /oauth/authorize, GET /oauth/callback, POST /oauth/consent, POST /oauth/token, POST /oauth/revoke). A body " +
             "that is not a JSON document is a violation: it cannot be checked.",
         enforcementLevel: "mandatory",
         validateStack: (args, report: ReportViolation) => {

@@ -3,7 +3,7 @@
  * allow-list, document checks, PKCE), callback (signed state: tampered, expired, replayed, missing; `iss`), token
  * and revoke (a code or refresh token of one client redeemed by another), against a stand-in for Cognito.
  */
-import type { APIGatewayProxyResult } from "aws-lambda";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { createFacadeHandler, handler as environmentHandler } from "../handler/facade";
@@ -17,7 +17,7 @@ import {
 import { logSink } from "../handler/log";
 import { authorizationServerMetadata, mcpScope, mcpServerUrl } from "../infra/mcpMetadata";
 import {
-    API_URL, CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, HOSTED_UI, location, pkcePair, postEvent, RESOURCE, SCOPE, serveJson,
+    answerConsent, API_URL, CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, HOSTED_UI, location, pkcePair, postEvent, RESOURCE, SCOPE, serveJson,
     settingsFor, SHADOW_CLIENT_ID, STATIC_CLIENT_ID, STATIC_REDIRECT, type DocumentHost,
 } from "./facadeFixtures";
 
@@ -134,6 +134,11 @@ describe("OAuth facade endpoints", () => {
     afterEach(() => logs.restore());
 
     const facade = (post = fakeCognito().post) => facadeFor(settings, { clock: () => now, post });
+    /** A request to /authorize, with the consent page (a CIMD client's) answered Allow by the same browser. */
+    const allowed = async (event: APIGatewayProxyEvent) => {
+        const handler = facade();
+        return answerConsent(handler, await handler(event));
+    };
 
     function authorizeParams(clientId: string, challenge: string, changes: Record<string, string | undefined> = {}): Record<string, string> {
         const params: Record<string, string | undefined> = {
@@ -145,14 +150,14 @@ describe("OAuth facade endpoints", () => {
 
     /** authorize → (Cognito signs the user in) → callback: the client's redirect with the wrapped code. */
     async function signedIn(clientId: string, challenge: string, cognitoCode = "cognito-code"): Promise<URL> {
-        const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientId, challenge))));
+        const toCognito = location(await allowed(getEvent(FACADE_PATHS.authorize, authorizeParams(clientId, challenge))));
         return location(await facade()(getEvent(FACADE_PATHS.callback, { code: cognitoCode, state: toCognito.searchParams.get("state") ?? "" })));
     }
 
     describe("authorize", () => {
         it("sends a CIMD client to Cognito as the shadow client, with the facade's callback, the client's challenge and a signed state", async () => {
             const { challenge } = pkcePair();
-            const to = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge))));
+            const to = location(await allowed(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge))));
             expect(`${to.origin}${to.pathname}`).to.equal(`${HOSTED_UI}/oauth2/authorize`);
             expect(Object.fromEntries(to.searchParams)).to.include({
                 response_type: "code", client_id: SHADOW_CLIENT_ID, redirect_uri: `${API_URL}/oauth/callback`, scope: SCOPE,
@@ -234,7 +239,7 @@ describe("OAuth facade endpoints", () => {
                 [{ state: "s".repeat(1025) }, "invalid_request"],
             ];
             for (const [changes, error] of cases) {
-                const back = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, changes))));
+                const back = location(await allowed(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, changes))));
                 expect(`${back.origin}${back.pathname}`).to.equal(CLIENT_REDIRECT);
                 expect(back.searchParams.get("error"), JSON.stringify(changes)).to.equal(error);
                 expect(back.searchParams.get("iss")).to.equal(API_URL);
@@ -246,7 +251,7 @@ describe("OAuth facade endpoints", () => {
         it("appends the response to the registered redirect URI's own query, byte for byte (RFC 6749 §3.1.2)", async () => {
             const registered = "https://client.example/cb?x=a%20b~c&y=%7e+z";
             documents[clientA] = { client_id: clientA, redirect_uris: [registered] };
-            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge, { redirect_uri: registered }))));
+            const toCognito = location(await allowed(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge, { redirect_uri: registered }))));
             const answer = await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: toCognito.searchParams.get("state") ?? "" }));
             const sent = String(answer.headers?.Location);
             expect(sent.startsWith(`${registered}&code=`), sent).to.be.true;
@@ -270,7 +275,7 @@ describe("OAuth facade endpoints", () => {
         });
 
         it("passes Cognito's error on to the client with its state and iss", async () => {
-            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge))));
+            const toCognito = location(await allowed(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge))));
             const back = location(await facade()(getEvent(FACADE_PATHS.callback, {
                 error: "access_denied", error_description: "User cancelled", state: toCognito.searchParams.get("state") ?? "",
             })));
@@ -302,7 +307,7 @@ describe("OAuth facade endpoints", () => {
         });
 
         it("passes on only an error and description within RFC 6749's character set (%x20-21 / %x23-5B / %x5D-7E)", async () => {
-            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge))));
+            const toCognito = location(await allowed(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge))));
             const state = toCognito.searchParams.get("state") ?? "";
             const cases: Array<[Record<string, string>, Record<string, string | undefined>]> = [
                 [{ error: "access_denied", error_description: "User cancelled [it]" }, { error: "access_denied", error_description: "User cancelled [it]" }],
@@ -340,7 +345,7 @@ describe("OAuth facade endpoints", () => {
         });
 
         it("refuses a state older than 10 minutes", async () => {
-            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge))));
+            const toCognito = location(await allowed(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, pkcePair().challenge))));
             now += TEN_MINUTES + 1000;
             expectErrorPage(await facade()(getEvent(FACADE_PATHS.callback, { code: "c", state: toCognito.searchParams.get("state") ?? "" })), /longer than 10 minutes/);
         });
@@ -353,7 +358,7 @@ describe("OAuth facade endpoints", () => {
                 return fresh ? { status: 200, body: { access_token: "a", token_type: "Bearer", expires_in: 3600 } } : { status: 400, body: { error: "invalid_grant" } };
             });
             const { verifier, challenge } = pkcePair();
-            const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge))));
+            const toCognito = location(await allowed(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge))));
             const callbackEvent = getEvent(FACADE_PATHS.callback, { code: "cognito-code", state: toCognito.searchParams.get("state") ?? "" });
             const first = location(await facade()(callbackEvent));
             const replay = location(await facade()(callbackEvent));
@@ -576,7 +581,7 @@ describe("OAuth facade endpoints", () => {
         const cognitoError = fakeCognito(() => ({ status: 400, body: { error: "invalid_grant" } }));
         const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
         const answers: Array<[string, APIGatewayProxyResult]> = [
-            ["authorize redirect", await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge)))],
+            ["consent page", await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge)))],
             ["authorize error redirect", await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, { response_type: "token" })))],
             ["error page", await facade()(getEvent(FACADE_PATHS.authorize, authorizeParams(clientA, challenge, { redirect_uri: "https://evil.example/" })))],
             ["callback error page", await facade()(getEvent(FACADE_PATHS.callback, {}))],

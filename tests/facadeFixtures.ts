@@ -81,9 +81,9 @@ export function postEvent(path: string, form: Record<string, string>, headers: R
     };
 }
 
-/** The Location of a 302, parsed; fails the test for anything else. */
+/** The Location of a 302 (or the consent POST's 303), parsed; fails the test for anything else. */
 export function location(result: APIGatewayProxyResult): URL {
-    if (result.statusCode !== 302) {
+    if (result.statusCode !== 302 && result.statusCode !== 303) {
         throw new Error(`expected a redirect, got ${result.statusCode}: ${result.body.slice(0, 200)}`);
     }
     return new URL(String(result.headers?.Location));
@@ -126,4 +126,28 @@ export function serveJson(document: (url: string) => unknown, headers: Record<st
         res.writeHead(200, { "Content-Type": "application/json", ...headers });
         res.end(body);
     };
+}
+
+/** The consent page's form token and the cookie it set, as a browser holds them. */
+export function consentForm(page: APIGatewayProxyResult): { readonly token: string; readonly cookie: string } {
+    const token = /<input type="hidden" name="consent" value="([^"]+)">/.exec(page.body)?.[1];
+    const cookie = String(page.headers?.["Set-Cookie"] ?? "").split(";")[0];
+    if (page.statusCode !== 200 || token === undefined || cookie === "") {
+        throw new Error(`expected the consent page, got ${page.statusCode}: ${page.body.slice(0, 200)}`);
+    }
+    return { token, cookie };
+}
+
+/** The consent POST a browser sends for `form`; `headers` replace or add to the browser's. */
+export function consentEvent(form: Record<string, string>, cookie: string | undefined, headers: Record<string, string> = {}): APIGatewayProxyEvent {
+    return postEvent("/oauth/consent", form, { ...(cookie === undefined ? {} : { Cookie: cookie }), "Sec-Fetch-Site": "same-origin", ...headers });
+}
+
+/** Answers a consent page with `decision` from the browser that opened it; any other answer passes through. */
+export async function answerConsent(handler: FacadeHandler, answer: APIGatewayProxyResult, decision: "allow" | "deny" = "allow"): Promise<APIGatewayProxyResult> {
+    if (answer.statusCode !== 200) {
+        return answer;
+    }
+    const { token, cookie } = consentForm(answer);
+    return handler(consentEvent({ consent: token, decision }, cookie));
 }

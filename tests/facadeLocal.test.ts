@@ -19,7 +19,7 @@ import { startLocal, type LocalServer } from "../local/server";
 import { CLIENT_REDIRECT, documentHost, pkcePair, serveJson, type DocumentHost } from "./facadeFixtures";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 import { StaticClientProvider } from "./mcpOAuthProvider";
-import { hiddenFields, signIn } from "./signIn";
+import { hiddenFields, passConsent, signIn } from "./signIn";
 import { exampleArguments } from "./toolExamples";
 
 const HOUR_MS = 3600 * 1000;
@@ -132,8 +132,8 @@ describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", 
         }).toString();
         let next = new URL(authorize);
         for (let hop = 0; next.pathname !== "/login" && hop < 3; hop++) {
-            const res = await fetch(next, { redirect: "manual" });
-            expect(res.status, next.pathname).to.equal(302);
+            const res = await passConsent(await fetch(next, { redirect: "manual" }));
+            expect(res.status, next.pathname).to.be.oneOf([302, 303]);
             next = new URL(res.headers.get("location") ?? "", next);
         }
         const page = await fetch(next);

@@ -23,7 +23,7 @@ async function followHops(response: Response, from: URL | string): Promise<URL> 
     let res = response;
     let base = new URL(from);
     for (let hop = 0; ; hop++) {
-        expect(res.status, "a redirect").to.equal(302);
+        expect(res.status, "a redirect").to.be.oneOf([302, 303]);
         const next = new URL(res.headers.get("location") ?? "", base);
         if (!isServerHop(next) || hop >= 5) {
             return next;
@@ -34,11 +34,30 @@ async function followHops(response: Response, from: URL | string): Promise<URL> 
 }
 
 /**
- * authorize → login page → POST of the credentials, as a browser would, through the OAuth facade's and Cognito's
- * redirects; returns where the last redirect points (the client's callback with `code` or `error`).
+ * The facade's consent page (a CIMD client's), answered with `decision` from the same browser: its form token and
+ * the cookie the page set go back to the form's action. Any other response is returned as it is.
  */
-export async function signIn(authorizeUrl: URL | string, user: { readonly username: string; readonly password: string }): Promise<URL> {
-    const next = await followHops(await fetch(authorizeUrl, { redirect: "manual" }), authorizeUrl);
+export async function passConsent(response: Response, decision: "allow" | "deny" = "allow"): Promise<Response> {
+    if (response.status !== 200) {
+        return response;
+    }
+    const html = await response.text();
+    const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1];
+    const token = hiddenFields(html).consent;
+    if (action === undefined || token === undefined) {
+        return new Response(html, { status: response.status, headers: response.headers });
+    }
+    const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0];
+    return fetch(action, { method: "POST", headers: { Cookie: cookie }, body: new URLSearchParams({ consent: token, decision }), redirect: "manual" });
+}
+
+/**
+ * authorize → (the facade's consent page, answered with `decision`) → login page → POST of the credentials, as a
+ * browser would, through the OAuth facade's and Cognito's redirects; returns where the last redirect points (the
+ * client's callback with `code` or `error`).
+ */
+export async function signIn(authorizeUrl: URL | string, user: { readonly username: string; readonly password: string }, decision: "allow" | "deny" = "allow"): Promise<URL> {
+    const next = await followHops(await passConsent(await fetch(authorizeUrl, { redirect: "manual" }), decision), authorizeUrl);
     if (next.pathname !== "/login") {
         return next; // an error sent back to the client's callback
     }

@@ -1,11 +1,12 @@
 /**
  * GET /oauth/authorize (RFC 6749 §4.1.1): checks the client and its redirect URI, then the rest of the request,
- * and sends the browser to Cognito's authorize endpoint with the facade's callback as redirect URI and the
- * request signed into `state`. The client's PKCE challenge goes through to Cognito unchanged, so Cognito checks the
- * client's verifier at the code exchange (RFC 7636 §4.3-4.6).
+ * and sends the browser on to Cognito (cognitoAuthorize.ts). A CIMD client's user first sees the facade's consent
+ * page (consentPage.ts): every CIMD client signs in through one shadow Cognito client, whose session would sign a
+ * returning user in silently for any of them (MCP 2026-07-28, Security Considerations: confused deputy).
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { sealState } from "./envelopes";
+import { cognitoAuthorizeUrl } from "./cognitoAuthorize";
+import { consentPage } from "./consentPage";
 import { clientKind, registeredRedirectUris, type FacadeContext } from "./context";
 import { S256_CHALLENGE } from "./pkce";
 import { errorPage, pageQuery, redirect, withParams } from "./responses";
@@ -13,7 +14,8 @@ import { errorPage, pageQuery, redirect, withParams } from "./responses";
 /** Longest client `state` carried: ample for any client, and it rides inside Cognito's `state`. */
 const MAX_CLIENT_STATE_CHARS = 1024;
 
-export async function authorize(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>): Promise<APIGatewayProxyResult> {
+/** `headers`: the request's, for the consent cookie a second tab's page reuses. */
+export async function authorize(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>, headers: Readonly<Record<string, string>> = {}): Promise<APIGatewayProxyResult> {
     const { settings } = context;
     const single = pageQuery(query);
     if ("page" in single) {
@@ -60,15 +62,9 @@ export async function authorize(context: FacadeContext, query: ReadonlyMap<strin
     if (state !== undefined && state.length > MAX_CLIENT_STATE_CHARS) {
         return fail("invalid_request", `state is over ${MAX_CLIENT_STATE_CHARS} characters.`);
     }
-    const signedState = sealState(settings.stateKey, { clientId, redirectUri, state, codeChallenge: challenge }, context.clock());
-    return redirect(withParams(settings.cognito.authorizationEndpoint, {
-        response_type: "code",
-        client_id: clientKind(settings, clientId) === "cimd" ? settings.shadowClientId : clientId,
-        redirect_uri: settings.callbackUrl,
-        scope: settings.scope,
-        state: signedState,
-        code_challenge: challenge,
-        code_challenge_method: "S256",
-        resource,
-    }));
+    const request = { clientId, redirectUri, codeChallenge: challenge, ...(state === undefined ? {} : { state }), ...(resource === undefined ? {} : { resource }) };
+    // Clients the stack owner registered (mcpCallbackUrl(s)) were consented to by registering them.
+    return clientKind(settings, clientId) === "cimd"
+        ? consentPage(context, request, registered.clientName, headers)
+        : redirect(cognitoAuthorizeUrl(context, request));
 }

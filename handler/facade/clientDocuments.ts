@@ -11,6 +11,8 @@ export interface ClientDocument {
     readonly clientId: string;
     /** Compared with `redirect_uri` by exact string match only (§8.1; RFC 6749 §3.1.2.3 as OAuth 2.1 tightens it). */
     readonly redirectUris: readonly string[];
+    /** The document's `client_name` as the client declares it (RFC 7591 §2), unverified: shown on the consent page, escaped. */
+    readonly clientName?: string;
 }
 
 /** Without a max-age, a document is kept 5 minutes; with one, never more than an hour (§5.2 lets the AS bound it). */
@@ -49,7 +51,8 @@ export function checkDocument(url: string, body: unknown): ClientDocument {
     if (method !== undefined && method !== "none") {
         throw new DocumentFetchError("this server accepts only public clients (token_endpoint_auth_method none) by client metadata document");
     }
-    return { clientId: url, redirectUris: uris };
+    const name = document.client_name;
+    return { clientId: url, redirectUris: uris, ...(typeof name === "string" ? { clientName: name } : {}) };
 }
 
 type Cached = ({ readonly document: ClientDocument } | { readonly failure: DocumentFetchError }) & { readonly expiresAt: number };

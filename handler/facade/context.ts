@@ -4,6 +4,7 @@ import type { ClientDocuments } from "./clientDocuments";
 import { DocumentFetchError } from "./documentError";
 import { errorPage } from "./responses";
 import type { FacadeSettings } from "./settings";
+import type { UsedTokens } from "./usedTokens";
 
 export interface FacadeContext {
     readonly settings: FacadeSettings;
@@ -12,6 +13,8 @@ export interface FacadeContext {
     readonly clock: () => number;
     /** POSTs a form to Cognito (token, revoke); injectable for tests. */
     readonly post: (url: string, form: URLSearchParams, headers: Readonly<Record<string, string>>) => Promise<Response>;
+    /** Consent tokens spent in this warm instance (consent.ts). */
+    readonly usedConsents: UsedTokens;
 }
 
 /**
@@ -32,7 +35,7 @@ export function clientKind(settings: FacadeSettings, clientId: string): ClientKi
  * unknown client, or a document that cannot be used, gets an error page (400 invalid_client); `unknownClient` is
  * that page's text for an unknown client, which /authorize and /callback word differently.
  */
-export async function registeredRedirectUris(context: FacadeContext, clientId: string, unknownClient: string): Promise<{ readonly uris: readonly string[] } | { readonly page: APIGatewayProxyResult }> {
+export async function registeredRedirectUris(context: FacadeContext, clientId: string, unknownClient: string): Promise<{ readonly uris: readonly string[]; readonly clientName?: string } | { readonly page: APIGatewayProxyResult }> {
     const kind = clientKind(context.settings, clientId);
     if (kind === "static") {
         return { uris: context.settings.staticClients.get(clientId) ?? [] };
@@ -41,7 +44,8 @@ export async function registeredRedirectUris(context: FacadeContext, clientId: s
         return { page: errorPage(400, "invalid_client", unknownClient) };
     }
     try {
-        return { uris: (await context.documents.get(clientId)).redirectUris };
+        const document = await context.documents.get(clientId);
+        return { uris: document.redirectUris, clientName: document.clientName };
     } catch (error) {
         if (error instanceof DocumentFetchError) {
             return { page: errorPage(400, "invalid_client", `The client's metadata document cannot be used: ${error.message}.`) };

@@ -9,6 +9,7 @@ import { logError, logRequest } from "../log";
 import { authorize } from "./authorize";
 import { callback } from "./callback";
 import { ClientDocuments } from "./clientDocuments";
+import { consent } from "./consent";
 import type { FacadeContext } from "./context";
 import type { FetchOptions } from "./documentFetch";
 import { FACADE_METHODS, FACADE_PATHS } from "./paths";
@@ -16,6 +17,7 @@ import { readFacadeEvent } from "./request";
 import { json } from "./responses";
 import { readFacadeSettings, type FacadeSettings } from "./settings";
 import { postForm, revoke, token } from "./token";
+import { UsedTokens } from "./usedTokens";
 
 export type FacadeHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -35,6 +37,7 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
         clock,
         documents: new ClientDocuments(options.fetchOptions ?? (() => ({})), clock),
         post: options.post ?? postForm,
+        usedConsents: new UsedTokens(clock),
     };
     return async (event) => {
         const started = performance.now();
@@ -55,10 +58,13 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
                 route = request.path;
                 switch (request.path) {
                     case FACADE_PATHS.authorize:
-                        result = await authorize(context, request.query);
+                        result = await authorize(context, request.query, request.headers);
                         break;
                     case FACADE_PATHS.callback:
                         result = await callback(context, request.query);
+                        break;
+                    case FACADE_PATHS.consent:
+                        result = await consent(context, request);
                         break;
                     case FACADE_PATHS.token:
                         result = await token(context, request);

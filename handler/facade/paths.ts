@@ -10,6 +10,8 @@ export const FACADE_PREFIX = "/oauth";
 export const FACADE_PATHS = {
     authorize: `${FACADE_PREFIX}/authorize`,
     callback: `${FACADE_PREFIX}/callback`,
+    /** The consent page's Allow / Deny (consent.ts); the page itself is /authorize's answer for a CIMD client. */
+    consent: `${FACADE_PREFIX}/consent`,
     token: `${FACADE_PREFIX}/token`,
     revoke: `${FACADE_PREFIX}/revoke`,
 } as const;
@@ -18,6 +20,7 @@ export const FACADE_PATHS = {
 export const FACADE_METHODS: Readonly<Record<string, "GET" | "POST">> = {
     [FACADE_PATHS.authorize]: "GET",
     [FACADE_PATHS.callback]: "GET",
+    [FACADE_PATHS.consent]: "POST",
     [FACADE_PATHS.token]: "POST",
     [FACADE_PATHS.revoke]: "POST",
 };
@@ -40,11 +43,12 @@ export const MCP_SCOPE_NAME = "tools";
 export const mcpToolsScope = (apiUrl: string): string => `${mcpResourceUrl(apiUrl)}/${MCP_SCOPE_NAME}`;
 
 /** The facade's absolute endpoint URLs for the API at `apiUrl`. */
-export function facadeUrls(apiUrl: string): { readonly authorize: string; readonly callback: string; readonly token: string; readonly revoke: string } {
+export function facadeUrls(apiUrl: string): { readonly authorize: string; readonly callback: string; readonly consent: string; readonly token: string; readonly revoke: string } {
     const issuer = issuerUrl(apiUrl);
     return {
         authorize: `${issuer}${FACADE_PATHS.authorize}`,
         callback: `${issuer}${FACADE_PATHS.callback}`,
+        consent: `${issuer}${FACADE_PATHS.consent}`,
         token: `${issuer}${FACADE_PATHS.token}`,
         revoke: `${issuer}${FACADE_PATHS.revoke}`,
     };

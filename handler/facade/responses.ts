@@ -39,7 +39,7 @@ export function withParams(uri: string, params: Readonly<Record<string, string |
     return `${base}${separator}${query}${fragment}`;
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
     return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

@@ -6,7 +6,8 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-export type TokenKind = "state" | "code" | "refresh";
+/** `consent`: the consent page's form token (consentToken.ts), its own purpose label so no other token passes for one. */
+export type TokenKind = "state" | "code" | "refresh" | "consent";
 
 /** Longer than any token the facade makes (a state with a 1 KiB client state, a refresh token of a few KiB). */
 const MAX_TOKEN_CHARS = 8192;
@@ -19,8 +20,8 @@ function mac(key: Buffer, kind: TokenKind, body: string): Buffer {
     return createHmac("sha256", key).update(`gpt-action-facade/${kind}.${body}`).digest();
 }
 
-/** Kinds that must carry `exp`: a state or code without one is refused, so that none can be made to live forever. */
-const EXPIRING: ReadonlySet<TokenKind> = new Set(["state", "code"]);
+/** Kinds that must carry `exp`: a state, code or consent token without one is refused, so that none can be made to live forever. */
+const EXPIRING: ReadonlySet<TokenKind> = new Set(["state", "code", "consent"]);
 
 /** Signs `payload`; `expiresAt` (ms since the epoch) goes in as `exp` seconds, none for a token that never expires here. */
 export function seal(key: Buffer, kind: TokenKind, payload: Readonly<Record<string, unknown>>, expiresAt?: number): string {
