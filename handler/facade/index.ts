@@ -10,6 +10,7 @@ import { authorize } from "./authorize";
 import { callback } from "./callback";
 import { ClientDocuments } from "./clientDocuments";
 import type { FacadeContext } from "./context";
+import { withCors } from "./cors";
 import type { FetchOptions } from "./documentFetch";
 import { FACADE_METHODS, FACADE_PATHS } from "./paths";
 import { readFacadeEvent } from "./request";
@@ -40,11 +41,13 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
         const started = performance.now();
         let route = "none";
         let method = "unreadable";
+        let path = "";
         let requestId = "local";
         let result: APIGatewayProxyResult;
         try {
             const request = readFacadeEvent(event);
             method = request.method.slice(0, 10);
+            path = request.path;
             requestId = request.gatewayRequestId ?? requestId;
             const expected = Object.hasOwn(FACADE_METHODS, request.path) ? FACADE_METHODS[request.path] : undefined;
             if (expected === undefined) {
@@ -71,6 +74,7 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
             logError(requestId, route, error);
             result = json(500, { error: "server_error", error_description: `Something went wrong on our side; quote request id ${requestId} when reporting it.` });
         }
+        result = withCors(path, result);
         // Route, method and status only: never a parameter, token or body.
         logRequest({ requestId, route, method, status: result.statusCode, latencyMs: Math.round((performance.now() - started) * 100) / 100 });
         return result;
