@@ -15,11 +15,14 @@ import { routeList } from "../handler/routes";
 import { CLIENT_REDIRECT, facadeFor, fakeCognito, getEvent, pkcePair, postEvent, settingsFor, STATIC_CLIENT_ID } from "./facadeFixtures";
 import { silenceLogs } from "./localMode";
 
-let restoreLogs = (): void => undefined;
-before(() => {
-    restoreLogs = silenceLogs();
-});
-after(() => restoreLogs());
+/** Silences the facade's request log lines for the enclosing describe (a root-level hook would silence every file's). */
+function quietLogs(): void {
+    let restore = (): void => undefined;
+    before(() => {
+        restore = silenceLogs();
+    });
+    after(() => restore());
+}
 
 /** About the size of a Cognito refresh token (an encrypted JWT), recognisable in any decoding. */
 const COGNITO_REFRESH = `eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.${"CognitoRefreshSecret".repeat(80)}`;
@@ -93,6 +96,8 @@ describe("the facade's envelopes", () => {
 });
 
 describe("the facade's token endpoint with rotating Cognito refresh tokens", () => {
+    quietLogs();
+
     it("wraps the new refresh token Cognito returns on a refresh, and relays Cognito's refusal of a rotated-out one", async () => {
         const settings = settingsFor([CLIENT]);
         const spent = new Set<string>();
@@ -134,6 +139,8 @@ describe("the facade's token endpoint with rotating Cognito refresh tokens", () 
 });
 
 describe("CORS of the facade's token and revocation endpoints", () => {
+    quietLogs();
+
     it("puts Access-Control-Allow-Origin: * on every answer of /oauth/token and /oauth/revoke, errors included, and no credentials", async () => {
         const settings = settingsFor([CLIENT]);
         const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
