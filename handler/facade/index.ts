@@ -1,7 +1,7 @@
 /**
  * The OAuth facade's Lambda entry: a thin authorization server in front of Cognito that accepts Client ID Metadata
  * Documents and puts RFC 9207's `iss` on every authorization response, while Cognito keeps the users, the sign-in
- * page and the tokens. It keeps nothing per user: what it must remember rides in signed values (envelopes.ts).
+ * page and the tokens. It keeps nothing per user: what it must remember rides in signed or encrypted values (envelopes.ts).
  * It needs no AWS permission, loads no SDK, and, like the API's handler, always answers and never throws.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
