@@ -7,6 +7,7 @@ import type { CustomHost } from "./config";
 import type { IdentityProviderConfig } from "./identityProviders";
 import { facadeUrls } from "../handler/facade/paths";
 import { MCP_SCOPE_NAME, mcpServerUrl } from "./mcpMetadata";
+import { AUTH_FLOWS, ROTATING_AUTH_FLOWS, refreshTokenRotation } from "./refreshTokens";
 
 export interface CognitoAuthArgs {
     /** Exact redirect URIs the app client accepts. Cognito needs at least one when OAuth is on. */
@@ -186,8 +187,10 @@ export class CognitoAuth extends pulumi.ComponentResource {
         /**
          * An authorization-code client of the pool for `scopes`, signing users in through the hosted UI, with the
          * managed login style its page needs: every client this component makes comes from here, so none lacks one.
+         * A public client (no secret) rotates its refresh tokens (refreshTokens.ts).
          */
         const oauthClient = (clientName: string, scopes: pulumi.Input<pulumi.Input<string>[]>, callbackUrls: pulumi.Input<pulumi.Input<string>[]>, generateSecret: boolean) => {
+            const rotation = refreshTokenRotation(!generateSecret);
             const client = new aws.cognito.UserPoolClient(clientName, {
                 userPoolId: this.userPool.id,
                 generateSecret,
@@ -197,8 +200,10 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 callbackUrls,
                 supportedIdentityProviders: identityProviders,
                 preventUserExistenceErrors: "ENABLED",
-                // Users sign in through the hosted UI only; no password flow is exposed to API callers.
-                explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+                // Users sign in through the hosted UI only; no password flow is exposed to API callers. A rotating
+                // client may not allow REFRESH_TOKEN_AUTH (refreshTokens.ts).
+                explicitAuthFlows: [...(rotation === undefined ? AUTH_FLOWS : ROTATING_AUTH_FLOWS)],
+                ...(rotation === undefined ? {} : { refreshTokenRotation: rotation }),
                 // Explicit lifetimes, and revocation, so that signing a user out (or a stolen refresh token) can be ended.
                 accessTokenValidity: args.accessTokenMinutes ?? 60,
                 idTokenValidity: args.accessTokenMinutes ?? 60,

@@ -7,6 +7,7 @@
  * it is used. API Gateway imports OpenAPI 3.0, not 3.1 ("Develop REST APIs using OpenAPI in API Gateway").
  */
 import * as z from "zod/mini";
+import { CORS_PATHS as FACADE_CORS_PATHS, PREFLIGHT_HEADERS as FACADE_PREFLIGHT_HEADERS } from "../handler/facade/cors";
 import { FACADE_METHODS, FACADE_PATHS } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
 import { operationPaths } from "./openapi";
@@ -250,6 +251,12 @@ export function restApiDocument(input: RestApiDocumentInput): object {
                     "x-amazon-apigateway-integration": proxyIntegration(mcp.facadeInvokeArn),
                 },
             };
+        }
+        // The token and revocation endpoints' preflight, answered by API Gateway as Cognito's own endpoints would be
+        // (handler/facade/cors.ts): open to every origin whatever corsAllowOrigin says, since a token request carries
+        // no ambient credential.
+        for (const path of FACADE_CORS_PATHS) {
+            paths[path].options = mockOperation("CORS preflight of an OAuth endpoint", FACADE_PREFLIGHT_HEADERS);
         }
         for (const [path, document] of Object.entries(mcp.documents)) {
             paths[path] = { get: mockOperation("OAuth discovery metadata (public)", METADATA_HEADERS, document) };

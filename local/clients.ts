@@ -18,6 +18,11 @@ export interface LocalClient {
     readonly callbackKey?: "callbackUrl" | "mcpCallbackUrl";
     /** Refuse an authorization request without an S256 code_challenge (the MCP client: MCP 2025-11-25, Authorization › PKCE). */
     readonly pkceRequired?: boolean;
+    /**
+     * Cognito's refresh token rotation (RefreshTokenRotationType): a refresh answers with a new refresh token, and the
+     * one sent stops working `retryGracePeriodSeconds` after its first use. Undefined: no rotation (Cognito's default).
+     */
+    readonly refreshTokenRotation?: { readonly retryGracePeriodSeconds: number };
 }
 
 /** Compares secrets in constant time, whatever their lengths. */

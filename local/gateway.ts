@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JWTPayload } from "jose";
 import { MCP_PATH } from "../handler/dispatch";
+import { CORS_PATHS as FACADE_CORS_PATHS, PREFLIGHT_HEADERS as FACADE_PREFLIGHT_HEADERS } from "../handler/facade/cors";
 import { FACADE_METHODS } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
 import { CORS_ALLOW_HEADERS } from "../infra/restApiDocument";
@@ -228,7 +229,11 @@ export function createGateway(options: GatewayOptions) {
         }
         const facade = options.facade;
         if (facade !== undefined && Object.hasOwn(FACADE_METHODS, path)) {
-            if (method !== FACADE_METHODS[path]) {
+            if (method === "OPTIONS" && FACADE_CORS_PATHS.includes(path)) {
+                // The stack's MOCK preflight of the token and revocation endpoints (infra/restApiDocument.ts).
+                res.writeHead(200, { ...FACADE_PREFLIGHT_HEADERS, "Content-Type": "application/json" });
+                res.end("{}");
+            } else if (method !== FACADE_METHODS[path]) {
                 gatewayError(res, 403, "Missing Authentication Token");
             } else {
                 invoke(req, res, { resource: path, method, scopes: [] }, target, undefined, facade).catch(() => failed(res));

@@ -89,6 +89,14 @@ interface Code extends Grant {
     readonly redirectUri: string;
     readonly challenge?: string;
 }
+/** A refresh token's state: its grant, when the sign-in's refresh tokens expire, and when rotation retires it. */
+interface RefreshEntry {
+    readonly grant: Grant;
+    /** Rotation keeps the sign-in's expiry: a new refresh token dies when the first one would have (AWS re:Post, "Rotated Refresh Token Validity"). */
+    readonly expiresAt: number;
+    /** Set at its first rotation: the end of the retry grace period, after which it is refused. */
+    retiredAt?: number;
+}
 
 function base64Url(bytes: Buffer): string {
     return bytes.toString("base64url");
@@ -98,7 +106,7 @@ type Check<T> = { ok: true; value: T } | { ok: false; status: number; error: str
 
 export class LocalAuthority {
     private readonly codes: ExpiringStore<Code>;
-    private readonly refreshTokens: ExpiringStore<Grant>;
+    private readonly refreshTokens: ExpiringStore<RefreshEntry>;
     /** The `origin_jti` of revoked sign-ins, until their access tokens would have expired anyway. */
     private readonly revokedOrigins: ExpiringStore<true>;
     private readonly lockout: Lockout;
@@ -196,11 +204,6 @@ export class LocalAuthority {
     /** RFC 8707 §2: a `resource` must name a resource server of the pool, else the request fails with invalid_target. */
     private knowsResource(resource: string): boolean {
         return (this.options.resources ?? []).includes(resource);
-    }
-
-    /** A token request may repeat the authorization's resource or name a known one where it named none. */
-    private sameResource(requested: string | undefined, granted: string | undefined): boolean {
-        return requested === undefined || (this.knowsResource(requested) && (granted === undefined || requested === granted));
     }
 
     discovery(): object {
@@ -371,17 +374,16 @@ export class LocalAuthority {
             return;
         }
         const { form, client } = request;
-        const invalidTarget = (description: string) => sendJson(res, 400, { error: "invalid_target", error_description: description });
         const invalidGrant = (description: string) => sendJson(res, 400, { error: "invalid_grant", error_description: description });
         if (form.grant_type === "authorization_code") {
             const code = this.codes.get(form.code ?? "");
             // Single use: a code is spent by its first exchange, successful or not.
             this.codes.delete(form.code ?? "");
-            const resource = form.resource ?? code?.resource;
+            // Cognito's token endpoint takes no `resource` ("The token issuer endpoint" lists none): the binding is the
+            // authorization request's, kept on refresh. A `resource` in the form is ignored (RFC 6749 §3.2).
+            const resource = code?.resource;
             if (code === undefined || code.clientId !== client.id) {
                 invalidGrant("The code is unknown, used or expired.");
-            } else if (!this.sameResource(resource, code.resource)) {
-                invalidTarget(RESOURCE_UNKNOWN);
             } else if (form.redirect_uri !== code.redirectUri) {
                 invalidGrant("redirect_uri differs from the authorization request's.");
             } else if (code.challenge !== undefined && (form.code_verifier === undefined ||
@@ -391,25 +393,64 @@ export class LocalAuthority {
                 // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is a PKCE downgrade attempt.
                 invalidGrant("code_verifier was sent, but the authorization request had no code_challenge.");
             } else {
-                const refreshToken = base64Url(randomBytes(48));
                 const grant: Grant = { clientId: client.id, user: code.user, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, originJti: randomUUID(), resource };
-                this.refreshTokens.set(refreshToken, grant, this.clock() + this.refreshSeconds * 1000);
+                const refreshToken = this.newRefreshToken(grant, this.clock() + this.refreshSeconds * 1000);
                 sendJson(res, 200, { ...(await this.issue(grant)), refresh_token: refreshToken });
             }
         } else if (form.grant_type === "refresh_token") {
-            const grant = this.refreshTokens.get(form.refresh_token ?? "");
-            const resource = form.resource ?? grant?.resource;
-            if (grant === undefined || grant.clientId !== client.id) {
+            const entry = this.liveRefreshToken(form.refresh_token ?? "");
+            const grant = entry?.grant;
+            if (entry === undefined || grant === undefined || grant.clientId !== client.id) {
                 invalidGrant("The refresh token is unknown, expired or revoked.");
-            } else if (!this.sameResource(resource, grant.resource)) {
-                invalidTarget(RESOURCE_UNKNOWN);
             } else {
-                // Cognito does not rotate refresh tokens by default: the response has none.
-                sendJson(res, 200, await this.issue({ ...grant, nonce: undefined, resource }));
+                // Without rotation (Cognito's default) the answer has no refresh token; with it, a new one.
+                const rotated = this.rotate(client, form.refresh_token ?? "", entry);
+                sendJson(res, 200, { ...(await this.issue({ ...grant, nonce: undefined })), ...(rotated === undefined ? {} : { refresh_token: rotated }) });
             }
         } else {
             sendJson(res, 400, { error: "unsupported_grant_type", error_description: "Use authorization_code or refresh_token." });
         }
+    }
+
+    /** Stores a new refresh token for `grant`, valid until `expiresAt`. */
+    private newRefreshToken(grant: Grant, expiresAt: number): string {
+        const token = base64Url(randomBytes(48));
+        this.refreshTokens.set(token, { grant, expiresAt }, expiresAt);
+        return token;
+    }
+
+    /** The refresh token's entry while it works: not expired, not past its grace period, its sign-in not revoked. */
+    private liveRefreshToken(token: string): RefreshEntry | undefined {
+        const entry = this.refreshTokens.get(token);
+        const origin = entry?.grant.originJti;
+        if (entry === undefined || (entry.retiredAt !== undefined && entry.retiredAt <= this.clock())
+            || (origin !== undefined && this.revokedOrigins.get(origin) !== undefined)) {
+            this.refreshTokens.delete(token);
+            return undefined;
+        }
+        return entry;
+    }
+
+    /**
+     * Cognito's refresh token rotation, for a client that has it: a new refresh token with the sign-in's expiry, and
+     * the one sent retired `retryGracePeriodSeconds` after its first use ("the original refresh token that you're
+     * rotating out can remain valid for a period of time of up to 60 seconds. This allows for client-side retries";
+     * 0 "immediately invalidates the submitted refresh token": RefreshTokenRotationType). Within the grace period the
+     * old token is still valid, so a retry is answered like any refresh: new tokens and another new refresh token
+     * (GetTokensFromRefreshToken: the token "is invalidated after the request is complete and after an optional
+     * grace period"). Undefined for a client without rotation.
+     */
+    private rotate(client: LocalClient, token: string, entry: RefreshEntry): string | undefined {
+        const rotation = client.refreshTokenRotation;
+        if (rotation === undefined) {
+            return undefined;
+        }
+        const now = this.clock();
+        entry.retiredAt ??= now + rotation.retryGracePeriodSeconds * 1000;
+        if (entry.retiredAt <= now) {
+            this.refreshTokens.delete(token);
+        }
+        return this.newRefreshToken(entry.grant, entry.expiresAt);
     }
 
     /**
@@ -432,15 +473,19 @@ export class LocalAuthority {
             sendJson(res, 400, { error: "unsupported_token_type", error_description: "Only refresh tokens can be revoked." });
             return;
         }
-        const grant = this.refreshTokens.get(token);
+        const entry = this.refreshTokens.get(token);
+        const grant = entry?.grant;
         if (grant !== undefined && grant.clientId !== client.id) {
             // RFC 7009 §2.1: a client may revoke only its own tokens.
             sendJson(res, 400, { error: "invalid_request", error_description: "The token was issued to another client." });
             return;
         }
         this.refreshTokens.delete(token);
-        if (grant?.originJti !== undefined) {
-            this.revokedOrigins.set(grant.originJti, true, this.clock() + this.tokenSeconds * 1000);
+        if (entry !== undefined && grant?.originJti !== undefined) {
+            // The whole sign-in ends: its access tokens at userInfo and, with rotation, every refresh token of the chain
+            // ("also revokes the refresh token itself and all subsequent access and identity tokens": "The token
+            // revocation endpoint"), so the marker lives as long as either could.
+            this.revokedOrigins.set(grant.originJti, true, Math.max(this.clock() + this.tokenSeconds * 1000, entry.expiresAt));
         }
         res.writeHead(200, { "Cache-Control": "no-store", "Content-Length": "0" });
         res.end();

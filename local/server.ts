@@ -13,6 +13,7 @@ import { logSink } from "../handler/log";
 import { routeList } from "../handler/routes";
 import { parseConfig, TOKEN_EXCHANGE_METHOD, type ActionConfig } from "../infra/config";
 import { openApiSchemaText } from "../infra/openapi";
+import { refreshTokenRotation } from "../infra/refreshTokens";
 import { projectFile } from "../infra/stackFiles";
 import type { StackOutputs } from "../scripts/outputs";
 import { createGateway, type Handler } from "./gateway";
@@ -127,11 +128,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         // The MCP client may get the MCP scope only, and must use PKCE (MCP 2025-11-25, Authorization).
         // As deployed, its one callback here is the facade's: the facade checks the client's own redirect URIs
         // (exactly, with PKCE S256) and answers with `iss`.
+        // Public clients rotate their refresh tokens, as the deployed pool's (infra/refreshTokens.ts).
         mcpClient: mcp === undefined ? undefined : {
             id: mcp.clientId, secret: mcp.clientSecret, callbackUrls: [facadeCallback], scopes: [mcp.surface.scope], pkceRequired: true, callbackKey: "mcpCallbackUrl",
+            refreshTokenRotation: refreshTokenRotation(mcp.clientSecret === undefined),
         },
         shadowClient: mcp === undefined ? undefined : {
-            id: SHADOW_CLIENT_ID, callbackUrls: [facadeCallback], scopes: [mcp.surface.scope], pkceRequired: true,
+            id: SHADOW_CLIENT_ID, callbackUrls: [facadeCallback], scopes: [mcp.surface.scope], pkceRequired: true, refreshTokenRotation: refreshTokenRotation(true),
         },
         // The MCP resource server's identifier, the one `resource` Cognito binds tokens to.
         resources: mcp === undefined ? [] : [mcp.surface.serverUrl],

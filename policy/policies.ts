@@ -10,8 +10,10 @@ import {
     type ResourceValidationPolicy,
     type StackValidationPolicy,
 } from "@pulumi/policy";
+import { CORS_PATHS as FACADE_CORS_PATHS } from "../handler/facade/cors";
 import { FACADE_METHODS } from "../handler/facade/paths";
 import { callbackUrlProblem } from "../infra/callbacks";
+import { AUTH_FLOWS, ROTATING_AUTH_FLOWS } from "../infra/refreshTokens";
 import { XRAY_WRITE_ACTIONS } from "../infra/lambda";
 import { VPC_DESCRIBE_ACTIONS } from "../infra/networkConfig";
 
@@ -60,22 +62,28 @@ export function statementProblem(statement: Statement): string | undefined {
  */
 export const PASSWORD_SENDING_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"];
 
-/** The one explicit auth flow an app client of this stack needs: refreshing tokens issued by the hosted UI. */
-const ALLOWED_AUTH_FLOWS = ["ALLOW_REFRESH_TOKEN_AUTH"];
-
-/** Why an app client's `explicitAuthFlows` is too broad, or undefined. */
-export function authFlowsProblem(flows: readonly string[] | undefined): string | undefined {
+/**
+ * Why an app client's `explicitAuthFlows` is too broad, or undefined. A client that does not rotate its refresh tokens
+ * needs only ALLOW_REFRESH_TOKEN_AUTH; a rotating one may not have it, and keeps only the IAM-only admin flow
+ * (infra/refreshTokens.ts says why).
+ */
+export function authFlowsProblem(flows: readonly string[] | undefined, rotating = false): string | undefined {
+    const allowed: readonly string[] = rotating ? ROTATING_AUTH_FLOWS : AUTH_FLOWS;
+    const fix = `allow only ${allowed.join(", ")}`;
     if (flows === undefined || flows.length === 0) {
         // CreateUserPoolClient: without ExplicitAuthFlows a client supports ALLOW_USER_SRP_AUTH and ALLOW_CUSTOM_AUTH too.
-        return "sets no explicitAuthFlows, and Cognito then allows SRP and custom sign-in through its API; set [\"ALLOW_REFRESH_TOKEN_AUTH\"]";
+        return `sets no explicitAuthFlows, and Cognito then allows SRP and custom sign-in through its API; ${fix}`;
     }
-    const sending = flows.filter((f) => PASSWORD_SENDING_FLOWS.includes(f));
+    if (rotating && flows.includes("ALLOW_REFRESH_TOKEN_AUTH")) {
+        return `rotates its refresh tokens but allows ALLOW_REFRESH_TOKEN_AUTH, which Cognito refuses with rotation; ${fix}`;
+    }
+    const sending = flows.filter((f) => PASSWORD_SENDING_FLOWS.includes(f) && !allowed.includes(f));
     if (sending.length > 0) {
-        return `allows ${sending.join(", ")}, which send the user's password to Cognito's API; allow only ALLOW_REFRESH_TOKEN_AUTH`;
+        return `allows ${sending.join(", ")}, which send the user's password to Cognito's API; ${fix}`;
     }
-    const other = flows.filter((f) => !ALLOWED_AUTH_FLOWS.includes(f));
+    const other = flows.filter((f) => !allowed.includes(f));
     if (other.length > 0) {
-        return `allows ${other.join(", ")}, sign-in through Cognito's API outside the hosted UI; allow only ALLOW_REFRESH_TOKEN_AUTH`;
+        return `allows ${other.join(", ")}, sign-in through Cognito's API outside the hosted UI; ${fix}`;
     }
     return undefined;
 }
@@ -477,14 +485,15 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     },
     {
         name: "app-client-no-password-flows",
-        description: "App clients allow no sign-in through Cognito's API, only ALLOW_REFRESH_TOKEN_AUTH: users sign in on the hosted UI. " +
+        description: "App clients allow no sign-in through Cognito's API, only ALLOW_REFRESH_TOKEN_AUTH (a client that rotates its refresh " +
+            "tokens, which Cognito forbids that flow, only the IAM-only ALLOW_ADMIN_USER_PASSWORD_AUTH): users sign in on the hosted UI. " +
             "Flagged: the flows that send the password (ALLOW_USER_PASSWORD_AUTH, ALLOW_ADMIN_USER_PASSWORD_AUTH and the legacy " +
             "ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH), and also ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH and ALLOW_USER_AUTH: SRP keeps the " +
             "password off the wire but is still a password sign-in that anyone holding the (public) client id can script around the " +
             "hosted UI; and an unset list, which Cognito reads as SRP and custom auth.",
         enforcementLevel: "mandatory",
         validateResource: validateResourceOfType(aws.cognito.UserPoolClient, (client, _args, report) => {
-            const problem = authFlowsProblem(client.explicitAuthFlows);
+            const problem = authFlowsProblem(client.explicitAuthFlows, client.refreshTokenRotation?.feature === "ENABLED");
             if (problem !== undefined) {
                 report(`The app client ${problem}.`);
             }
@@ -599,7 +608,8 @@ export const stackPolicies: StackValidationPolicy[] = [
             "stack sends is that origin: gateway responses and integration responses (CORS preflights) of the REST API's OpenAPI " +
             "documents and of standalone resources, and the function's CORS_ALLOW_ORIGIN. Exception: \"*\" on a method other than " +
             "OPTIONS and ANY that API Gateway answers itself (MOCK), i.e. a static public document such as the " +
-            "MCP OAuth discovery metadata, which holds no user data and which any client may fetch without a token anyway. Without " +
+            "MCP OAuth discovery metadata, which holds no user data and which any client may fetch without a token anyway; and the " +
+            "MOCK preflight of the OAuth facade's token and revocation endpoints, \"*\" as Cognito's own token endpoint. Without " +
             "allowedCorsOrigin the policy does not apply (the stack's default origin is \"*\").",
         enforcementLevel: "mandatory",
         configSchema: {
@@ -632,7 +642,10 @@ export const stackPolicies: StackValidationPolicy[] = [
                     const responses = objectOf(objectOf(operation["x-amazon-apigateway-integration"])?.responses) ?? {};
                     for (const [status, response] of Object.entries(responses)) {
                         for (const origin of allowOrigins(objectOf(response)?.responseParameters, "method.response.header.")) {
-                            if (wrong(origin) && !mayAllowAnyOrigin(origin, method, mock)) {
+                            // The OAuth token and revocation endpoints' preflight is "*" by design, as Cognito's own
+                            // token endpoint (handler/facade/cors.ts): no ambient credential rides on a token request.
+                            const oauthPreflight = origin === "*" && mock && method === "OPTIONS" && FACADE_CORS_PATHS.includes(path);
+                            if (wrong(origin) && !mayAllowAnyOrigin(origin, method, mock) && !oauthPreflight) {
                                 report(message(`The ${method} ${path} integration response ${status}`, origin), api.urn);
                             }
                         }

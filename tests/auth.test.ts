@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { PLACEHOLDER_CALLBACK_URL } from "../infra/callbacks";
+import { RETRY_GRACE_PERIOD_SECONDS } from "../infra/refreshTokens";
 import { runProgram, valueOf, type Run } from "./harness";
 import { expectManagedLogin } from "./managedLogin";
 
@@ -137,5 +138,45 @@ describe("CognitoAuth", () => {
         expect(run.program.nextStep).to.not.match(/config set callbackUrl/);
         const both = await runProgram({ callbackUrl: CALLBACK, mcpCallbackUrl: "https://chatgpt.com/connector/oauth/abc123" });
         expect(both.program.nextStep).to.be.undefined;
+    });
+});
+
+describe("CognitoAuth refresh token rotation (public clients only)", () => {
+    const ROTATION = { feature: "ENABLED", retryGracePeriodSeconds: RETRY_GRACE_PERIOD_SECONDS };
+    let run: Run;
+    let publicRun: Run;
+    before(async () => {
+        run = await runProgram({ callbackUrl: CALLBACK });
+        publicRun = await runProgram({ callbackUrl: CALLBACK, mcpPublicClient: "true" });
+    });
+
+    it("rotates the CIMD (shadow) client's refresh tokens, and allows it no REFRESH_TOKEN_AUTH, which Cognito refuses with rotation", () => {
+        for (const stack of [run, publicRun]) {
+            const client = stack.one(CLIENT, "gpt-action-mcp-cimd-client").inputs;
+            expect(client.generateSecret).to.equal(false);
+            expect(client.refreshTokenRotation).to.deep.equal(ROTATION);
+            expect(client.explicitAuthFlows).to.deep.equal(["ALLOW_ADMIN_USER_PASSWORD_AUTH"]).and.not.include("ALLOW_REFRESH_TOKEN_AUTH");
+        }
+    });
+
+    it("rotates the MCP client's refresh tokens when mcpPublicClient makes it public, and not while it has a secret", () => {
+        const publicClient = publicRun.one(CLIENT, "gpt-action-mcp-client").inputs;
+        expect(publicClient.refreshTokenRotation).to.deep.equal(ROTATION);
+        expect(publicClient.explicitAuthFlows).to.deep.equal(["ALLOW_ADMIN_USER_PASSWORD_AUTH"]);
+        const confidential = run.one(CLIENT, "gpt-action-mcp-client").inputs;
+        expect(confidential).to.not.have.property("refreshTokenRotation");
+        expect(confidential.explicitAuthFlows).to.deep.equal(["ALLOW_REFRESH_TOKEN_AUTH"]);
+    });
+
+    it("does not rotate the GPT Action's confidential client, which keeps REFRESH_TOKEN_AUTH only", () => {
+        for (const stack of [run, publicRun]) {
+            const client = stack.one(CLIENT, "gpt-action-client").inputs;
+            expect(client).to.not.have.property("refreshTokenRotation");
+            expect(client.explicitAuthFlows).to.deep.equal(["ALLOW_REFRESH_TOKEN_AUTH"]);
+        }
+    });
+
+    it("keeps the grace period within Cognito's 0-60 seconds", () => {
+        expect(RETRY_GRACE_PERIOD_SECONDS).to.be.within(0, 60);
     });
 });

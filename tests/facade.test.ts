@@ -385,7 +385,7 @@ describe("OAuth facade endpoints", () => {
             expect(cognito.forwarded).to.have.lengthOf(1);
             expect(cognito.forwarded[0].url).to.equal(`${HOSTED_UI}/oauth2/token`);
             expect(cognito.forwarded[0].form).to.deep.equal({
-                grant_type: "authorization_code", code: "inner-code", redirect_uri: `${API_URL}/oauth/callback`, code_verifier: verifier, client_id: SHADOW_CLIENT_ID, resource: RESOURCE,
+                grant_type: "authorization_code", code: "inner-code", redirect_uri: `${API_URL}/oauth/callback`, code_verifier: verifier, client_id: SHADOW_CLIENT_ID,
             });
             expect(cognito.forwarded[0].headers).to.not.have.property("Authorization");
             const tokens = JSON.parse(result.body) as { access_token: string; refresh_token: string };
@@ -467,7 +467,7 @@ describe("OAuth facade endpoints", () => {
             expect(cognito.forwarded[1].form).to.deep.equal({ grant_type: "refresh_token", refresh_token: "cognito-refresh" });
         });
 
-        it("never forwards scope, forwards resource only when it is the MCP server's URL, and refuses another with invalid_target (RFC 8707 §2)", async () => {
+        it("never forwards scope or resource (Cognito's token endpoint takes none), and refuses another resource with invalid_target (RFC 8707 §2)", async () => {
             const cognito = fakeCognito();
             const { verifier, challenge } = pkcePair();
             const back = await signedIn(clientA, challenge);
@@ -483,7 +483,8 @@ describe("OAuth facade endpoints", () => {
             expect(cognito.forwarded[0].form).to.not.have.property("scope");
             expect(cognito.forwarded[0].form).to.not.have.property("resource");
             const refreshToken = (JSON.parse((await exchange({ resource: RESOURCE, scope: SCOPE })).body) as { refresh_token: string }).refresh_token;
-            expect(cognito.forwarded[1].form).to.include({ resource: RESOURCE }).and.not.have.property("scope");
+            expect(cognito.forwarded[1].form).to.not.have.property("resource");
+            expect(cognito.forwarded[1].form).to.not.have.property("scope");
 
             const basic = { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:s`).toString("base64")}` };
             for (const [form, headers] of [[{ client_id: clientA, refresh_token: refreshToken }, {}], [{ refresh_token: "cognito-refresh" }, basic]] as const) {
@@ -493,6 +494,8 @@ describe("OAuth facade endpoints", () => {
                 expect(cognito.forwarded).to.have.lengthOf(before);
                 expect((await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", ...form, scope: "aws.cognito.signin.user.admin" }, headers))).statusCode).to.equal(200);
                 expect(cognito.forwarded.at(-1)?.form).to.not.have.property("scope");
+                expect((await facade(cognito.post)(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", ...form, resource: RESOURCE }, headers))).statusCode).to.equal(200);
+                expect(cognito.forwarded.at(-1)?.form).to.not.have.property("resource");
             }
         });
 

@@ -3,6 +3,7 @@
  * API's document and its own permission, and nothing of it without MCP.
  */
 import { expect } from "chai";
+import { CORS_PATHS } from "../handler/facade/cors";
 import { FACADE_ENV, readFacadeSettings } from "../handler/facade/settings";
 import { mcpScope, mcpServerUrl } from "../infra/mcpMetadata";
 import { FACADE_METHODS } from "../handler/facade/paths";
@@ -63,7 +64,8 @@ describe("OAuth facade (infrastructure)", () => {
     it("serves its four endpoints publicly from the API's document, proxied to itself", () => {
         const paths = restApiDocumentOf(run).paths;
         for (const [path, method] of Object.entries(FACADE_METHODS)) {
-            expect(Object.keys(paths[path]), path).to.deep.equal([method.toLowerCase()]);
+            // The token and revocation endpoints also answer their CORS preflight, API Gateway's own MOCK (tests/facadeTokens.test.ts).
+            expect(Object.keys(paths[path]), path).to.deep.equal([method.toLowerCase(), ...(CORS_PATHS.includes(path) ? ["options"] : [])]);
             const operation = paths[path][method.toLowerCase()];
             expect(operation.security, path).to.be.undefined;
             expect(operation["x-amazon-apigateway-integration"], path).to.deep.include({ type: "aws_proxy", httpMethod: "POST", uri: FACADE_INVOKE_ARN });

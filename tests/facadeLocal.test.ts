@@ -99,7 +99,7 @@ describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", 
         const access = decodeJwt(tokens?.access_token ?? "");
         // Cognito issued it to the shadow client, bound to the MCP resource.
         expect(access).to.include({ client_id: local.facade?.shadowClientId, aud: mcpUrl(), scope: mcpScope(local.outputs.apiUrl), token_use: "access" });
-        expect(tokens?.refresh_token, "the refresh token comes back wrapped for this client").to.match(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+        expect(tokens?.refresh_token, "the refresh token comes back wrapped for this client").to.match(/^[A-Za-z0-9_-]{100,}$/);
 
         const client = new Client({ name: "cimd-tests", version: "1.0.0" });
         await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl()), { authProvider: provider, fetch: recording }));

@@ -50,6 +50,8 @@ describe("MCP surface (infrastructure)", () => {
             explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
             enableTokenRevocation: true,
         });
+        // Confidential: its refresh tokens need its secret, so they do not rotate (infra/refreshTokens.ts).
+        expect(client.inputs).to.not.have.property("refreshTokenRotation");
         expect(run.dependenciesOf(client).some((urn) => urn.endsWith("::gpt-action-mcp-resource-server"))).to.be.true;
         // The GPT Action's client cannot obtain the MCP scope.
         expect(run.one(CLIENT, "gpt-action-client").inputs.allowedOauthScopes).to.not.include(MCP_SCOPE);
@@ -64,7 +66,7 @@ describe("MCP surface (infrastructure)", () => {
             allowedOauthFlows: ["code"],
             allowedOauthScopes: [MCP_SCOPE],
             callbackUrls: [FACADE_CALLBACK],
-            explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+            explicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
             enableTokenRevocation: true,
         });
         expect(facadeEnv(run)).to.include({ FACADE_SHADOW_CLIENT_ID: "mockcimdclientid", FACADE_CLIENT_METADATA_URLS: JSON.stringify(["https://chatgpt.com/oauth/client.json"]) });

@@ -328,6 +328,9 @@ describe("policy pack", () => {
             ["app-client-no-password-flows", [client({ explicitAuthFlows: ["ADMIN_NO_SRP_AUTH"] })], /ADMIN_NO_SRP_AUTH, which send/],
             ["app-client-no-password-flows", [client({ explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"] })], /ALLOW_USER_SRP_AUTH, sign-in through Cognito's API outside the hosted UI/],
             ["app-client-no-password-flows", [client({ explicitAuthFlows: undefined })], /no explicitAuthFlows/],
+            ["app-client-no-password-flows", [client({ explicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH"] })], /ALLOW_ADMIN_USER_PASSWORD_AUTH, which send/],
+            ["app-client-no-password-flows", [client({ explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"], refreshTokenRotation: { feature: "ENABLED", retryGracePeriodSeconds: 10 } })], /rotates its refresh tokens but allows ALLOW_REFRESH_TOKEN_AUTH/],
+            ["app-client-no-password-flows", [client({ explicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"], refreshTokenRotation: { feature: "ENABLED", retryGracePeriodSeconds: 10 } })], /ALLOW_USER_SRP_AUTH, sign-in through Cognito's API outside the hosted UI; allow only ALLOW_ADMIN_USER_PASSWORD_AUTH/],
             ["app-client-token-revocation", [client({ enableTokenRevocation: false })], /could not be revoked/],
             ["app-client-token-revocation", [client({ enableTokenRevocation: undefined })], /unset/],
             // 60 in the default unit (hours) is 2.5 days: too long for an access token.

@@ -1,7 +1,7 @@
 /**
  * The OAuth facade's Lambda entry: a thin authorization server in front of Cognito that accepts Client ID Metadata
  * Documents and puts RFC 9207's `iss` on every authorization response, while Cognito keeps the users, the sign-in
- * page and the tokens. It keeps nothing per user: what it must remember rides in signed values (envelopes.ts).
+ * page and the tokens. It keeps nothing per user: what it must remember rides in signed or encrypted values (envelopes.ts).
  * It needs no AWS permission, loads no SDK, and, like the API's handler, always answers and never throws.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
@@ -11,6 +11,7 @@ import { callback } from "./callback";
 import { ClientDocuments } from "./clientDocuments";
 import { consent } from "./consent";
 import type { FacadeContext } from "./context";
+import { withCors } from "./cors";
 import type { FetchOptions } from "./documentFetch";
 import { FACADE_METHODS, FACADE_PATHS } from "./paths";
 import { readFacadeEvent } from "./request";
@@ -43,11 +44,13 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
         const started = performance.now();
         let route = "none";
         let method = "unreadable";
+        let path = "";
         let requestId = "local";
         let result: APIGatewayProxyResult;
         try {
             const request = readFacadeEvent(event);
             method = request.method.slice(0, 10);
+            path = request.path;
             requestId = request.gatewayRequestId ?? requestId;
             const expected = Object.hasOwn(FACADE_METHODS, request.path) ? FACADE_METHODS[request.path] : undefined;
             if (expected === undefined) {
@@ -77,6 +80,7 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
             logError(requestId, route, error);
             result = json(500, { error: "server_error", error_description: `Something went wrong on our side; quote request id ${requestId} when reporting it.` });
         }
+        result = withCors(path, result);
         // Route, method and status only: never a parameter, token or body.
         logRequest({ requestId, route, method, status: result.statusCode, latencyMs: Math.round((performance.now() - started) * 100) / 100 });
         return result;

@@ -2,7 +2,8 @@
  * Compact signed tokens: what the facade hands out instead of keeping state (the authorization request in
  * `state`, the client binding around Cognito's code and refresh token). `<base64url JSON>.<base64url HMAC-SHA256>`,
  * the MAC over the kind and the payload, so that a token of one kind is never accepted as another. Signed, not
- * encrypted: each payload goes only to the party that already knows what it holds.
+ * encrypted: for payloads that hold only what their holder already knows (the pending request in `state`); what wraps
+ * a Cognito secret is encrypted instead (encrypted.ts).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 

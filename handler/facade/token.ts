@@ -19,9 +19,13 @@ export const COGNITO_TIMEOUT_MS = 10_000;
 /**
  * Fields a client may send that Cognito understands; anything else is dropped, never forwarded. Not `scope`: the
  * facade grants one scope, the app client's (RFC 6749 §6 lets a refresh omit it); a client-chosen one could ask
- * Cognito for more than /authorize allowed. `resource` only after the check in `token` (RFC 8707 §2).
+ * Cognito for more than /authorize allowed. Not `resource`: Cognito's token endpoint does not take it ("The token
+ * issuer endpoint" lists grant_type, client_id, client_secret, scope, redirect_uri, refresh_token, code,
+ * aws_client_metadata and code_verifier); Cognito binds the audience at /oauth2/authorize ("The authorize endpoint",
+ * `resource`) and "the new access token maintains the requested API url in the aud claim" on refresh. So the facade
+ * checks it (RFC 8707 §2) and keeps it to itself.
  */
-const FORWARDED = ["grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "resource", "client_id", "client_secret", "token"];
+const FORWARDED = ["grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "client_id", "client_secret", "token"];
 
 interface Caller {
     readonly clientId: string;
@@ -158,7 +162,8 @@ export async function token(context: FacadeContext, request: FacadeRequest): Pro
     const invalidGrant = (description: string) => oauthError(400, "invalid_grant", description);
     const clientIdForCognito = caller.kind === "cimd" ? settings.shadowClientId : caller.form.get("client_id");
     const grantType = caller.form.get("grant_type");
-    // RFC 8707 §2: the one resource is the MCP server, as /authorize requires; any other is refused, not forwarded.
+    // RFC 8707 §2: the one resource is the MCP server, as /authorize requires; any other is invalid_target. Never
+    // forwarded (FORWARDED): the binding was made at Cognito's /oauth2/authorize and holds on refresh.
     const resource = caller.form.get("resource");
     if (resource !== undefined && resource !== settings.resource) {
         return oauthError(400, "invalid_target", "resource must be this MCP server's URL (RFC 8707).");
@@ -219,7 +224,7 @@ export async function revoke(context: FacadeContext, request: FacadeRequest): Pr
     }
     const form = forwardedForm(caller, {
         token: tokenValue, client_id: caller.kind === "cimd" ? settings.shadowClientId : caller.form.get("client_id"),
-        grant_type: undefined, code: undefined, code_verifier: undefined, redirect_uri: undefined, refresh_token: undefined, resource: undefined,
+        grant_type: undefined, code: undefined, code_verifier: undefined, redirect_uri: undefined, refresh_token: undefined,
     });
     return relay(context, await forward(context, settings.cognito.revocationEndpoint, caller, form));
 }
