@@ -1,6 +1,7 @@
 /** What every endpoint of the facade works with. */
 import type { APIGatewayProxyResult } from "aws-lambda";
 import type { ClientDocuments } from "./clientDocuments";
+import { isAllowedClientId } from "./clientIdPatterns";
 import { DocumentFetchError } from "./documentError";
 import { errorPage } from "./responses";
 import type { FacadeSettings } from "./settings";
@@ -15,13 +16,13 @@ export interface FacadeContext {
 }
 
 /**
- * How a client_id is served: a CIMD client (an allow-listed URL) signs in through the shadow app client; a
+ * How a client_id is served: a CIMD client (an allow-listed URL, or one matching an allow-listed pattern) signs in through the shadow app client; a
  * pre-registered one (the MCP app client) through its own. Anything else is unknown.
  */
 export type ClientKind = "cimd" | "static" | "unknown";
 
 export function clientKind(settings: FacadeSettings, clientId: string): ClientKind {
-    if (settings.clientMetadataUrls.includes(clientId)) {
+    if (isAllowedClientId(settings.clientMetadataUrls, clientId)) {
         return "cimd";
     }
     return settings.staticClients.has(clientId) ? "static" : "unknown";
