@@ -1,5 +1,6 @@
 /** What every endpoint of the facade works with. */
 import type { APIGatewayProxyResult } from "aws-lambda";
+import type { ClientAuthentication } from "./clientAuthentication";
 import type { ClientDocuments } from "./clientDocuments";
 import { isAllowedClientId } from "./clientIdPatterns";
 import { DocumentFetchError } from "./documentError";
@@ -9,6 +10,8 @@ import type { FacadeSettings } from "./settings";
 export interface FacadeContext {
     readonly settings: FacadeSettings;
     readonly documents: ClientDocuments;
+    /** Verifies a CIMD client's private_key_jwt assertions (its key sets and the jti it has seen). */
+    readonly clientAuth: ClientAuthentication;
     /** Milliseconds since the epoch. */
     readonly clock: () => number;
     /** POSTs a form to Cognito (token, revoke); injectable for tests. */

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { logError, logRequest } from "../log";
 import { authorize } from "./authorize";
 import { callback } from "./callback";
+import { ClientAuthentication } from "./clientAuthentication";
 import { ClientDocuments } from "./clientDocuments";
 import type { FacadeContext } from "./context";
 import type { FetchOptions } from "./documentFetch";
@@ -34,6 +35,7 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
         settings,
         clock,
         documents: new ClientDocuments(options.fetchOptions ?? (() => ({})), clock),
+        clientAuth: new ClientAuthentication(options.fetchOptions ?? (() => ({})), clock),
         post: options.post ?? postForm,
     };
     return async (event) => {
