@@ -24,7 +24,10 @@ import { exampleArguments } from "./toolExamples";
 
 const HOUR_MS = 3600 * 1000;
 
-/** A metadata document as ChatGPT publishes one: a public client with its stable RFC 9207 callback. */
+/**
+ * A public client's document (`none`) with ChatGPT's stable RFC 9207 callback: ChatGPT's own document prefers
+ * private_key_jwt and also lists none (tests/facadeFixtures.ts chatGptDocument; tests/clientAuthLocal.test.ts).
+ */
 const clientDocument = (url: string) => ({
     client_id: url,
     client_name: "CIMD test client",
