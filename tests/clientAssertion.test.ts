@@ -7,14 +7,20 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { expect } from "chai";
 import { createHmac, randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as os from "node:os";
+import * as nodePath from "node:path";
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
 import { ASSERTION_ALGORITHMS, JWT_BEARER_ASSERTION } from "../handler/facade/clientAuthMethods";
-import type { FacadeHandler } from "../handler/facade";
+import type { createFacadeHandler, FacadeHandler } from "../handler/facade";
 import { checkDocument } from "../handler/facade/clientDocuments";
 import { FACADE_PATHS, facadeUrls } from "../handler/facade/paths";
 import type { FacadeSettings } from "../handler/facade/settings";
 import { logSink } from "../handler/log";
+import { bundleHandler } from "../infra/bundle";
 import { authorizationServerMetadata } from "../infra/mcpMetadata";
+import { FACADE_ENTRY } from "../infra/oauthFacade";
 import {
     API_URL, chatGptDocument, claudeDocument, CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, location, pkcePair, postEvent, RESOURCE, SCOPE,
     serveJson, settingsFor, SHADOW_CLIENT_ID, type DocumentHost, type Forwarded,
@@ -273,6 +279,27 @@ describe("OAuth facade: private_key_jwt client assertions", () => {
             expectInvalidClient(await redeem(chatGpt, { code: "c", verifier: "v" }, { client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:saml2-bearer", client_assertion: await assertion(chatGpt) }), /jwt-bearer/);
             expectInvalidClient(await tryAssertion(chatGpt, "not.a.jwt"), /not a signed JWT/);
             expectInvalidClient(await tryAssertion(chatGpt, "x".repeat(9000)), /over 8192 characters/);
+        });
+    });
+
+    describe("the deployed bundle", () => {
+        it("keeps jose in clientAssertion.js, loaded from the function's files on the first assertion, and verifies with it", async () => {
+            const bundle = bundleHandler(FACADE_ENTRY);
+            expect(Object.keys(bundle.files)).to.have.members(["index.js", "index.js.map", "clientAssertion.js", "clientAssertion.js.map"]);
+            expect(bundle.code, "no jose in the facade's cold path").to.not.include("JWSSignatureVerificationFailed");
+            const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), "gpt-action-facade-"));
+            try {
+                for (const [name, text] of Object.entries(bundle.files)) {
+                    fs.writeFileSync(nodePath.join(dir, name), text);
+                }
+                const bundled = createRequire(__filename)(nodePath.join(dir, "index.js")) as { createFacadeHandler: typeof createFacadeHandler };
+                handler = bundled.createFacadeHandler(settings, { clock: () => now, post: cognito.post, fetchOptions: () => ({ allowLoopbackHttp: true }) });
+                expect((await tryAssertion(chatGpt, await assertion(chatGpt))).statusCode, "authenticated, then the bogus code fails").to.equal(400);
+                expectInvalidClient(await tryAssertion(chatGpt, await assertion(chatGpt, {}, await keyPair("ES256", "ec-1"))), /signature does not verify/);
+                expectInvalidClient(await tryAssertion(chatGpt, await assertion(chatGpt, { aud: "https://other.example" })), /aud claim/);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
     });
 });
