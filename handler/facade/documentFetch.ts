@@ -35,7 +35,8 @@ export interface FetchOptions {
     readonly timeoutMs?: number;
     /**
      * Local mode's test switch only (startLocal's testClientMetadataUrls): allows http and loopback addresses for
-     * this fetch. Never set in a deployed function, whose settings have no way to express it.
+     * this fetch (a test client's document, and the key set it names on its own origin, jwks.ts). Never set in a
+     * deployed function, whose settings have no way to express it.
      */
     readonly allowLoopbackHttp?: boolean;
 }
