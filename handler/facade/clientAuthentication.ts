@@ -4,7 +4,7 @@
  * `none` needs nothing but the PKCE the code already demands. A document that names `private_key_jwt` but also lists
  * `none` among its supported methods lets the client choose. The verifier and jose load on the first assertion only.
  */
-import type { ClientDocuments } from "./clientDocuments";
+import type { ClientDocument, ClientDocuments } from "./clientDocuments";
 import { ASSERTION_ALGORITHMS, JWT_BEARER_ASSERTION } from "./clientAuthMethods";
 import { DocumentFetchError } from "./documentError";
 import type { FetchOptions } from "./documentFetch";
@@ -30,7 +30,7 @@ export class ClientAuthentication {
 
     /** Whether `clientId` (an allow-listed client_id URL) authenticated as its document asks; `audiences` is what `aud` may name. */
     async authenticate(documents: ClientDocuments, clientId: string, credentials: Credentials, audiences: readonly string[]): Promise<Authenticated> {
-        let document;
+        let document: ClientDocument;
         try {
             document = await documents.get(clientId);
         } catch (error) {
