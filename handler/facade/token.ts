@@ -83,10 +83,10 @@ async function readCaller(context: FacadeContext, request: FacadeRequest): Promi
         return { ok: false, result: invalidClient("Unknown client.", basicId !== undefined) };
     }
     if (kind === "static") {
-        // Cognito checks a static client's secret and knows no assertion; one is refused, never silently dropped.
+        // Cognito checks a static client's secret (if it has one) and knows no assertion: one is refused, never dropped.
         return credentials.assertion === undefined && credentials.assertionType === undefined
             ? { ok: true, caller: { clientId, kind, form, authorization } }
-            : { ok: false, result: invalidClient("This client authenticates with its client secret, not a client assertion.", false) };
+            : { ok: false, result: invalidClient("A pre-registered client authenticates as Cognito knows it (its secret, or PKCE alone), not with a client assertion.", false) };
     }
     // A CIMD client's document is public (clientDocuments.ts): it has no secret to present.
     if (basicId !== undefined || form.has("client_secret")) {
