@@ -10,7 +10,12 @@ export const HANDLER_ENTRY = path.join(__dirname, "..", "handler", "index.ts");
  * file of its own. Inlined, esbuild would evaluate them lazily but Node would still read and compile all of
  * their code at load: the MCP SDK, ajv and zod's classic API made the REST routes' cold init about 95 ms slower.
  */
-export const LAZY_MODULES: readonly string[] = ["./mcp.js"];
+export const LAZY_MODULES: readonly string[] = [
+    "./mcp.js",
+    // The OAuth facade's client-assertion verifier and jose (about 25 KB): only a private_key_jwt client's token
+    // request needs them, never an authorize, a callback or a public client's token request.
+    "./clientAssertion.js",
+];
 
 /** What the bundle holds in place of ajv, which only the MCP SDK's unused default validator would load. */
 const NO_AJV = path.join(__dirname, "stubs", "noAjv.ts");

@@ -5,11 +5,15 @@
  * without `code_challenge_methods_supported`, and an MCP client must refuse to proceed without it. Pure: the deployed API
  * serves these from MOCK integrations and local mode serves them itself.
  */
+import { ASSERTION_ALGORITHMS } from "../handler/facade/clientAuthMethods";
 import { facadeUrls, issuerUrl, mcpResourceUrl as mcpServerUrl, mcpToolsScope as mcpScope } from "../handler/facade/paths";
 
 // Defined beside the facade's paths, which the facade needs without this module; named here for the MCP surface.
 export { MCP_SCOPE_NAME } from "../handler/facade/paths";
 export { mcpScope, mcpServerUrl };
+
+/** Every way a client may authenticate at the token and revocation endpoints (RFC 8414 §2; OIDC Core §9). */
+const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"] as const;
 
 /** Where each document is served, under the API's base URL. */
 export const MCP_METADATA_PATHS = {
@@ -72,9 +76,12 @@ export function authorizationServerMetadata(apiUrl: string, scope: string, jwksU
         response_modes_supported: ["query"],
         grant_types_supported: ["authorization_code", "refresh_token"],
         code_challenge_methods_supported: ["S256"],
-        // A confidential client's secret either way, and a public client (or one with a metadata document) with none.
-        token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
-        revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+        // A static confidential client's secret either way (Cognito checks it); a client with a metadata document by the
+        // method its document names: a private_key_jwt assertion (RFC 7523, checked by the facade) or none (PKCE only).
+        token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+        token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+        revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+        revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
         subject_types_supported: ["public"],
         id_token_signing_alg_values_supported: ["RS256"],
         authorization_response_iss_parameter_supported: true,

@@ -5,7 +5,8 @@
  */
 import * as z from "zod";
 import { isRedirectUri } from "../handler/facade/redirectUris";
-import { DEFAULT_CLIENT_METADATA_URLS, isClientIdUrl } from "../handler/facade/settings";
+import { clientIdPatternProblem } from "../handler/facade/clientIdPatterns";
+import { DEFAULT_CLIENT_METADATA_URLS } from "../handler/facade/settings";
 import { callbackUrlProblem, MAX_URL_LENGTH } from "./callbacks";
 import { parseCustomDomain } from "./customDomainConfig";
 import { domainPrefixProblem } from "./domainPrefix";
@@ -196,9 +197,12 @@ export const SETTINGS = {
         fix: setPath,
     }),
     mcpClientMetadataUrls: setting({
-        type: list((url) => (isClientIdUrl(url) ? undefined : `must be an https URL with a path, no fragment and no user info: a client's metadata document, e.g. ${CHATGPT_CLIENT_METADATA_URL}`)),
+        type: list((url) => {
+            const problem = clientIdPatternProblem(url);
+            return problem === undefined ? undefined : `${problem}: a client's metadata document URL, e.g. ${CHATGPT_CLIENT_METADATA_URL}, or a pattern such as https://chatgpt.com/oauth/*/client.json`;
+        }),
         default: JSON.stringify(DEFAULT_CLIENT_METADATA_URLS), in: ["mcp"],
-        description: "The Client ID Metadata Documents the OAuth facade accepts as `client_id`, matched exactly (default: ChatGPT's); such clients need no callback URL configured. `[]` accepts none, leaving the MCP app client.",
+        description: "The Client ID Metadata Documents the OAuth facade accepts as `client_id`: exact https URLs, or patterns whose `*` stands for one path segment (scheme and host always exact). Default: ChatGPT's stable and per-connector documents and Claude's, see [docs/client-documents.md](docs/client-documents.md); such clients need no callback URL configured. `[]` accepts none, leaving the MCP app client.",
         fix: (at) => setPath(at, CHATGPT_CLIENT_METADATA_URL),
     }),
     mcpPublicClient: setting({

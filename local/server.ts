@@ -49,13 +49,13 @@ export interface LocalOptions {
     readonly handler?: Handler;
     /** Milliseconds since the epoch, for tests that expire codes and tokens. Default: Date.now. */
     readonly clock?: () => number;
-    /** The OAuth facade's CIMD allow-list: exact HTTPS client_id URLs (the stack's mcpClientMetadataUrls). Default: ChatGPT's. */
+    /** The OAuth facade's CIMD allow-list: HTTPS client_id URLs or patterns (the stack's mcpClientMetadataUrls). Default: the stack's. */
     readonly clientMetadataUrls?: readonly string[];
     /**
      * Tests and local mode's LOCAL_CLIENT_METADATA_URLS only; never a config key, and nothing a deployed stack can
      * express: `http://127.0.0.1:<port>/…` client_id URLs whose documents a test (or you, on your machine) serves. They
-     * join the allow-list, and only they are fetched without the HTTPS and public-address checks that every other
-     * document URL must pass.
+     * join the allow-list, and only they (and the jwks_uri a private_key_jwt document names, on its own origin) are
+     * fetched without the HTTPS and public-address checks that every other document and key set URL must pass.
      */
     readonly testClientMetadataUrls?: readonly string[];
 }

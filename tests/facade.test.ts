@@ -47,7 +47,7 @@ describe("OAuth facade settings", () => {
         staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
     };
 
-    it("builds the environment the function reads back: issuer, callback, scope and resource from the API URL, ChatGPT's document by default", () => {
+    it("builds the environment the function reads back: issuer, callback, scope and resource from the API URL, ChatGPT's and Claude's documents by default", () => {
         const environment = facadeEnvironment(values);
         expect(Object.keys(environment).sort()).to.deep.equal(Object.values(FACADE_ENV).sort());
         const settings = readFacadeSettings(environment);
@@ -60,7 +60,9 @@ describe("OAuth facade settings", () => {
             expect([mcpToolsScope(apiUrl), mcpResourceUrl(apiUrl)], apiUrl).to.deep.equal([mcpScope(apiUrl), mcpServerUrl(apiUrl)]);
         }
         expect(settings.clientMetadataUrls).to.deep.equal(DEFAULT_CLIENT_METADATA_URLS);
-        expect(settings.clientMetadataUrls).to.deep.equal(["https://chatgpt.com/oauth/client.json"]);
+        expect(settings.clientMetadataUrls).to.deep.equal([
+            "https://chatgpt.com/oauth/client.json", "https://chatgpt.com/oauth/*/client.json", "https://claude.ai/oauth/mcp-oauth-client-metadata",
+        ]);
         expect([...settings.staticClients]).to.deep.equal([[STATIC_CLIENT_ID, [STATIC_REDIRECT]]]);
         expect(settings.stateKey.length).to.equal(32);
     });

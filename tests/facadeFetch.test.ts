@@ -156,7 +156,7 @@ describe("OAuth facade: checking and caching a client metadata document", () => 
     const good = { client_id: url, redirect_uris: ["https://client.example/callback"], token_endpoint_auth_method: "none" };
 
     it("takes a document that names itself and lists redirect URIs", () => {
-        expect(checkDocument(url, good)).to.deep.equal({ clientId: url, redirectUris: good.redirect_uris });
+        expect(checkDocument(url, good)).to.deep.equal({ clientId: url, redirectUris: good.redirect_uris, authMethods: ["none"] });
         expect(checkDocument(url, { client_id: url, redirect_uris: ["https://client.example/callback"] }).clientId).to.equal(url);
     });
 
@@ -166,12 +166,12 @@ describe("OAuth facade: checking and caching a client metadata document", () => 
         }
     });
 
-    it("refuses a document without usable redirect_uris, with a secret, or for a confidential client", () => {
+    it("refuses a document without usable redirect_uris, with a secret, or for a client with a shared secret", () => {
         expect(() => checkDocument(url, { ...good, redirect_uris: [] })).to.throw(/redirect_uris/);
         expect(() => checkDocument(url, { ...good, redirect_uris: "https://client.example/callback" })).to.throw(/redirect_uris/);
         expect(() => checkDocument(url, { ...good, redirect_uris: ["not a url"] })).to.throw(/redirect_uris/);
         expect(() => checkDocument(url, { ...good, client_secret: "s" })).to.throw(/client secret/);
-        expect(() => checkDocument(url, { ...good, token_endpoint_auth_method: "client_secret_basic" })).to.throw(/public clients/);
+        expect(() => checkDocument(url, { ...good, token_endpoint_auth_method: "client_secret_basic" })).to.throw(/must be none or private_key_jwt/);
         expect(() => checkDocument(url, ["not", "an", "object"])).to.throw(/not a JSON object/);
     });
 

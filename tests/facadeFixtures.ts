@@ -151,3 +151,46 @@ export async function answerConsent(handler: FacadeHandler, answer: APIGatewayPr
     const { token, cookie } = consentForm(answer);
     return handler(consentEvent({ consent: token, decision }, cookie));
 }
+
+/**
+ * ChatGPT's client metadata document, shaped from what OpenAI publishes: the Apps SDK "Authentication" page
+ * (developers.openai.com/apps-sdk/build/auth) says ChatGPT identifies itself with CIMD, supports `none` and
+ * `private_key_jwt` and prefers `private_key_jwt`, its keys at https://chatgpt.com/oauth/jwks.json; the document's
+ * fields as other authorization servers reproduce it from https://chatgpt.com/oauth/client.json (e.g.
+ * Altinity/altinity-mcp#119, May 2026): `token_endpoint_auth_method` "private_key_jwt",
+ * `token_endpoint_auth_methods_supported` ["none", "private_key_jwt"], `token_endpoint_auth_signing_alg` "RS256",
+ * `jwks_uri`. `client_id`, `jwks_uri` and the redirect URI are the test's (the document must name its own URL).
+ */
+export function chatGptDocument(clientId: string, jwksUri: string, redirectUri = CLIENT_REDIRECT): Record<string, unknown> {
+    return {
+        client_id: clientId,
+        client_uri: "https://chatgpt.com/",
+        redirect_uris: [redirectUri],
+        token_endpoint_auth_method: "private_key_jwt",
+        token_endpoint_auth_methods_supported: ["none", "private_key_jwt"],
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        client_name: "ChatGPT",
+        logo_uri: "https://persistent.oaistatic.com/sonic/misc/openai-logo.png",
+        token_endpoint_auth_signing_alg: "RS256",
+        jwks_uri: jwksUri,
+    };
+}
+
+/**
+ * Claude's document at https://claude.ai/oauth/mcp-oauth-client-metadata, as Anthropic's "Authentication for
+ * connectors" describes it and its live copy reads (transcribed by independent conformance harnesses, 2026-08): a
+ * public client (`none`) with the hosted callbacks on claude.ai and claude.com, and among its `grant_types` the
+ * RFC 7523 jwt-bearer extension grant, which the facade does not run and must ignore.
+ */
+export function claudeDocument(clientId: string): Record<string, unknown> {
+    return {
+        client_id: clientId,
+        client_name: "Claude",
+        client_uri: "https://claude.ai",
+        redirect_uris: ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"],
+        grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:jwt-bearer"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "none",
+    };
+}

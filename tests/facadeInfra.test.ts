@@ -29,7 +29,8 @@ describe("OAuth facade (infrastructure)", () => {
         expect(facade.inputs.vpcConfig).to.be.undefined;
         expect(run.one(FUNCTION, "-handler").inputs.vpcConfig).to.not.be.undefined;
         const files = await archiveFiles(facade);
-        expect(Object.keys(files)).to.have.members(["index.js", "index.js.map"]);
+        // clientAssertion.js: jose and the private_key_jwt verifier, loaded on a client's first assertion only.
+        expect(Object.keys(files)).to.have.members(["index.js", "index.js.map", "clientAssertion.js", "clientAssertion.js.map"]);
         expect(files["index.js"]).to.include(FACADE_ENV.stateKey);
         // Neither the route table's operations nor the MCP SDK.
         expect(files["index.js"]).to.not.include("getSalesReport");

@@ -24,7 +24,10 @@ import { exampleArguments } from "./toolExamples";
 
 const HOUR_MS = 3600 * 1000;
 
-/** A metadata document as ChatGPT publishes one: a public client with its stable RFC 9207 callback. */
+/**
+ * A public client's document (`none`) with ChatGPT's stable RFC 9207 callback: ChatGPT's own document prefers
+ * private_key_jwt and also lists none (tests/facadeFixtures.ts chatGptDocument; tests/clientAuthLocal.test.ts).
+ */
 const clientDocument = (url: string) => ({
     client_id: url,
     client_name: "CIMD test client",
@@ -120,7 +123,9 @@ describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", 
         await callEvery();
         expect(seen.some((s) => s.url === facade().token && s.grantType === "refresh_token" && s.status === 200), "refreshed through the facade").to.be.true;
         await client.close();
-        expect(host.requests.filter((r) => r.url === "/a/client.json"), "the document was fetched once, then cached").to.have.lengthOf(1);
+        // Fetched for the sign-in, cached for the code exchange (which reads the client's method), fetched again for the
+        // refresh an hour later, when the 5-minute cache has expired.
+        expect(host.requests.filter((r) => r.url === "/a/client.json"), "the document was fetched, cached, then fetched again").to.have.lengthOf(2);
     });
 
     /** The facade's callback URL Cognito sends the browser to after the login (the step signIn follows on its own). */

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import { DEFAULT_CLIENT_METADATA_URLS } from "../handler/facade/settings";
 import { PLACEHOLDER_CALLBACK_URL } from "../infra/callbacks";
 import { authorizationServerMetadata, MCP_METADATA_PATHS, protectedResourceMetadata } from "../infra/mcpMetadata";
 import { AUTHORIZER_NAME } from "../infra/restApiDocument";
@@ -69,7 +70,7 @@ describe("MCP surface (infrastructure)", () => {
             explicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
             enableTokenRevocation: true,
         });
-        expect(facadeEnv(run)).to.include({ FACADE_SHADOW_CLIENT_ID: "mockcimdclientid", FACADE_CLIENT_METADATA_URLS: JSON.stringify(["https://chatgpt.com/oauth/client.json"]) });
+        expect(facadeEnv(run)).to.include({ FACADE_SHADOW_CLIENT_ID: "mockcimdclientid", FACADE_CLIENT_METADATA_URLS: JSON.stringify(DEFAULT_CLIENT_METADATA_URLS) });
     });
 
     it("makes a public client, without a secret, when mcpPublicClient is true", async () => {

@@ -9,6 +9,7 @@ import { cognitoAuthorizeUrl } from "./cognitoAuthorize";
 import { consentPage } from "./consentPage";
 import { clientKind, registeredRedirectUris, type FacadeContext } from "./context";
 import { S256_CHALLENGE } from "./pkce";
+import { isRegisteredRedirectUri } from "./redirectUris";
 import { errorPage, pageQuery, redirect, withParams } from "./responses";
 
 /** Longest client `state` carried: ample for any client, and it rides inside Cognito's `state`. */
@@ -29,9 +30,10 @@ export async function authorize(context: FacadeContext, query: ReadonlyMap<strin
     if ("page" in registered) {
         return registered.page;
     }
-    // Exact string comparison, no normalisation (CIMD draft-02 §8.1; RFC 9700 §4.1.3). Until it matches, nothing redirects.
+    // Exact string comparison, no normalisation (CIMD draft-02 §8.1; RFC 9700 §4.1.3), but for a loopback IP literal's
+    // port (RFC 8252 §7.3, redirectUris.ts). Until it matches, nothing redirects.
     const redirectUri = params.get("redirect_uri");
-    if (redirectUri === undefined || !registered.uris.includes(redirectUri)) {
+    if (redirectUri === undefined || !isRegisteredRedirectUri(registered.uris, redirectUri)) {
         return errorPage(400, "invalid_request", "redirect_uri is not one of the client's registered redirect URIs.");
     }
 

@@ -15,6 +15,7 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { registeredRedirectUris, type FacadeContext } from "./context";
 import { openState, sealCode } from "./envelopes";
+import { isRegisteredRedirectUri } from "./redirectUris";
 import { errorPage, pageQuery, redirect, withParams } from "./responses";
 
 /** Cognito's error descriptions are short; a longer one is cut rather than carried. */
@@ -43,8 +44,8 @@ export async function callback(context: FacadeContext, query: ReadonlyMap<string
     if ("page" in registered) {
         return registered.page;
     }
-    // Exact string comparison, as at /authorize (RFC 9700 §4.1.3); a mismatch gets a page, never a redirect.
-    if (!registered.uris.includes(redirectUri)) {
+    // Compared as at /authorize (RFC 9700 §4.1.3; RFC 8252 §7.3); a mismatch gets a page, never a redirect.
+    if (!isRegisteredRedirectUri(registered.uris, redirectUri)) {
         return errorPage(400, "invalid_request", "The sign-in's redirect_uri is not one of the client's registered redirect URIs.");
     }
     const error = params.get("error");

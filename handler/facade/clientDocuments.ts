@@ -2,6 +2,7 @@
  * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document-02): fetched, checked and kept for a
  * short while, so that a warm function does not fetch ChatGPT's document on every sign-in.
  */
+import { ASSERTION_ALGORITHMS, type ClientAuthMethod } from "./clientAuthMethods";
 import { DocumentFetchError } from "./documentError";
 import type { FetchOptions } from "./documentFetch";
 import { isRedirectUri } from "./redirectUris";
@@ -13,6 +14,12 @@ export interface ClientDocument {
     readonly redirectUris: readonly string[];
     /** The document's `client_name` as the client declares it (RFC 7591 §2), unverified: shown on the consent page, escaped. */
     readonly clientName?: string;
+    /** How it may authenticate at the token and revocation endpoints (clientAuthentication.ts). */
+    readonly authMethods: readonly ClientAuthMethod[];
+    /** For private_key_jwt: where its public keys are, on the client_id URL's own origin. */
+    readonly jwksUri?: string;
+    /** `token_endpoint_auth_signing_alg` (RFC 7591 §2), when the document pins one. */
+    readonly signingAlg?: string;
 }
 
 /** Without a max-age, a document is kept 5 minutes; with one, never more than an hour (§5.2 lets the AS bound it). */
@@ -43,16 +50,45 @@ export function checkDocument(url: string, body: unknown): ClientDocument {
     if (!uris.every(isRedirectUri)) {
         throw new DocumentFetchError("the client metadata document's redirect_uris must be https (or http on a loopback host), with no fragment and no OAuth response parameter in the query");
     }
-    // §4.1: a document is public, so it can hold no shared secret; this facade serves public clients only (PKCE).
+    // §4.1: a document is public, so it can hold no shared secret.
     if ("client_secret" in document || "client_secret_expires_at" in document) {
         throw new DocumentFetchError("the client metadata document contains a client secret");
     }
-    const method = document.token_endpoint_auth_method;
-    if (method !== undefined && method !== "none") {
-        throw new DocumentFetchError("this server accepts only public clients (token_endpoint_auth_method none) by client metadata document");
-    }
     const name = document.client_name;
-    return { clientId: url, redirectUris: uris, ...(typeof name === "string" ? { clientName: name } : {}) };
+    return { clientId: url, redirectUris: uris, ...(typeof name === "string" ? { clientName: name } : {}), ...authentication(url, document) };
+}
+
+/**
+ * How the document's client authenticates. RFC 7591 §2's `token_endpoint_auth_method` (one value) rules: absent or
+ * `none`, a public client; `private_key_jwt`, an assertion signed with a key from its `jwks_uri`. A document that also
+ * carries a list-valued `token_endpoint_auth_methods_supported` naming `none` (ChatGPT's does) may authenticate either
+ * way. Any other method needs a secret, which a public document cannot hold (§4.1). Grant and response types are not
+ * read: the facade runs the code and refresh grants whatever else a document lists (Claude's lists an extension grant).
+ */
+function authentication(url: string, document: Record<string, unknown>): Pick<ClientDocument, "authMethods" | "jwksUri" | "signingAlg"> {
+    const method = document.token_endpoint_auth_method ?? "none";
+    if (method === "none") {
+        return { authMethods: ["none"] };
+    }
+    if (method !== "private_key_jwt") {
+        throw new DocumentFetchError("the client metadata document's token_endpoint_auth_method must be none or private_key_jwt (a document can hold no secret)");
+    }
+    const jwksUri = document.jwks_uri;
+    if (typeof jwksUri !== "string" || !URL.canParse(jwksUri)) {
+        throw new DocumentFetchError("the client metadata document names private_key_jwt without a jwks_uri");
+    }
+    const keys = new URL(jwksUri);
+    // The keys come from the host that vouches for the client_id; a document cannot point the facade at another host.
+    if (keys.origin !== new URL(url).origin || keys.username !== "" || keys.password !== "" || jwksUri.includes("#")) {
+        throw new DocumentFetchError("the client metadata document's jwks_uri must be on the client_id URL's own host, with no user info or fragment");
+    }
+    const signingAlg = document.token_endpoint_auth_signing_alg;
+    if (signingAlg !== undefined && (typeof signingAlg !== "string" || !ASSERTION_ALGORITHMS.includes(signingAlg))) {
+        throw new DocumentFetchError(`the client metadata document's token_endpoint_auth_signing_alg must be one of ${ASSERTION_ALGORITHMS.join(", ")}`);
+    }
+    const supported = document.token_endpoint_auth_methods_supported;
+    const alsoPublic = Array.isArray(supported) && supported.includes("none");
+    return { authMethods: alsoPublic ? ["private_key_jwt", "none"] : ["private_key_jwt"], jwksUri, ...(signingAlg === undefined ? {} : { signingAlg }) };
 }
 
 type Cached = ({ readonly document: ClientDocument } | { readonly failure: DocumentFetchError }) & { readonly expiresAt: number };

@@ -1,6 +1,8 @@
 /** What every endpoint of the facade works with. */
 import type { APIGatewayProxyResult } from "aws-lambda";
+import type { ClientAuthentication } from "./clientAuthentication";
 import type { ClientDocuments } from "./clientDocuments";
+import { isAllowedClientId } from "./clientIdPatterns";
 import { DocumentFetchError } from "./documentError";
 import { errorPage } from "./responses";
 import type { FacadeSettings } from "./settings";
@@ -9,6 +11,8 @@ import type { UsedTokens } from "./usedTokens";
 export interface FacadeContext {
     readonly settings: FacadeSettings;
     readonly documents: ClientDocuments;
+    /** Verifies a CIMD client's private_key_jwt assertions (its key sets and the jti it has seen). */
+    readonly clientAuth: ClientAuthentication;
     /** Milliseconds since the epoch. */
     readonly clock: () => number;
     /** POSTs a form to Cognito (token, revoke); injectable for tests. */
@@ -18,13 +22,13 @@ export interface FacadeContext {
 }
 
 /**
- * How a client_id is served: a CIMD client (an allow-listed URL) signs in through the shadow app client; a
+ * How a client_id is served: a CIMD client (an allow-listed URL, or one matching an allow-listed pattern) signs in through the shadow app client; a
  * pre-registered one (the MCP app client) through its own. Anything else is unknown.
  */
 export type ClientKind = "cimd" | "static" | "unknown";
 
 export function clientKind(settings: FacadeSettings, clientId: string): ClientKind {
-    if (settings.clientMetadataUrls.includes(clientId)) {
+    if (isAllowedClientId(settings.clientMetadataUrls, clientId)) {
         return "cimd";
     }
     return settings.staticClients.has(clientId) ? "static" : "unknown";

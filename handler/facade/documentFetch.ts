@@ -35,49 +35,60 @@ export interface FetchOptions {
     readonly timeoutMs?: number;
     /**
      * Local mode's test switch only (startLocal's testClientMetadataUrls): allows http and loopback addresses for
-     * this fetch. Never set in a deployed function, whose settings have no way to express it.
+     * this fetch (a test client's document, and the key set it names on its own origin, jwks.ts). Never set in a
+     * deployed function, whose settings have no way to express it.
      */
     readonly allowLoopbackHttp?: boolean;
 }
+
+/** What is fetched, for the error messages, and the media types it may come as. Default: a client metadata document. */
+export interface FetchedKind {
+    readonly label: string;
+    /** How the messages name its URL. */
+    readonly urlLabel: string;
+    readonly mediaTypes: readonly string[];
+}
+
+const METADATA_DOCUMENT: FetchedKind = { label: "the client metadata document", urlLabel: "the client_id URL", mediaTypes: ["application/json"] };
 
 async function systemResolve(hostname: string): Promise<readonly string[]> {
     const answers = await dnsLookup(hostname, { all: true, verbatim: true });
     return answers.map((a) => a.address);
 }
 
-const tooSlow = (timeoutMs: number) => new DocumentFetchError(`the client metadata document took longer than ${timeoutMs} ms`);
+const tooSlow = (timeoutMs: number, kind: FetchedKind) => new DocumentFetchError(`${kind.label} took longer than ${timeoutMs} ms`);
 
 /** Settles like `promise`, or rejects with the time-limit error once `deadline` (ms since the epoch) has passed. */
-function beforeDeadline<T>(promise: Promise<T>, deadline: number, timeoutMs: number): Promise<T> {
+function beforeDeadline<T>(promise: Promise<T>, deadline: number, timeoutMs: number, kind: FetchedKind): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(tooSlow(timeoutMs)), Math.max(0, deadline - Date.now()));
+        timer = setTimeout(() => reject(tooSlow(timeoutMs, kind)), Math.max(0, deadline - Date.now()));
     });
     return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-export async function fetchDocument(target: string, options: FetchOptions = {}): Promise<FetchedDocument> {
+export async function fetchDocument(target: string, options: FetchOptions = {}, kind: FetchedKind = METADATA_DOCUMENT): Promise<FetchedDocument> {
     // One deadline for the whole fetch, the DNS lookup included (a resolver can take longer than the limit itself).
     const timeoutMs = options.timeoutMs ?? DOCUMENT_TIMEOUT_MS;
     const deadline = Date.now() + timeoutMs;
     const url = new URL(target);
     const testMode = options.allowLoopbackHttp === true;
     if (url.protocol !== "https:" && !(testMode && url.protocol === "http:")) {
-        throw new DocumentFetchError("the client_id URL is not https");
+        throw new DocumentFetchError(`${kind.urlLabel} is not https`);
     }
     const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
     let addresses: readonly string[];
     try {
-        addresses = isIP(hostname) === 0 ? await beforeDeadline((options.resolve ?? systemResolve)(hostname), deadline, timeoutMs) : [hostname];
+        addresses = isIP(hostname) === 0 ? await beforeDeadline((options.resolve ?? systemResolve)(hostname), deadline, timeoutMs, kind) : [hostname];
     } catch (error) {
-        throw error instanceof DocumentFetchError ? error : new DocumentFetchError("the client_id URL's host does not resolve");
+        throw error instanceof DocumentFetchError ? error : new DocumentFetchError(`${kind.urlLabel}'s host does not resolve`);
     }
     if (addresses.length === 0) {
-        throw new DocumentFetchError("the client_id URL's host does not resolve");
+        throw new DocumentFetchError(`${kind.urlLabel}'s host does not resolve`);
     }
     // Every address, not just the one used: a host that also names a private address is not a public client's.
     if (!testMode && !addresses.every(isPublicAddress)) {
-        throw new DocumentFetchError("the client_id URL's host resolves to a private, loopback or otherwise non-public address");
+        throw new DocumentFetchError(`${kind.urlLabel}'s host resolves to a private, loopback or otherwise non-public address`);
     }
     const address = addresses[0];
     const family = isIP(address);
@@ -89,10 +100,10 @@ export async function fetchDocument(target: string, options: FetchOptions = {}):
             callback(null, address, family);
         }
     };
-    return request(url, pinned, options.maxBytes ?? MAX_DOCUMENT_BYTES, deadline, timeoutMs);
+    return request(url, pinned, options.maxBytes ?? MAX_DOCUMENT_BYTES, deadline, timeoutMs, kind);
 }
 
-function request(url: URL, lookup: LookupFunction, maxBytes: number, deadline: number, timeoutMs: number): Promise<FetchedDocument> {
+function request(url: URL, lookup: LookupFunction, maxBytes: number, deadline: number, timeoutMs: number, kind: FetchedKind): Promise<FetchedDocument> {
     return new Promise((resolve, reject) => {
         const client = url.protocol === "https:" ? https : http;
         const req = client.request(url, {
@@ -105,22 +116,22 @@ function request(url: URL, lookup: LookupFunction, maxBytes: number, deadline: n
             reject(new DocumentFetchError(message));
             req.destroy();
         };
-        const timer = setTimeout(() => fail(tooSlow(timeoutMs).message), Math.max(0, deadline - Date.now()));
-        req.on("error", () => fail("the client metadata document could not be fetched"));
+        const timer = setTimeout(() => fail(tooSlow(timeoutMs, kind).message), Math.max(0, deadline - Date.now()));
+        req.on("error", () => fail(`${kind.label} could not be fetched`));
         req.on("close", () => clearTimeout(timer));
         req.on("response", (res) => {
             if (res.statusCode !== 200) {
                 // 3xx included: the draft forbids following redirects (§5).
-                fail(`the client metadata document answered HTTP ${res.statusCode ?? 0}, not 200`);
+                fail(`${kind.label} answered HTTP ${res.statusCode ?? 0}, not 200`);
                 return;
             }
             const mediaType = (res.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-            if (mediaType !== "application/json") {
-                fail("the client metadata document is not application/json");
+            if (!kind.mediaTypes.includes(mediaType)) {
+                fail(`${kind.label} is not ${kind.mediaTypes.join(" or ")}`);
                 return;
             }
             if (Number(res.headers["content-length"] ?? 0) > maxBytes) {
-                fail(`the client metadata document is over ${maxBytes} bytes`);
+                fail(`${kind.label} is over ${maxBytes} bytes`);
                 return;
             }
             const chunks: Buffer[] = [];
@@ -128,7 +139,7 @@ function request(url: URL, lookup: LookupFunction, maxBytes: number, deadline: n
             res.on("data", (chunk: Buffer) => {
                 size += chunk.length;
                 if (size > maxBytes) {
-                    fail(`the client metadata document is over ${maxBytes} bytes`);
+                    fail(`${kind.label} is over ${maxBytes} bytes`);
                     return;
                 }
                 chunks.push(chunk);
@@ -138,10 +149,10 @@ function request(url: URL, lookup: LookupFunction, maxBytes: number, deadline: n
                 try {
                     resolve({ body: JSON.parse(Buffer.concat(chunks).toString("utf8")), maxAgeSeconds: maxAge(res.headers["cache-control"]) });
                 } catch {
-                    reject(new DocumentFetchError("the client metadata document is not valid JSON"));
+                    reject(new DocumentFetchError(`${kind.label} is not valid JSON`));
                 }
             });
-            res.on("error", () => fail("the client metadata document could not be read"));
+            res.on("error", () => fail(`${kind.label} could not be read`));
         });
         req.end();
     });

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { logError, logRequest } from "../log";
 import { authorize } from "./authorize";
 import { callback } from "./callback";
+import { ClientAuthentication } from "./clientAuthentication";
 import { ClientDocuments } from "./clientDocuments";
 import { consent } from "./consent";
 import type { FacadeContext } from "./context";
@@ -37,6 +38,7 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
         settings,
         clock,
         documents: new ClientDocuments(options.fetchOptions ?? (() => ({})), clock),
+        clientAuth: new ClientAuthentication(options.fetchOptions ?? (() => ({})), clock),
         post: options.post ?? postForm,
         usedConsents: new UsedTokens(clock),
     };

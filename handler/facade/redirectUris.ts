@@ -26,3 +26,25 @@ export function isRedirectUri(value: unknown): value is string {
     }
     return ![...url.searchParams.keys()].some((key) => RESPONSE_PARAMETERS.includes(key));
 }
+
+/** The loopback IP literals whose port a native client picks at run time (RFC 8252 §7.3); not `localhost` (§8.3). */
+const LOOPBACK_IP_HOSTS: ReadonlySet<string> = new Set(["127.0.0.1", "[::1]"]);
+
+/**
+ * Whether `requested` is one of the client's `registered` redirect URIs: exactly the same string (RFC 9700
+ * §4.1.3), or, for a registered `http://127.0.0.1/…` or `http://[::1]/…`, the same URI on any port (RFC 8252 §7.3:
+ * the authorization server MUST allow any port for loopback IP redirect URIs). Everything but the port is still
+ * compared as text, so the path, query and host are exactly the registered ones.
+ */
+export function isRegisteredRedirectUri(registered: readonly string[], requested: string): boolean {
+    return registered.includes(requested) || registered.some((uri) => loopbackAnyPort(uri) === loopbackAnyPort(requested) && loopbackAnyPort(uri) !== undefined);
+}
+
+/** `uri` with its port removed, if it is an http URI on a loopback IP literal; undefined otherwise. */
+function loopbackAnyPort(uri: string): string | undefined {
+    const match = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?(\/[^#]*)?$/.exec(uri);
+    if (match === null || !LOOPBACK_IP_HOSTS.has(match[1]) || (match[2] !== undefined && Number(match[2]) > 65535)) {
+        return undefined;
+    }
+    return `http://${match[1]}${match[3] ?? ""}`;
+}

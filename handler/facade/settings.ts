@@ -4,8 +4,11 @@
  * no I/O. The facade's callback, its scope and the resource it accepts are not variables: each follows from the
  * issuer (paths.ts), so they cannot disagree with it.
  */
+import { isAllowListEntry } from "./clientIdPatterns";
 import { facadeUrls, issuerUrl, mcpResourceUrl, mcpToolsScope } from "./paths";
 import { isRedirectUri } from "./redirectUris";
+
+export { isClientIdUrl } from "./clientIdPatterns";
 
 /** The environment variables, by role. */
 export const FACADE_ENV = {
@@ -19,14 +22,25 @@ export const FACADE_ENV = {
     shadowClientId: "FACADE_SHADOW_CLIENT_ID",
     /** Secret. The HMAC-SHA256 key of the signed state, codes and refresh tokens: base64url, at least 32 bytes. */
     stateKey: "FACADE_STATE_KEY",
-    /** JSON array of the exact HTTPS client_id URLs whose metadata documents are accepted (the allow-list). */
+    /** JSON array of the HTTPS client_id URLs whose metadata documents are accepted (the allow-list): exact, or with `*` for one path segment (clientIdPatterns.ts). */
     clientMetadataUrls: "FACADE_CLIENT_METADATA_URLS",
     /** JSON object: each pre-registered app client's id to its exact redirect URIs (the MCP app client's callback URLs; redirectUris.ts says which are taken). */
     staticClients: "FACADE_STATIC_CLIENTS",
 } as const;
 
-/** ChatGPT's client_id metadata document, the default allow-list (config `mcpClientMetadataUrls`). */
-export const DEFAULT_CLIENT_METADATA_URLS: readonly string[] = ["https://chatgpt.com/oauth/client.json"];
+/**
+ * The default allow-list (config `mcpClientMetadataUrls`): ChatGPT's stable document, ChatGPT's per-connector ones
+ * (and Codex's, `…/oauth/codex/client.json`, which the same pattern covers), and Claude's. Sources: OpenAI, Apps SDK
+ * "Authentication" (developers.openai.com/apps-sdk/build/auth: CIMD, the stable callback with RFC 9207 `iss`);
+ * ChatGPT's per-connector documents `https://chatgpt.com/oauth/<callback_id>/client.json` with callbacks
+ * `https://chatgpt.com/connector/oauth/<callback_id>` as observed by other authorization servers (issue 20);
+ * Anthropic, "Authentication for connectors" and Claude's live document at the URL below (docs/client-documents.md).
+ */
+export const DEFAULT_CLIENT_METADATA_URLS: readonly string[] = [
+    "https://chatgpt.com/oauth/client.json",
+    "https://chatgpt.com/oauth/*/client.json",
+    "https://claude.ai/oauth/mcp-oauth-client-metadata",
+];
 
 /** HMAC-SHA256 wants a key at least as long as its output (RFC 2104 §3). */
 export const MIN_STATE_KEY_BYTES = 32;
@@ -104,8 +118,9 @@ export function readFacadeSettings(env: Readonly<Record<string, string | undefin
         throw new Error(`${FACADE_ENV.issuer} must not end with a slash`);
     }
     const clientMetadataUrls = jsonValue(text(FACADE_ENV.clientMetadataUrls), FACADE_ENV.clientMetadataUrls);
-    if (!Array.isArray(clientMetadataUrls) || !clientMetadataUrls.every(isClientIdUrl)) {
-        throw new Error(`${FACADE_ENV.clientMetadataUrls} must be a JSON array of HTTPS URLs with a path, no fragment and no user info`);
+    if (!Array.isArray(clientMetadataUrls) || !clientMetadataUrls.every(isAllowListEntry)) {
+        throw new Error(`${FACADE_ENV.clientMetadataUrls} must be a JSON array of HTTPS URLs with a path, no fragment and no user info, `
+            + "or patterns with * standing for one whole path segment");
     }
     return {
         issuer,
@@ -122,19 +137,6 @@ export function readFacadeSettings(env: Readonly<Record<string, string | undefin
         scope: mcpToolsScope(issuer),
         resource: mcpResourceUrl(issuer),
     };
-}
-
-/**
- * A client identifier URL as the CIMD draft allows it (draft-ietf-oauth-client-id-metadata-document-02 §3): https,
- * a path other than "/", no fragment, no user info, no dot segments.
- */
-export function isClientIdUrl(value: unknown): value is string {
-    if (typeof value !== "string" || !URL.canParse(value)) {
-        return false;
-    }
-    const url = new URL(value);
-    return url.protocol === "https:" && url.pathname !== "/" && url.hash === "" && !value.includes("#")
-        && url.username === "" && url.password === "" && !/\/\.\.?(\/|$)/.test(value.slice(url.origin.length));
 }
 
 function jsonValue(text: string, name: string): unknown {

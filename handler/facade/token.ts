@@ -6,6 +6,7 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { clientKind, type FacadeContext } from "./context";
 import { openCode, openRefreshToken, sealRefreshToken } from "./envelopes";
+import { facadeUrls } from "./paths";
 import { verifierMatches } from "./pkce";
 import type { FacadeRequest } from "./request";
 import { singleValued } from "./request";
@@ -40,8 +41,12 @@ type Checked = { readonly ok: true; readonly caller: Caller } | { readonly ok: f
 const invalidClient = (description: string, basic: boolean) =>
     oauthError(401, "invalid_client", description, basic ? { "WWW-Authenticate": 'Basic realm="token"' } : {});
 
-/** The form, and the client it names (RFC 6749 §2.3.1 for HTTP Basic); secrets are Cognito's to check, not ours. */
-function readCaller(context: FacadeContext, request: FacadeRequest): Checked {
+/**
+ * The form, and the client it names (RFC 6749 §2.3.1 for HTTP Basic; RFC 7521 §4.2 for an assertion, whose `sub`
+ * names the client when the form does not). A static client's secret is Cognito's to check; a CIMD client
+ * authenticates here, as its metadata document says (clientAuthentication.ts).
+ */
+async function readCaller(context: FacadeContext, request: FacadeRequest): Promise<Checked> {
     const contentType = (request.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
     const { body } = request;
     if (contentType !== "application/x-www-form-urlencoded" || body === undefined || body.length > MAX_FORM_CHARS) {
@@ -75,16 +80,40 @@ function readCaller(context: FacadeContext, request: FacadeRequest): Checked {
     if (basicId !== undefined && formId !== undefined && formId !== basicId) {
         return { ok: false, result: invalidClient("client_id does not match the authenticated client.", true) };
     }
-    const clientId = basicId ?? formId ?? "";
+    const credentials = { assertionType: form.get("client_assertion_type"), assertion: form.get("client_assertion") };
+    const clientId = basicId ?? formId ?? assertionSubject(credentials.assertion) ?? "";
     const kind = clientKind(context.settings, clientId);
     if (kind === "unknown") {
         return { ok: false, result: invalidClient("Unknown client.", basicId !== undefined) };
     }
-    // A CIMD client is public (clientDocuments.ts): it has no secret to present.
-    if (kind === "cimd" && (basicId !== undefined || form.has("client_secret"))) {
-        return { ok: false, result: invalidClient("A client identified by a metadata document authenticates with PKCE only (token_endpoint_auth_method none).", basicId !== undefined) };
+    if (kind === "static") {
+        // Cognito checks a static client's secret (if it has one) and knows no assertion: one is refused, never dropped.
+        return credentials.assertion === undefined && credentials.assertionType === undefined
+            ? { ok: true, caller: { clientId, kind, form, authorization } }
+            : { ok: false, result: invalidClient("A pre-registered client authenticates as Cognito knows it (its secret, or PKCE alone), not with a client assertion.", false) };
+    }
+    // A CIMD client's document is public (clientDocuments.ts): it has no secret to present.
+    if (basicId !== undefined || form.has("client_secret")) {
+        return { ok: false, result: invalidClient("A client identified by a metadata document has no secret: it authenticates with private_key_jwt or PKCE only, as its document says.", basicId !== undefined) };
+    }
+    const { settings } = context;
+    // RFC 7523 §3 item 3: the audience is this authorization server, by its issuer or its token endpoint's URL.
+    const authenticated = await context.clientAuth.authenticate(context.documents, clientId, credentials, [settings.issuer, facadeUrls(settings.issuer).token]);
+    if (!authenticated.ok) {
+        return { ok: false, result: invalidClient(authenticated.description, false) };
     }
     return { ok: true, caller: { clientId, kind, form, authorization } };
+}
+
+/** The unverified `sub` of a compact JWT, to find the client whose keys will verify it; undefined if unreadable. */
+function assertionSubject(assertion: string | undefined): string | undefined {
+    try {
+        const payload: unknown = JSON.parse(Buffer.from(assertion?.split(".")[1] ?? "", "base64url").toString("utf8"));
+        return typeof payload === "object" && payload !== null && typeof (payload as Record<string, unknown>).sub === "string"
+            ? (payload as Record<string, string>).sub : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 /** The caller's form as Cognito should see it, with `changes` applied (undefined removes a field). */
@@ -153,7 +182,7 @@ function relay(context: FacadeContext, answer: Answer | APIGatewayProxyResult, w
 }
 
 export async function token(context: FacadeContext, request: FacadeRequest): Promise<APIGatewayProxyResult> {
-    const checked = readCaller(context, request);
+    const checked = await readCaller(context, request);
     if (!checked.ok) {
         return checked.result;
     }
@@ -204,7 +233,7 @@ export async function token(context: FacadeContext, request: FacadeRequest): Pro
 }
 
 export async function revoke(context: FacadeContext, request: FacadeRequest): Promise<APIGatewayProxyResult> {
-    const checked = readCaller(context, request);
+    const checked = await readCaller(context, request);
     if (!checked.ok) {
         return checked.result;
     }
