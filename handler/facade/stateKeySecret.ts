@@ -1,0 +1,81 @@
+/**
+ * Reads the facade's state key from AWS Secrets Manager once per cold start: one GetSecretValue, signed with the
+ * function's own credentials (sigv4.ts), over fetch. No SDK: the facade's cold path stays a few milliseconds
+ * (docs/facade-key-and-waf.md has the numbers and the options weighed).
+ */
+import { signPost, type AwsCredentials } from "./sigv4";
+
+/** Slow enough for a cold TLS handshake in the region, short against the function's 15 s timeout. */
+const SECRET_TIMEOUT_MS = 3000;
+
+/** The environment a Lambda function gets ("Defined runtime environment variables", AWS Lambda Developer Guide). */
+export interface SecretEnvironment {
+    readonly AWS_ACCESS_KEY_ID?: string;
+    readonly AWS_SECRET_ACCESS_KEY?: string;
+    readonly AWS_SESSION_TOKEN?: string;
+    /**
+     * The AWS SDKs' service-specific endpoint override ("Service-specific endpoints", AWS SDKs and Tools Reference
+     * Guide), honoured for the bench's local Secrets Manager; https, or http on 127.0.0.1 only, since the request
+     * carries the session token.
+     */
+    readonly AWS_ENDPOINT_URL_SECRETS_MANAGER?: string;
+}
+
+export interface SecretReadOptions {
+    readonly fetch?: typeof fetch;
+    readonly now?: () => number;
+}
+
+/** The secret's region and endpoint, from its ARN (`arn:<partition>:secretsmanager:<region>:<account>:secret:<name>`). */
+export function secretsManagerEndpoint(secretArn: string, override?: string): { readonly url: URL; readonly region: string } {
+    const match = /^arn:(aws|aws-us-gov|aws-cn):secretsmanager:([a-z0-9-]+):\d{12}:secret:[^\s]+$/.exec(secretArn);
+    if (match === null) {
+        throw new Error("the state key's secret ARN is not a Secrets Manager secret ARN");
+    }
+    const [, partition, region] = match;
+    if (override !== undefined && override !== "") {
+        const url = new URL(override);
+        if (url.protocol !== "https:" && !(url.protocol === "http:" && url.hostname === "127.0.0.1")) {
+            throw new Error("AWS_ENDPOINT_URL_SECRETS_MANAGER must be https (or http on 127.0.0.1)");
+        }
+        return { url, region };
+    }
+    // "AWS Secrets Manager endpoints and quotas" (AWS General Reference): secretsmanager.<region>.<partition's domain>.
+    return { url: new URL(`https://secretsmanager.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}/`), region };
+}
+
+/**
+ * The SecretString of the current version of `secretArn` (GetSecretValue, Secrets Manager API Reference: POST /,
+ * `X-Amz-Target: secretsmanager.GetSecretValue`, `Content-Type: application/x-amz-json-1.1`). Throws a message
+ * that names what failed, never a credential or the secret.
+ */
+export async function readSecretString(secretArn: string, env: SecretEnvironment, options: SecretReadOptions = {}): Promise<string> {
+    const { url, region } = secretsManagerEndpoint(secretArn, env.AWS_ENDPOINT_URL_SECRETS_MANAGER);
+    if (env.AWS_ACCESS_KEY_ID === undefined || env.AWS_SECRET_ACCESS_KEY === undefined) {
+        throw new Error("no AWS credentials in the environment");
+    }
+    const credentials: AwsCredentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN };
+    const body = JSON.stringify({ SecretId: secretArn });
+    const signed = signPost(url, { "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.GetSecretValue" }, body, credentials,
+        { region, service: "secretsmanager" }, (options.now ?? Date.now)());
+    // fetch sets Host itself, from the same URL.
+    const headers = Object.fromEntries(Object.entries(signed).filter(([name]) => name !== "host"));
+    const response = await (options.fetch ?? fetch)(url, { method: "POST", headers, body, redirect: "error", signal: AbortSignal.timeout(SECRET_TIMEOUT_MS) });
+    const text = await response.text();
+    if (!response.ok) {
+        // The error's type only (e.g. AccessDeniedException, ResourceNotFoundException): its message may quote the ARN, never the value.
+        const type = /"__type"\s*:\s*"(?:[^"#]*#)?([A-Za-z]+)"/.exec(text)?.[1] ?? "unknown error";
+        throw new Error(`Secrets Manager answered ${response.status} (${type})`);
+    }
+    let answer: unknown;
+    try {
+        answer = JSON.parse(text);
+    } catch {
+        throw new Error("Secrets Manager's answer is not JSON");
+    }
+    const value = typeof answer === "object" && answer !== null ? (answer as { SecretString?: unknown }).SecretString : undefined;
+    if (typeof value !== "string") {
+        throw new Error("the secret has no SecretString");
+    }
+    return value;
+}
