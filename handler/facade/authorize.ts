@@ -10,8 +10,18 @@ import { clientKind, registeredRedirectUris, type FacadeContext } from "./contex
 import { S256_CHALLENGE } from "./pkce";
 import { errorPage, pageQuery, redirect, withParams } from "./responses";
 
-/** Longest client `state` carried: ample for any client, and it rides inside Cognito's `state`. */
-const MAX_CLIENT_STATE_CHARS = 1024;
+/**
+ * Longest client `state` carried: ample for any client (they send random strings of a few dozen characters), and it
+ * rides inside the signed state, which must keep the sign-in request under MAX_QUERY_BYTES.
+ */
+export const MAX_CLIENT_STATE_CHARS = 400;
+
+/**
+ * The longest query string the facade sends a browser to Cognito with. AWS WAF's core rule set blocks query strings
+ * over 2,048 bytes (SizeRestrictions_QUERYSTRING, "Baseline rule groups"): the signed state in it comes back in
+ * the query of our callback, behind the stack's web ACL (infra/waf.ts), and Cognito's own may have one.
+ */
+export const MAX_QUERY_BYTES = 2048;
 
 export async function authorize(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>): Promise<APIGatewayProxyResult> {
     const { settings } = context;
@@ -60,8 +70,13 @@ export async function authorize(context: FacadeContext, query: ReadonlyMap<strin
     if (state !== undefined && state.length > MAX_CLIENT_STATE_CHARS) {
         return fail("invalid_request", `state is over ${MAX_CLIENT_STATE_CHARS} characters.`);
     }
+    // RFC 6749 Appendix A.5: state is VSCHAR (printable ASCII), which keeps its escaped form in the signed state at
+    // most twice its length.
+    if (state !== undefined && !/^[\x20-\x7e]*$/.test(state)) {
+        return fail("invalid_request", "state must be printable ASCII (RFC 6749, Appendix A.5).");
+    }
     const signedState = sealState(settings.stateKey, { clientId, redirectUri, state, codeChallenge: challenge }, context.clock());
-    return redirect(withParams(settings.cognito.authorizationEndpoint, {
+    const location = withParams(settings.cognito.authorizationEndpoint, {
         response_type: "code",
         client_id: clientKind(settings, clientId) === "cimd" ? settings.shadowClientId : clientId,
         redirect_uri: settings.callbackUrl,
@@ -70,5 +85,10 @@ export async function authorize(context: FacadeContext, query: ReadonlyMap<strin
         code_challenge: challenge,
         code_challenge_method: "S256",
         resource,
-    }));
+    });
+    // A long client_id or redirect URI leaves less room for the state; the client learns so here, not from a WAF's 403.
+    if (location.length - location.indexOf("?") - 1 > MAX_QUERY_BYTES) {
+        return fail("invalid_request", `state is too long for this client: the sign-in request would exceed ${MAX_QUERY_BYTES} bytes of query string; send a shorter state.`);
+    }
+    return redirect(location);
 }
