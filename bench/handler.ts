@@ -103,7 +103,7 @@ const FACADE_EVENT = {
 
 const PROBES = { rest: probe(REST_EVENT, WARM_CALLS), mcp: probe(MCP_EVENT, WARM_MCP_CALLS), facade: probe(FACADE_EVENT, WARM_MCP_CALLS) };
 
-interface Sample { initNs: number; coldNs: number; invokeNs: number; initCpuNs: number; coldCpuNs: number; status: number; body: string }
+interface Sample { initNs: number; coldNs: number; invokeNs: number; initCpuNs: number; coldCpuNs: number; status: number; body: string; errors?: string }
 
 /**
  * A stand-in for Secrets Manager on 127.0.0.1, over HTTPS with a certificate made here and trusted by the probes
@@ -153,15 +153,17 @@ let secretsManagerEnv: Record<string, string> = {};
 
 function sample(file: string, kind: keyof typeof PROBES): Sample {
     const run = spawnSync(process.execPath, ["--input-type=module", "-e", PROBES[kind], file], {
-        // Logs go to /dev/null, as they would leave the process in Lambda; results come back on fd 3.
-        stdio: ["ignore", "ignore", "inherit", "pipe"],
+        // Logs leave the process, as in Lambda (only error lines are kept, to explain a failed sample); results come back on fd 3.
+        stdio: ["ignore", "pipe", "inherit", "pipe"],
+        maxBuffer: 64 * 1024 * 1024,
         env: { ...process.env, APP_CLIENT_ID: APP_CLIENT, MCP_CLIENT_ID: MCP_CLIENT, ...FACADE_ENVIRONMENT, ...secretsManagerEnv },
     });
     const out = run.output[3]?.toString() ?? "";
     if (run.status !== 0 || out === "") {
         throw new Error(`${kind} probe of ${file} failed (exit ${run.status})`);
     }
-    return JSON.parse(out) as Sample;
+    const errors = (run.stdout?.toString() ?? "").split("\n").filter((line) => line.includes('"level":"ERROR"')).join("\n");
+    return { ...(JSON.parse(out) as Sample), errors };
 }
 
 /** Writes every file of `bundle` into `dir`, as Lambda unpacks the archive, and returns the entry's path. */
@@ -227,8 +229,9 @@ async function main(): Promise<number> {
             samples.mcp.push(sample(real, "mcp"));
             samples.facade.push(sample(facade, "facade"));
         }
-        if (samples.facade.some((s) => s.status !== 302)) {
-            throw new Error(`the facade did not redirect the authorize request: ${samples.facade[0].status} ${samples.facade[0].body}`);
+        const failed = samples.facade.find((s) => s.status !== 302);
+        if (failed !== undefined) {
+            throw new Error(`the facade did not redirect the authorize request: ${failed.status} ${failed.body}\n${failed.errors ?? ""}`);
         }
         if (samples.rest.some((s) => s.status !== 200)) {
             throw new Error("the handler did not answer 200 to POST /my_route");

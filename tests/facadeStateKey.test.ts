@@ -11,7 +11,7 @@ import { createLambdaHandler, settingsFromEnvironment } from "../handler/facade"
 import { FACADE_PATHS } from "../handler/facade/paths";
 import { facadeEnvironment, type FacadeSettings } from "../handler/facade/settings";
 import { signPost } from "../handler/facade/sigv4";
-import { readSecretString, secretsManagerEndpoint } from "../handler/facade/stateKeySecret";
+import { readSecretString, secretsManagerEndpoint, type Post } from "../handler/facade/stateKeySecret";
 import { logSink } from "../handler/log";
 import { API_URL, getEvent, HOSTED_UI, pkcePair, settingsFor, SHADOW_CLIENT_ID, STATIC_CLIENT_ID, STATIC_REDIRECT } from "./facadeFixtures";
 
@@ -48,19 +48,13 @@ const SUITE_CASES: Array<{ name: string; headers: Record<string, string>; body: 
     },
 ];
 
-interface Captured { readonly url: string; readonly method?: string; readonly redirect?: string; readonly body: string; readonly headers: Record<string, string> }
+interface Captured { readonly url: string; readonly body: string; readonly headers: Readonly<Record<string, string>> }
 
-/** A fetch that records each request and answers `status` with `body`. */
-function fakeFetch(status: number, body: unknown, captured: Captured[] = []): typeof fetch {
-    return (url: string | URL | Request, init?: RequestInit) => {
-        captured.push({
-            url: url instanceof Request ? url.url : url.toString(),
-            method: init?.method,
-            redirect: init?.redirect,
-            body: typeof init?.body === "string" ? init.body : "",
-            headers: { ...(init?.headers as Record<string, string>) },
-        });
-        return Promise.resolve(new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers: { "Content-Type": "application/x-amz-json-1.1" } }));
+/** A POST that records each request and answers `status` with `body`. */
+function fakePost(status: number, body: unknown, captured: Captured[] = []): Post {
+    return (url, headers, sent) => {
+        captured.push({ url: url.toString(), body: sent, headers });
+        return Promise.resolve({ status, body: typeof body === "string" ? body : JSON.stringify(body) });
     };
 }
 
@@ -93,13 +87,11 @@ describe("OAuth facade's state key (Secrets Manager)", () => {
         it("posts the secret's ARN to its region's endpoint with the JSON protocol's headers, signed with the function's temporary credentials", async () => {
             const captured: Captured[] = [];
             const now = Date.parse("2026-12-06T17:00:00Z");
-            const value = await readSecretString(ARN, CREDENTIALS, { fetch: fakeFetch(200, { ARN, SecretString: "the-key" }, captured), now: () => now });
+            const value = await readSecretString(ARN, CREDENTIALS, { post: fakePost(200, { ARN, SecretString: "the-key" }, captured), now: () => now });
             expect(value).to.equal("the-key");
             expect(captured).to.have.lengthOf(1);
-            const [{ url, method, redirect, body, headers }] = captured;
+            const [{ url, body, headers }] = captured;
             expect(url).to.equal("https://secretsmanager.eu-west-1.amazonaws.com/");
-            expect(method).to.equal("POST");
-            expect(redirect).to.equal("error");
             expect(JSON.parse(body)).to.deep.equal({ SecretId: ARN });
             expect(headers).to.include({
                 "content-type": "application/x-amz-json-1.1",
@@ -125,14 +117,14 @@ describe("OAuth facade's state key (Secrets Manager)", () => {
         });
 
         it("fails with the error's type, never a credential, and without credentials or a SecretString", async () => {
-            const denied = await failure(readSecretString(ARN, CREDENTIALS, { fetch: fakeFetch(400, { __type: "AccessDeniedException", message: `not allowed on ${ARN}` }) }));
+            const denied = await failure(readSecretString(ARN, CREDENTIALS, { post: fakePost(400, { __type: "AccessDeniedException", message: `not allowed on ${ARN}` }) }));
             expect(denied).to.match(/Secrets Manager answered 400 \(AccessDeniedException\)/);
             for (const value of Object.values(CREDENTIALS)) {
                 expect(denied).to.not.include(value);
             }
-            expect(await failure(readSecretString(ARN, {}, { fetch: fakeFetch(200, {}) }))).to.match(/no AWS credentials/);
-            expect(await failure(readSecretString(ARN, CREDENTIALS, { fetch: fakeFetch(200, "<html>") }))).to.match(/not JSON/);
-            expect(await failure(readSecretString(ARN, CREDENTIALS, { fetch: fakeFetch(200, { ARN, SecretBinary: "AAAA" }) }))).to.match(/no SecretString/);
+            expect(await failure(readSecretString(ARN, {}, { post: fakePost(200, {}) }))).to.match(/no AWS credentials/);
+            expect(await failure(readSecretString(ARN, CREDENTIALS, { post: fakePost(200, "<html>") }))).to.match(/not JSON/);
+            expect(await failure(readSecretString(ARN, CREDENTIALS, { post: fakePost(200, { ARN, SecretBinary: "AAAA" }) }))).to.match(/no SecretString/);
         });
     });
 

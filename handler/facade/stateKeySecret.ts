@@ -1,12 +1,26 @@
 /**
  * Reads the facade's state key from AWS Secrets Manager once per cold start: one GetSecretValue, signed with the
- * function's own credentials (sigv4.ts), over fetch. No SDK: the facade's cold path stays a few milliseconds
+ * function's own credentials (sigv4.ts), over node:https. No SDK, whose client costs ~135 ms of CPU to load, and
+ * not fetch, whose first use loads undici: about twice node:https's cost on the cold path
  * (docs/facade-key-and-waf.md has the numbers and the options weighed).
  */
+import * as http from "node:http";
+import * as https from "node:https";
 import { signPost, type AwsCredentials } from "./sigv4";
 
 /** Slow enough for a cold TLS handshake in the region, short against the function's 15 s timeout. */
 const SECRET_TIMEOUT_MS = 3000;
+
+/** GetSecretValue's answer is a few hundred bytes (a SecretString holds at most 64 KB). */
+const MAX_ANSWER_BYTES = 128 * 1024;
+
+export interface PostAnswer {
+    readonly status: number;
+    readonly body: string;
+}
+
+/** POSTs `body` to `url` with `headers`; injectable for tests. */
+export type Post = (url: URL, headers: Readonly<Record<string, string>>, body: string) => Promise<PostAnswer>;
 
 /** The environment a Lambda function gets ("Defined runtime environment variables", AWS Lambda Developer Guide). */
 export interface SecretEnvironment {
@@ -22,7 +36,7 @@ export interface SecretEnvironment {
 }
 
 export interface SecretReadOptions {
-    readonly fetch?: typeof fetch;
+    readonly post?: Post;
     readonly now?: () => number;
 }
 
@@ -58,24 +72,49 @@ export async function readSecretString(secretArn: string, env: SecretEnvironment
     const body = JSON.stringify({ SecretId: secretArn });
     const signed = signPost(url, { "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.GetSecretValue" }, body, credentials,
         { region, service: "secretsmanager" }, (options.now ?? Date.now)());
-    // fetch sets Host itself, from the same URL.
+    // Node sets Host itself, from the same URL.
     const headers = Object.fromEntries(Object.entries(signed).filter(([name]) => name !== "host"));
-    const response = await (options.fetch ?? fetch)(url, { method: "POST", headers, body, redirect: "error", signal: AbortSignal.timeout(SECRET_TIMEOUT_MS) });
-    const text = await response.text();
-    if (!response.ok) {
+    const answer = await (options.post ?? post)(url, headers, body);
+    const text = answer.body;
+    if (answer.status !== 200) {
         // The error's type only (e.g. AccessDeniedException, ResourceNotFoundException): its message may quote the ARN, never the value.
         const type = /"__type"\s*:\s*"(?:[^"#]*#)?([A-Za-z]+)"/.exec(text)?.[1] ?? "unknown error";
-        throw new Error(`Secrets Manager answered ${response.status} (${type})`);
+        throw new Error(`Secrets Manager answered ${answer.status} (${type})`);
     }
-    let answer: unknown;
+    let parsed: unknown;
     try {
-        answer = JSON.parse(text);
+        parsed = JSON.parse(text);
     } catch {
         throw new Error("Secrets Manager's answer is not JSON");
     }
-    const value = typeof answer === "object" && answer !== null ? (answer as { SecretString?: unknown }).SecretString : undefined;
+    const value = typeof parsed === "object" && parsed !== null ? (parsed as { SecretString?: unknown }).SecretString : undefined;
     if (typeof value !== "string") {
         throw new Error("the secret has no SecretString");
     }
     return value;
+}
+
+/** One POST over node:https (node:http for the loopback override); no redirects followed, a size and a time limit. */
+function post(url: URL, headers: Readonly<Record<string, string>>, body: string): Promise<PostAnswer> {
+    return new Promise((resolve, reject) => {
+        const req = (url.protocol === "https:" ? https : http).request(url, {
+            method: "POST",
+            headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+            signal: AbortSignal.timeout(SECRET_TIMEOUT_MS),
+        }, (res) => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on("data", (chunk: Buffer) => {
+                size += chunk.length;
+                if (size > MAX_ANSWER_BYTES) {
+                    req.destroy(new Error("Secrets Manager's answer is too large"));
+                }
+                chunks.push(chunk);
+            });
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+            res.on("error", reject);
+        });
+        req.on("error", (error) => reject(error.name === "AbortError" ? new Error(`Secrets Manager did not answer within ${SECRET_TIMEOUT_MS} ms`) : error));
+        req.end(body);
+    });
 }
