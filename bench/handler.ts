@@ -86,6 +86,7 @@ const FACADE_ENVIRONMENT = facadeEnvironment({
     },
     shadowClientId: "bench-cimd-client",
     stateKeySecretArn: BENCH_SECRET_ARN,
+    stateKeyVersionId: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
     staticClients: { [MCP_CLIENT]: [FACADE_CALLBACK] },
 });
 

@@ -56,12 +56,14 @@ export function createOAuthFacade(name: string, args: OAuthFacadeArgs, parent: p
         secretString: stateKey.base64.apply((key) => Buffer.from(key, "base64").toString("base64url")),
     }, { parent });
     // The version's `arn` is the secret's, known once the key is in: the function never starts before it can read it.
-    const environment = pulumi.all([args.apiUrl, pulumi.output(args.cognito), args.cimdClientId, args.staticClient.id, args.staticClient.redirectUris, version.arn])
-        .apply(([apiUrl, cognito, cimdClientId, staticId, redirectUris, stateKeySecretArn]) => facadeEnvironment({
+    // Its version id too: a rotation changes it, so Lambda replaces the running instances, which read the new key.
+    const environment = pulumi.all([args.apiUrl, pulumi.output(args.cognito), args.cimdClientId, args.staticClient.id, args.staticClient.redirectUris, version.arn, version.versionId])
+        .apply(([apiUrl, cognito, cimdClientId, staticId, redirectUris, stateKeySecretArn, stateKeyVersionId]) => facadeEnvironment({
             apiUrl,
             cognito,
             shadowClientId: cimdClientId,
             stateKeySecretArn,
+            stateKeyVersionId,
             clientMetadataUrls: args.clientMetadataUrls,
             staticClients: { [staticId]: redirectUris },
         }));

@@ -45,6 +45,7 @@ describe("OAuth facade settings", () => {
         cognito: { authorizationEndpoint: `${HOSTED_UI}/oauth2/authorize`, tokenEndpoint: `${HOSTED_UI}/oauth2/token`, revocationEndpoint: `${HOSTED_UI}/oauth2/revoke` },
         shadowClientId: SHADOW_CLIENT_ID,
         stateKeySecretArn: STATE_KEY_SECRET_ARN,
+        stateKeyVersionId: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
         staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
     };
 

@@ -80,6 +80,8 @@ describe("OAuth facade (infrastructure)", () => {
         }
         expect(variables(facade)).to.not.have.property("FACADE_STATE_KEY");
         expect(variables(facade)[FACADE_ENV.stateKeySecretArn]).to.equal(SECRET_ARN);
+        // The version it reads: a rotation changes it, so Lambda starts instances that read the new key.
+        expect(variables(facade)[FACADE_ENV.stateKeyVersionId]).to.equal("a1b2c3d4-5678-90ab-cdef-EXAMPLE11111");
         // Nothing secret is left in it, so previews show it.
         expect(facade.secretInputs).to.not.include("environment");
     });

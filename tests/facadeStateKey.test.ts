@@ -16,6 +16,7 @@ import { logSink } from "../handler/log";
 import { API_URL, getEvent, HOSTED_UI, pkcePair, settingsFor, SHADOW_CLIENT_ID, STATIC_CLIENT_ID, STATIC_REDIRECT } from "./facadeFixtures";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gpt-action-oauth-state-key-AbCdEf";
+const VERSION = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111";
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: "ASIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret-access-key-example", AWS_SESSION_TOKEN: "session-token-example" };
 
 /**
@@ -93,6 +94,9 @@ describe("OAuth facade's state key (Secrets Manager)", () => {
             const [{ url, body, headers }] = captured;
             expect(url).to.equal("https://secretsmanager.eu-west-1.amazonaws.com/");
             expect(JSON.parse(body)).to.deep.equal({ SecretId: ARN });
+            const pinned: Captured[] = [];
+            await readSecretString(ARN, CREDENTIALS, { versionId: VERSION, post: fakePost(200, { ARN, SecretString: "the-key" }, pinned) });
+            expect(JSON.parse(pinned[0].body)).to.deep.equal({ SecretId: ARN, VersionId: VERSION });
             expect(headers).to.include({
                 "content-type": "application/x-amz-json-1.1",
                 "x-amz-target": "secretsmanager.GetSecretValue",
@@ -179,7 +183,8 @@ describe("OAuth facade's state key (Secrets Manager)", () => {
                 requests++;
                 let body = "";
                 req.on("data", (chunk: Buffer) => body += chunk.toString()).on("end", () => {
-                    const ok = req.headers["x-amz-target"] === "secretsmanager.GetSecretValue" && (JSON.parse(body) as { SecretId: string }).SecretId === ARN
+                    const sent = JSON.parse(body) as { SecretId: string; VersionId?: string };
+                    const ok = req.headers["x-amz-target"] === "secretsmanager.GetSecretValue" && sent.SecretId === ARN && sent.VersionId === VERSION
                         && /Credential=ASIAEXAMPLE\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request/.test(req.headers.authorization ?? "");
                     res.writeHead(ok ? 200 : 400, { "Content-Type": "application/x-amz-json-1.1" }).end(JSON.stringify(ok ? { ARN, SecretString: key } : { __type: "ValidationException" }));
                 });
@@ -192,6 +197,7 @@ describe("OAuth facade's state key (Secrets Manager)", () => {
                         cognito: { authorizationEndpoint: `${HOSTED_UI}/oauth2/authorize`, tokenEndpoint: `${HOSTED_UI}/oauth2/token`, revocationEndpoint: `${HOSTED_UI}/oauth2/revoke` },
                         shadowClientId: SHADOW_CLIENT_ID,
                         stateKeySecretArn: ARN,
+                        stateKeyVersionId: VERSION,
                         staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
                     }),
                     ...CREDENTIALS,

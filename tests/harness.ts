@@ -158,7 +158,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
             return { id: secretArn, state: { arn: secretArn } };
         }
         case "aws:secretsmanager/secretVersion:SecretVersion":
-            return { id: `${String(inputs.secretId)}|version`, state: { arn: inputs.secretId } };
+            return { id: `${String(inputs.secretId)}|version`, state: { arn: inputs.secretId, versionId: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111" } };
         case "random:index/randomString:RandomString":
             return { id: `${name}-id`, state: { result: "482913" } };
         case "random:index/randomBytes:RandomBytes":

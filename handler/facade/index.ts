@@ -107,7 +107,7 @@ export function createLambdaHandler(load: SettingsLoader, options: FacadeOptions
 /** The function's settings: its environment (settings.ts), and the state key from the secret it names (stateKeySecret.ts). */
 export async function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<FacadeSettings> {
     const settings = readFacadeSettings(env);
-    return withStateKey(settings, await readSecretString(settings.stateKeySecretArn, env));
+    return withStateKey(settings, await readSecretString(settings.stateKeySecretArn, env, { versionId: settings.stateKeyVersionId }));
 }
 
 /** The Lambda handler. */

@@ -24,6 +24,12 @@ export const FACADE_ENV = {
      * anyone allowed the read-only lambda:GetFunctionConfiguration.
      */
     stateKeySecretArn: "FACADE_STATE_KEY_SECRET_ARN",
+    /**
+     * The secret version holding the key. A rotation makes a new version, so it changes the function's configuration
+     * and Lambda starts new instances, which read the new key: without it, warm instances would sign with the old
+     * one until recycled.
+     */
+    stateKeyVersionId: "FACADE_STATE_KEY_VERSION_ID",
     /** JSON array of the exact HTTPS client_id URLs whose metadata documents are accepted (the allow-list). */
     clientMetadataUrls: "FACADE_CLIENT_METADATA_URLS",
     /** JSON object: each pre-registered app client's id to its exact redirect URIs (the MCP app client's callback URLs; redirectUris.ts says which are taken). */
@@ -60,6 +66,7 @@ export interface FacadeSettings {
 /** What the function's environment holds: every setting but the key, and where the key is. */
 export interface FacadeEnvironmentSettings extends Omit<FacadeSettings, "stateKey"> {
     readonly stateKeySecretArn: string;
+    readonly stateKeyVersionId: string;
 }
 
 /** What the infrastructure knows, as plain values (resolve Pulumi Outputs first, e.g. in `pulumi.all(...).apply`). */
@@ -68,8 +75,9 @@ export interface FacadeEnvironmentValues {
     readonly apiUrl: string;
     readonly cognito: CognitoOAuthEndpoints;
     readonly shadowClientId: string;
-    /** The secret holding the state key (base64url of at least 32 random bytes). */
+    /** The secret holding the state key (base64url of at least 32 random bytes), and the version to read. */
     readonly stateKeySecretArn: string;
+    readonly stateKeyVersionId: string;
     /** Default: DEFAULT_CLIENT_METADATA_URLS. */
     readonly clientMetadataUrls?: readonly string[];
     /** The MCP app client's id and its callback URLs. */
@@ -78,13 +86,17 @@ export interface FacadeEnvironmentValues {
 
 /** The function's environment for `values`; throws on a value the facade would refuse at start. */
 export function facadeEnvironment(values: FacadeEnvironmentValues): Record<string, string> {
-    const environment = { ...settingsEnvironment(values), [FACADE_ENV.stateKeySecretArn]: values.stateKeySecretArn };
+    const environment = {
+        ...settingsEnvironment(values),
+        [FACADE_ENV.stateKeySecretArn]: values.stateKeySecretArn,
+        [FACADE_ENV.stateKeyVersionId]: values.stateKeyVersionId,
+    };
     readFacadeSettings(environment);
     return environment;
 }
 
 /** Settings for a facade given its key directly (local mode, tests): the same checks as the function's, no secret. */
-export function facadeSettings(values: Omit<FacadeEnvironmentValues, "stateKeySecretArn">, key: Buffer): FacadeSettings {
+export function facadeSettings(values: Omit<FacadeEnvironmentValues, "stateKeySecretArn" | "stateKeyVersionId">, key: Buffer): FacadeSettings {
     return { ...readUnkeyed(settingsEnvironment(values)), stateKey: stateKey(key.toString("base64url")) };
 }
 
@@ -95,17 +107,18 @@ export function readFacadeSettings(env: Readonly<Record<string, string | undefin
     if (!/^arn:aws(-us-gov|-cn)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/.test(stateKeySecretArn)) {
         throw new Error(`${FACADE_ENV.stateKeySecretArn} is not a Secrets Manager secret ARN`);
     }
-    return { ...settings, stateKeySecretArn };
+    return { ...settings, stateKeySecretArn, stateKeyVersionId: required(env, FACADE_ENV.stateKeyVersionId) };
 }
 
 /** The function's settings completed with the key its secret holds (base64url, at least 32 bytes); throws if the key is unusable. */
 export function withStateKey(settings: FacadeEnvironmentSettings, key: string): FacadeSettings {
-    const unkeyed: Omit<FacadeSettings, "stateKey"> & { stateKeySecretArn?: string } = { ...settings };
+    const unkeyed: Omit<FacadeSettings, "stateKey"> & { stateKeySecretArn?: string; stateKeyVersionId?: string } = { ...settings };
     delete unkeyed.stateKeySecretArn;
+    delete unkeyed.stateKeyVersionId;
     return { ...unkeyed, stateKey: stateKey(key) };
 }
 
-function settingsEnvironment(values: Omit<FacadeEnvironmentValues, "stateKeySecretArn">): Record<string, string> {
+function settingsEnvironment(values: Omit<FacadeEnvironmentValues, "stateKeySecretArn" | "stateKeyVersionId">): Record<string, string> {
     return {
         [FACADE_ENV.issuer]: issuerUrl(values.apiUrl),
         [FACADE_ENV.cognitoAuthorizeUrl]: values.cognito.authorizationEndpoint,

@@ -36,6 +36,8 @@ export interface SecretEnvironment {
 }
 
 export interface SecretReadOptions {
+    /** The version to read; default the current one (AWSCURRENT). */
+    readonly versionId?: string;
     readonly post?: Post;
     readonly now?: () => number;
 }
@@ -69,7 +71,7 @@ export async function readSecretString(secretArn: string, env: SecretEnvironment
         throw new Error("no AWS credentials in the environment");
     }
     const credentials: AwsCredentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN };
-    const body = JSON.stringify({ SecretId: secretArn });
+    const body = JSON.stringify({ SecretId: secretArn, VersionId: options.versionId });
     const signed = signPost(url, { "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.GetSecretValue" }, body, credentials,
         { region, service: "secretsmanager" }, (options.now ?? Date.now)());
     // Node sets Host itself, from the same URL.
