@@ -174,6 +174,11 @@ describe("OAuth facade's state key (Secrets Manager)", () => {
             expect((await handler(authorizeEvent())).statusCode).to.equal(302);
             expect((await handler(authorizeEvent())).statusCode).to.equal(302);
             expect(loads).to.equal(2);
+            // A loader that throws instead of rejecting is answered the same way.
+            const throwing = createLambdaHandler(() => {
+                throw new Error("FACADE_ISSUER is not set");
+            });
+            expect((await throwing(authorizeEvent())).statusCode).to.equal(500);
         });
 
         it("reads the key named by its environment from Secrets Manager, then serves with it", async () => {

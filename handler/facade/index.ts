@@ -90,7 +90,8 @@ export type SettingsLoader = () => Promise<FacadeSettings>;
 export function createLambdaHandler(load: SettingsLoader, options: FacadeOptions = {}): FacadeHandler {
     let loaded: Promise<FacadeHandler> | undefined;
     return async (event) => {
-        loaded ??= load().then((settings) => createFacadeHandler(settings, options));
+        // Through a resolved promise, so that even a loader that throws synchronously ends in the catch below.
+        loaded ??= Promise.resolve().then(load).then((settings) => createFacadeHandler(settings, options));
         let facade: FacadeHandler;
         try {
             facade = await loaded;
