@@ -31,11 +31,14 @@ export const FACADE_EXCEPTION_RULE = "CoreRuleSetOutsideOAuthFacade";
  * host, `/oauth/<name>` on a custom domain (the stage at the host's root). One segment of plain characters and
  * nothing after it, matched on the raw path: a dot segment or an encoded slash never reads as the facade's, so no
  * path that API Gateway could route elsewhere is exempt. The route table reserves every path under /oauth
- * (infra/routeTable.ts), so each match is the facade's, including an endpoint added later.
+ * (infra/routeTable.ts), so each match is the facade's, including an endpoint added later. Two alternatives rather
+ * than an optional group: AWS WAF's regular expressions have no capturing subexpressions ("Supported regular
+ * expression syntax in AWS WAF").
  */
 export function facadePathPattern(stageName: string): string {
     const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return `^(/${escape(stageName)})?${escape(FACADE_PREFIX)}/[A-Za-z0-9_-]+$`;
+    const endpoint = `${escape(FACADE_PREFIX)}/[A-Za-z0-9_-]+$`;
+    return `^/${escape(stageName)}${endpoint}|^${endpoint}`;
 }
 
 /** Associates a new REGIONAL web ACL with the stage `stageArn`. */

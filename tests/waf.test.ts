@@ -73,7 +73,7 @@ describe("WAF and the OAuth facade", () => {
             expect(label.toLowerCase(), name).to.equal(`awswaf:managed:aws:core-rule-set:${name.toLowerCase()}`);
         }
         expect(notFacade.notStatement?.statement).to.deep.equal({
-            regexMatchStatement: { regexString: "^(/Prod)?/oauth/[A-Za-z0-9_-]+$", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] },
+            regexMatchStatement: { regexString: "^/Prod/oauth/[A-Za-z0-9_-]+$|^/oauth/[A-Za-z0-9_-]+$", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] },
         });
     });
 
@@ -97,7 +97,7 @@ describe("WAF and the OAuth facade", () => {
 
     it("follows the stage name", async () => {
         const staged = await runProgram({ ...EVERYTHING_ON, stageName: "v1" });
-        expect(rulesOf(staged)[3].statement.andStatement?.statements[1].notStatement?.statement.regexMatchStatement?.regexString).to.equal("^(/v1)?/oauth/[A-Za-z0-9_-]+$");
+        expect(rulesOf(staged)[3].statement.andStatement?.statements[1].notStatement?.statement.regexMatchStatement?.regexString).to.equal("^/v1/oauth/[A-Za-z0-9_-]+$|^/oauth/[A-Za-z0-9_-]+$");
     });
 
     it("makes no web ACL with waf off", async () => {
