@@ -2,12 +2,13 @@
  * `npm run bench`: the deployed handler bundle beside an empty handler bundled the same way, measured in one
  * run: sizes (and what the MCP part is made of), module-init time and warm POST /my_route time (fresh process
  * per sample), the MCP cold path: a fresh process loading the bundle and answering its first `initialize`, and the
- * OAuth facade's cold path: its own bundle answering a first authorize request.
+ * OAuth facade's cold path: its own bundle reading its key from a local Secrets Manager and answering a first
+ * authorize request.
  * Budgets: the REST entry file ≤ 50 KB and its init within 10 ms of the empty handler's (issue 3); the MCP cold
  * path, and the facade's, within 80 ms of the empty handler's load + first call (issues 12 and 14). Exits 1 when a
  * budget is missed.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -71,8 +72,10 @@ fs.writeSync(3, JSON.stringify({ initNs, coldNs, invokeNs, initCpuNs: (initCpu.u
 `;
 }
 
-/** The facade's settings, as the stack fills them for an API at this URL. */
+/** The facade's settings, as the stack fills them for an API at this URL; its key in a local stand-in for Secrets Manager. */
 const FACADE_API = "https://bench.execute-api.us-east-1.amazonaws.com/Prod";
+const BENCH_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-state-key-AbCdEf";
+const BENCH_KEY = Buffer.alloc(32, 7).toString("base64url");
 const FACADE_CALLBACK = "https://chatgpt.com/connector/oauth/bench";
 const FACADE_ENVIRONMENT = facadeEnvironment({
     apiUrl: FACADE_API,
@@ -82,7 +85,8 @@ const FACADE_ENVIRONMENT = facadeEnvironment({
         revocationEndpoint: "https://bench.auth.us-east-1.amazoncognito.com/oauth2/revoke",
     },
     shadowClientId: "bench-cimd-client",
-    stateKey: Buffer.alloc(32, 7).toString("base64url"),
+    stateKeySecretArn: BENCH_SECRET_ARN,
+    stateKeyVersionId: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
     staticClients: { [MCP_CLIENT]: [FACADE_CALLBACK] },
 });
 
@@ -100,19 +104,67 @@ const FACADE_EVENT = {
 
 const PROBES = { rest: probe(REST_EVENT, WARM_CALLS), mcp: probe(MCP_EVENT, WARM_MCP_CALLS), facade: probe(FACADE_EVENT, WARM_MCP_CALLS) };
 
-interface Sample { initNs: number; coldNs: number; invokeNs: number; initCpuNs: number; coldCpuNs: number; status: number; body: string }
+interface Sample { initNs: number; coldNs: number; invokeNs: number; initCpuNs: number; coldCpuNs: number; status: number; body: string; errors?: string }
+
+/**
+ * A stand-in for Secrets Manager on 127.0.0.1, over HTTPS with a certificate made here and trusted by the probes
+ * (NODE_EXTRA_CA_CERTS), so that the facade's cold path pays for loading TLS, the handshake and signing, as in
+ * Lambda; only the network round trip to the region is missing. A process of its own: the samples are spawned
+ * synchronously. It answers GetSecretValue for BENCH_SECRET_ARN, signed, and nothing else.
+ */
+async function startSecretsManager(dir: string): Promise<{ env: Record<string, string>; stop: () => void }> {
+    const key = path.join(dir, "sm-key.pem");
+    const cert = path.join(dir, "sm-cert.pem");
+    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], { stdio: "ignore" });
+    if (made.status !== 0) {
+        throw new Error("the bench needs openssl to make its local Secrets Manager's certificate");
+    }
+    const server = spawn(process.execPath, ["-e", `
+const fs = require("node:fs");
+const server = require("node:https").createServer({ key: fs.readFileSync(${JSON.stringify(key)}), cert: fs.readFileSync(${JSON.stringify(cert)}) }, (req, res) => {
+    let body = "";
+    req.on("data", (c) => body += c).on("end", () => {
+        const ok = req.headers["x-amz-target"] === "secretsmanager.GetSecretValue" && /^AWS4-HMAC-SHA256 Credential=/.test(req.headers.authorization ?? "")
+            && JSON.parse(body).SecretId === ${JSON.stringify(BENCH_SECRET_ARN)};
+        res.writeHead(ok ? 200 : 400, { "content-type": "application/x-amz-json-1.1" });
+        res.end(JSON.stringify(ok ? { ARN: ${JSON.stringify(BENCH_SECRET_ARN)}, SecretString: ${JSON.stringify(BENCH_KEY)}, VersionStages: ["AWSCURRENT"] } : { __type: "ValidationException" }));
+    });
+});
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+`], { stdio: ["ignore", "pipe", "inherit"] });
+    const port = await new Promise<string>((resolve, reject) => {
+        server.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+        server.once("exit", () => reject(new Error("the local Secrets Manager did not start")));
+    });
+    return {
+        env: {
+            AWS_ENDPOINT_URL_SECRETS_MANAGER: `https://127.0.0.1:${port}/`,
+            NODE_EXTRA_CA_CERTS: cert,
+            AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+            AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            AWS_SESSION_TOKEN: "bench-session-token",
+        },
+        stop: () => void server.kill(),
+    };
+}
+
+/** The local Secrets Manager's settings for the probes; set by main. */
+let secretsManagerEnv: Record<string, string> = {};
 
 function sample(file: string, kind: keyof typeof PROBES): Sample {
     const run = spawnSync(process.execPath, ["--input-type=module", "-e", PROBES[kind], file], {
-        // Logs go to /dev/null, as they would leave the process in Lambda; results come back on fd 3.
-        stdio: ["ignore", "ignore", "inherit", "pipe"],
-        env: { ...process.env, APP_CLIENT_ID: APP_CLIENT, MCP_CLIENT_ID: MCP_CLIENT, ...FACADE_ENVIRONMENT },
+        // Logs leave the process, as in Lambda (only error lines are kept, to explain a failed sample); results come back on fd 3.
+        stdio: ["ignore", "pipe", "inherit", "pipe"],
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, APP_CLIENT_ID: APP_CLIENT, MCP_CLIENT_ID: MCP_CLIENT, ...FACADE_ENVIRONMENT, ...secretsManagerEnv },
     });
     const out = run.output[3]?.toString() ?? "";
     if (run.status !== 0 || out === "") {
         throw new Error(`${kind} probe of ${file} failed (exit ${run.status})`);
     }
-    return JSON.parse(out) as Sample;
+    const errors = (run.stdout?.toString() ?? "").split("\n").filter((line) => line.includes('"level":"ERROR"')).join("\n");
+    return { ...(JSON.parse(out) as Sample), errors };
 }
 
 /** Writes every file of `bundle` into `dir`, as Lambda unpacks the archive, and returns the entry's path. */
@@ -156,8 +208,10 @@ function zodBytes(bytesByInput: Readonly<Record<string, number>>): number {
     return Object.entries(bytesByInput).filter(([input]) => input.includes("node_modules/zod/")).reduce((sum, [, bytes]) => sum + bytes, 0);
 }
 
-function main(): number {
+async function main(): Promise<number> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gpt-action-bench-"));
+    const secretsManager = await startSecretsManager(dir);
+    secretsManagerEnv = secretsManager.env;
     try {
         const emptyEntry = path.join(dir, "empty.ts");
         fs.writeFileSync(emptyEntry, EMPTY_HANDLER);
@@ -176,8 +230,9 @@ function main(): number {
             samples.mcp.push(sample(real, "mcp"));
             samples.facade.push(sample(facade, "facade"));
         }
-        if (samples.facade.some((s) => s.status !== 302)) {
-            throw new Error(`the facade did not redirect the authorize request: ${samples.facade[0].status} ${samples.facade[0].body}`);
+        const failed = samples.facade.find((s) => s.status !== 302);
+        if (failed !== undefined) {
+            throw new Error(`the facade did not redirect the authorize request: ${failed.status} ${failed.body}\n${failed.errors ?? ""}`);
         }
         if (samples.rest.some((s) => s.status !== 200)) {
             throw new Error("the handler did not answer 200 to POST /my_route");
@@ -206,6 +261,7 @@ function main(): number {
             load: [load, os.loadavg()[0]],
         });
     } finally {
+        secretsManager.stop();
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
@@ -266,4 +322,6 @@ function report(bundle: Bundle, emptyBundle: Bundle, facadeBundle: Bundle, t: Ti
     return budgets.every(([, ok]) => ok) ? 0 : 1;
 }
 
-process.exitCode = main();
+void main().then((code) => {
+    process.exitCode = code;
+});

@@ -254,7 +254,7 @@ export class GptActionApi extends pulumi.ComponentResource {
         }, parent);
 
         if (args.waf === true) {
-            createWaf(`${name}-waf`, this.stage.arn, this);
+            createWaf(`${name}-waf`, this.stage.arn, stageName, this);
         }
 
         if (args.customDomain === undefined) {

@@ -13,10 +13,12 @@ export interface HandlerFunctionArgs {
     readonly memoryMb: pulumi.Input<number>;
     readonly logRetentionDays: pulumi.Input<number>;
     /**
-     * Settings for the handler. Lambda shows environment variables to anyone who can read the function, so a secret
-     * goes here only when those readers could replace the code anyway (the OAuth facade's key), as a Pulumi secret.
+     * Settings for the handler. Never a secret: Lambda shows environment variables to anyone allowed the read-only
+     * lambda:GetFunctionConfiguration; a secret lives in Secrets Manager and the environment names it.
      */
     readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** IAM statements the role's one policy adds to its logs (and traces) statements, e.g. reading one secret. */
+    readonly statements?: pulumi.Input<readonly object[]>;
     /** Active X-Ray tracing, and the role's permission to send traces. */
     readonly tracing: boolean;
     /** Concurrency reserved for the function (and its cap); undefined reserves none. */
@@ -48,15 +50,16 @@ export function createHandlerFunction(name: string, args: HandlerFunctionArgs, p
     }, opts);
 
     // Least privilege: write log events to this function's group (no AWSLambdaBasicExecutionRole, whose logs
-    // permissions cover every group) and, with tracing, send traces; nothing else.
+    // permissions cover every group), with tracing send traces, and what `statements` adds; nothing else.
     const logPolicy = new aws.iam.RolePolicy(`${name}-logs-policy`, {
         role: role.id,
-        policy: logGroup.arn.apply((arn) => JSON.stringify({
+        policy: pulumi.all([logGroup.arn, args.statements ?? []]).apply(([arn, statements]) => JSON.stringify({
             Version: "2012-10-17",
             Statement: [
                 { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${arn}:*` },
                 ...(args.tracing ? [{ Effect: "Allow", Action: XRAY_WRITE_ACTIONS, Resource: "*" }] : []),
                 ...(args.network === undefined ? [] : vpcStatements(arn)),
+                ...statements,
             ],
         })),
     }, opts);

@@ -1,7 +1,8 @@
 /**
  * The OAuth facade's function (handler/facade): the MCP surface's authorize, callback, token and revoke endpoints in
- * front of Cognito, so that MCP clients can use Client ID Metadata Documents and get RFC 9207 `iss`. It makes no AWS
- * call, so its role may only write its own logs; it keeps no state but a random key that signs what it hands out.
+ * front of Cognito, so that MCP clients can use Client ID Metadata Documents and get RFC 9207 `iss`. It keeps no
+ * state but a random key that signs what it hands out, which it reads from Secrets Manager at a cold start: its role
+ * may write its own logs and read that one secret.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -37,16 +38,32 @@ export interface OAuthFacadeArgs {
  */
 const FACADE_TIMEOUT_SECONDS = Math.ceil((COGNITO_TIMEOUT_MS + DOCUMENT_TIMEOUT_MS) / 1000) + 2;
 
-/** Declares the facade's function, log group, role and state key as children of `parent`, named `${name}-…`. */
+/** Declares the facade's function, log group, role, state key and its secret as children of `parent`, named `${name}-…`. */
 export function createOAuthFacade(name: string, args: OAuthFacadeArgs, parent: pulumi.Resource): aws.lambda.Function {
-    // HMAC-SHA256 wants a key as long as its output (RFC 2104 §3); random keeps it in the state as a secret.
+    // HMAC-SHA256 wants a key as long as its output (RFC 2104 §3); random keeps it in the state as a secret, the one
+    // source of the key: replacing this resource rotates it.
     const stateKey = new random.RandomBytes(`${name}-state-key`, { length: MIN_STATE_KEY_BYTES }, { parent });
-    const environment = pulumi.all([args.apiUrl, pulumi.output(args.cognito), args.cimdClientId, args.staticClient.id, args.staticClient.redirectUris, stateKey.base64])
-        .apply(([apiUrl, cognito, cimdClientId, staticId, redirectUris, key]) => facadeEnvironment({
+    // In Secrets Manager, not the environment: Lambda returns environment variables to anyone allowed the read-only
+    // lambda:GetFunctionConfiguration, and AWS recommends Secrets Manager for such values ("Working with Lambda
+    // environment variables"). Encrypted with the AWS managed key aws/secretsmanager, so reading it needs no
+    // kms:Decrypt ("GetSecretValue", Secrets Manager API Reference).
+    const secret = new aws.secretsmanager.Secret(`${name}-state-key`, {
+        description: "The OAuth facade's state key: base64url of 32 random bytes (HMAC-SHA256). Rotate by replacing the stack's RandomBytes resource.",
+    }, { parent });
+    const version = new aws.secretsmanager.SecretVersion(`${name}-state-key`, {
+        secretId: secret.id,
+        // `base64` of a RandomBytes is a Pulumi secret, and stays one through apply.
+        secretString: stateKey.base64.apply((key) => Buffer.from(key, "base64").toString("base64url")),
+    }, { parent });
+    // The version's `arn` is the secret's, known once the key is in: the function never starts before it can read it.
+    // Its version id too: a rotation changes it, so Lambda replaces the running instances, which read the new key.
+    const environment = pulumi.all([args.apiUrl, pulumi.output(args.cognito), args.cimdClientId, args.staticClient.id, args.staticClient.redirectUris, version.arn, version.versionId])
+        .apply(([apiUrl, cognito, cimdClientId, staticId, redirectUris, stateKeySecretArn, stateKeyVersionId]) => facadeEnvironment({
             apiUrl,
             cognito,
             shadowClientId: cimdClientId,
-            stateKey: Buffer.from(key, "base64").toString("base64url"),
+            stateKeySecretArn,
+            stateKeyVersionId,
             clientMetadataUrls: args.clientMetadataUrls,
             staticClients: { [staticId]: redirectUris },
         }));
@@ -55,9 +72,9 @@ export function createOAuthFacade(name: string, args: OAuthFacadeArgs, parent: p
         timeoutSeconds: FACADE_TIMEOUT_SECONDS,
         memoryMb: 256,
         logRetentionDays: args.logRetentionDays,
-        // A secret, unlike other functions' settings: whoever can read this function's configuration could as well
-        // replace its code, and the key signs only the facade's own state and envelopes, never a token.
-        environment: pulumi.secret(environment),
+        environment,
+        // Its role alone may read the key, and only this secret's current value.
+        statements: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: version.arn }],
         tracing: args.tracing,
     }, parent).fn;
 }

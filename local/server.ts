@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { handler } from "../handler";
 import { createFacadeHandler } from "../handler/facade";
 import { facadeUrls } from "../handler/facade/paths";
-import { facadeEnvironment, readFacadeSettings } from "../handler/facade/settings";
+import { facadeSettings as keyedFacadeSettings } from "../handler/facade/settings";
 import { logSink } from "../handler/log";
 import { routeList } from "../handler/routes";
 import { parseConfig, TOKEN_EXCHANGE_METHOD, type ActionConfig } from "../infra/config";
@@ -175,15 +175,15 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     } else {
         process.env.CORS_ALLOW_ORIGIN = config.corsAllowOrigin;
     }
-    // The same facade code as the deployed function, its settings through the same environment builder and reader.
-    const facadeSettings = mcp === undefined ? undefined : readFacadeSettings(facadeEnvironment({
+    // The same facade code as the deployed function, its settings through the same checks; the key handed over
+    // directly (the deployed function reads it from Secrets Manager), so local mode needs no AWS.
+    const facadeSettings = mcp === undefined ? undefined : keyedFacadeSettings({
         apiUrl,
         cognito: { authorizationEndpoint: `${baseUrl}/oauth2/authorize`, tokenEndpoint: `${baseUrl}/oauth2/token`, revocationEndpoint: `${baseUrl}/oauth2/revoke` },
         shadowClientId: SHADOW_CLIENT_ID,
-        stateKey: randomBytes(32).toString("base64url"),
         clientMetadataUrls: options.clientMetadataUrls ?? config.mcp?.mcpClientMetadataUrls,
         staticClients: { [mcp.clientId]: mcp.callbackUrls },
-    }));
+    }, randomBytes(32));
     const facade = facadeSettings === undefined ? undefined : {
         settings: { ...facadeSettings, clientMetadataUrls: [...facadeSettings.clientMetadataUrls, ...testClientMetadataUrls] },
     };

@@ -463,6 +463,22 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
         ],
     },
     {
+        name: "lambda-environment-holds-no-secrets",
+        description: "No Lambda environment variable is named like a secret (key, token, password): Lambda returns environment "
+            + "variables to anyone allowed the read-only lambda:GetFunctionConfiguration, and AWS recommends Secrets Manager "
+            + "instead (\"Working with Lambda environment variables\"). A variable naming a secret's ARN (…_ARN) is fine.",
+        enforcementLevel: "mandatory",
+        validateResource: validateResourceOfType(aws.lambda.Function, (fn, _args, report) => {
+            const variables = (fn.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {};
+            for (const name of Object.keys(variables)) {
+                if (/SECRET|PASSWORD|PASSPHRASE|PRIVATE_KEY|STATE_KEY|API_KEY|TOKEN/i.test(name) && !/_(ARN|ID|URL|URLS|NAME)$/i.test(name)) {
+                    report(`The function's environment variable ${name} looks like a secret; Lambda shows it to anyone allowed lambda:GetFunctionConfiguration. `
+                        + "Keep the value in Secrets Manager and put the secret's ARN in the environment (as the OAuth facade's FACADE_STATE_KEY_SECRET_ARN).");
+                }
+            }
+        }),
+    },
+    {
         name: "log-groups-have-retention",
         description: "Every CloudWatch log group expires its logs.",
         enforcementLevel: "mandatory",

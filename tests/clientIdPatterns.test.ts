@@ -48,7 +48,8 @@ describe("client_id patterns: what the allow-list takes", () => {
             apiUrl: API_URL,
             cognito: { authorizationEndpoint: `${HOSTED_UI}/oauth2/authorize`, tokenEndpoint: `${HOSTED_UI}/oauth2/token`, revocationEndpoint: `${HOSTED_UI}/oauth2/revoke` },
             shadowClientId: SHADOW_CLIENT_ID,
-            stateKey: Buffer.alloc(32, 1).toString("base64url"),
+            stateKeySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:state-key-AbCdEf",
+            stateKeyVersionId: "00000000-0000-4000-8000-000000000001",
             clientMetadataUrls: ["https://*.chatgpt.com/oauth/client.json"],
             staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
         })).to.throw(/FACADE_CLIENT_METADATA_URLS .*patterns with \* standing for one whole path segment/);

@@ -12,7 +12,7 @@ import { withParams } from "../handler/facade/responses";
 import { open, seal } from "../handler/facade/signed";
 import { FACADE_PATHS, facadeUrls, mcpResourceUrl, mcpToolsScope } from "../handler/facade/paths";
 import {
-    DEFAULT_CLIENT_METADATA_URLS, FACADE_ENV, facadeEnvironment, readFacadeSettings, type FacadeEnvironmentValues, type FacadeSettings,
+    DEFAULT_CLIENT_METADATA_URLS, FACADE_ENV, facadeEnvironment, facadeSettings, readFacadeSettings, withStateKey, type FacadeEnvironmentValues, type FacadeSettings,
 } from "../handler/facade/settings";
 import { logSink } from "../handler/log";
 import { authorizationServerMetadata, mcpScope, mcpServerUrl } from "../infra/mcpMetadata";
@@ -22,6 +22,7 @@ import {
 } from "./facadeFixtures";
 
 const TEN_MINUTES = 10 * 60 * 1000;
+const STATE_KEY_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gpt-action-oauth-state-key-AbCdEf";
 
 /** Silences the facade's per-request log lines; returns them. */
 function capturedLogs(): { lines: string[]; restore: () => void } {
@@ -43,7 +44,8 @@ describe("OAuth facade settings", () => {
         apiUrl: `${API_URL}/`,
         cognito: { authorizationEndpoint: `${HOSTED_UI}/oauth2/authorize`, tokenEndpoint: `${HOSTED_UI}/oauth2/token`, revocationEndpoint: `${HOSTED_UI}/oauth2/revoke` },
         shadowClientId: SHADOW_CLIENT_ID,
-        stateKey: randomBytes(32).toString("base64url"),
+        stateKeySecretArn: STATE_KEY_SECRET_ARN,
+        stateKeyVersionId: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
         staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
     };
 
@@ -64,14 +66,27 @@ describe("OAuth facade settings", () => {
             "https://chatgpt.com/oauth/client.json", "https://chatgpt.com/oauth/*/client.json", "https://claude.ai/oauth/mcp-oauth-client-metadata",
         ]);
         expect([...settings.staticClients]).to.deep.equal([[STATIC_CLIENT_ID, [STATIC_REDIRECT]]]);
-        expect(settings.stateKey.length).to.equal(32);
+        // The environment names the key's secret; the key itself comes from there, or directly in local mode.
+        expect(settings.stateKeySecretArn).to.equal(STATE_KEY_SECRET_ARN);
+        const key = randomBytes(32);
+        expect(withStateKey(settings, key.toString("base64url")).stateKey.equals(key)).to.be.true;
+        expect(withStateKey(settings, key.toString("base64url"))).to.not.have.property("stateKeySecretArn");
+        expect(facadeSettings(values, key)).to.deep.equal(withStateKey(settings, key.toString("base64url")));
     });
 
-    it("refuses a short or non-base64url key, an allow-list entry that is not an HTTPS client_id URL, a URL-shaped static client, naming the variable only", () => {
+    it("refuses a short or non-base64url key, never quoting it", () => {
+        const settings = readFacadeSettings(facadeEnvironment(values));
+        const short = "c2hvcnQ";
+        expect(() => withStateKey(settings, short)).to.throw(/state key must hold at least 32 bytes/).and.not.match(new RegExp(short));
+        expect(() => withStateKey(settings, `${randomBytes(32).toString("base64")}+/=`)).to.throw(/state key must be base64url/);
+        expect(() => facadeSettings(values, randomBytes(16))).to.throw(/state key must hold at least 32 bytes/);
+    });
+
+    it("refuses a key secret that is not a Secrets Manager ARN, an allow-list entry that is not an HTTPS client_id URL, a URL-shaped static client, naming the variable only", () => {
         const secret = "c2hvcnQ";
         const cases: Array<[Partial<FacadeEnvironmentValues>, RegExp]> = [
-            [{ stateKey: secret }, /FACADE_STATE_KEY must hold at least 32 bytes/],
-            [{ stateKey: `${randomBytes(32).toString("base64")}+/=` }, /FACADE_STATE_KEY must be base64url/],
+            [{ stateKeySecretArn: secret }, /FACADE_STATE_KEY_SECRET_ARN is not a Secrets Manager secret ARN/],
+            [{ stateKeySecretArn: "arn:aws:ssm:us-east-1:123456789012:parameter/key" }, /FACADE_STATE_KEY_SECRET_ARN/],
             [{ clientMetadataUrls: ["http://chatgpt.com/oauth/client.json"] }, /FACADE_CLIENT_METADATA_URLS/],
             [{ clientMetadataUrls: ["https://chatgpt.com/"] }, /FACADE_CLIENT_METADATA_URLS/],
             [{ clientMetadataUrls: ["https://chatgpt.com/client.json#x"] }, /FACADE_CLIENT_METADATA_URLS/],

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { createFacadeHandler, type FacadeHandler } from "../handler/facade";
 import type { FacadeContext } from "../handler/facade/context";
-import { facadeEnvironment, readFacadeSettings, type FacadeSettings } from "../handler/facade/settings";
+import { facadeSettings, type FacadeSettings } from "../handler/facade/settings";
 
 export const API_URL = "https://abc123.execute-api.eu-west-1.amazonaws.com/Prod";
 export const HOSTED_UI = "https://pool.auth.eu-west-1.amazoncognito.com";
@@ -22,7 +22,7 @@ export const RESOURCE = `${API_URL}/mcp`;
 export const CLIENT_REDIRECT = "https://chatgpt.com/connector_platform_oauth_redirect";
 
 export function settingsFor(clientMetadataUrls: readonly string[], apiUrl = API_URL): FacadeSettings {
-    return readFacadeSettings(facadeEnvironment({
+    return facadeSettings({
         apiUrl,
         cognito: {
             authorizationEndpoint: `${HOSTED_UI}/oauth2/authorize`,
@@ -30,10 +30,9 @@ export function settingsFor(clientMetadataUrls: readonly string[], apiUrl = API_
             revocationEndpoint: `${HOSTED_UI}/oauth2/revoke`,
         },
         shadowClientId: SHADOW_CLIENT_ID,
-        stateKey: randomBytes(32).toString("base64url"),
         clientMetadataUrls,
         staticClients: { [STATIC_CLIENT_ID]: [STATIC_REDIRECT] },
-    }));
+    }, randomBytes(32));
 }
 
 /** One form a stand-in Cognito received. */

@@ -152,6 +152,13 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
             return { id: name, state: { name, arn: arn("logs", `log-group:${name}`) } };
         case "aws:iam/role:Role":
             return { id: name, state: { name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` } };
+        case "aws:secretsmanager/secret:Secret": {
+            // A secret's id is its ARN, which ends in six random characters.
+            const secretArn = arn("secretsmanager", `secret:${name}-AbCdEf`);
+            return { id: secretArn, state: { arn: secretArn } };
+        }
+        case "aws:secretsmanager/secretVersion:SecretVersion":
+            return { id: `${String(inputs.secretId)}|version`, state: { arn: inputs.secretId, versionId: "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111" } };
         case "random:index/randomString:RandomString":
             return { id: `${name}-id`, state: { result: "482913" } };
         case "random:index/randomBytes:RandomBytes":

@@ -374,6 +374,7 @@ describe("policy pack", () => {
                 fixture("aws:apigateway/integrationResponse:IntegrationResponse", { restApi: "a", resourceId: "r", httpMethod: "GET", responseParameters: { "method.response.header.Access-Control-Allow-Origin": "'*'" } }),
             ], /GET integration response/, { allowedCorsOrigin: "https://chatgpt.com" }],
             ["cors-origin-as-configured", [fixture("aws:lambda/function:Function", { environment: { variables: { CORS_ALLOW_ORIGIN: "https://evil.example" } } })], /CORS_ALLOW_ORIGIN allows the origin https:\/\/evil\.example/, { allowedCorsOrigin: "https://chatgpt.com" }],
+            ["lambda-environment-holds-no-secrets", [fixture("aws:lambda/function:Function", { environment: { variables: { FACADE_STATE_KEY: "k", FACADE_STATE_KEY_SECRET_ARN: "arn" } } })], /FACADE_STATE_KEY looks like a secret.*Secrets Manager/],
             ["log-groups-have-retention", [fixture("aws:cloudwatch/logGroup:LogGroup", {})], /forever/],
             ["stages-have-access-logs", [
                 fixture("aws:apigateway/stage:Stage", { restApi: "a", stageName: "Prod" }),

@@ -12,8 +12,18 @@ import { S256_CHALLENGE } from "./pkce";
 import { isRegisteredRedirectUri } from "./redirectUris";
 import { errorPage, pageQuery, redirect, withParams } from "./responses";
 
-/** Longest client `state` carried: ample for any client, and it rides inside Cognito's `state`. */
-const MAX_CLIENT_STATE_CHARS = 1024;
+/**
+ * Longest client `state` carried: ample for any client (they send random strings of a few dozen characters), and it
+ * rides inside the signed state, which must keep the sign-in request under MAX_QUERY_BYTES.
+ */
+export const MAX_CLIENT_STATE_CHARS = 400;
+
+/**
+ * The longest query string the facade sends a browser to Cognito with. AWS WAF's core rule set blocks query strings
+ * over 2,048 bytes (SizeRestrictions_QUERYSTRING, "Baseline rule groups"): the signed state in it comes back in
+ * the query of our callback, behind the stack's web ACL (infra/waf.ts), and Cognito's own may have one.
+ */
+export const MAX_QUERY_BYTES = 2048;
 
 /** `headers`: the request's, for the consent cookie a second tab's page reuses. */
 export async function authorize(context: FacadeContext, query: ReadonlyMap<string, readonly string[]>, headers: Readonly<Record<string, string>> = {}): Promise<APIGatewayProxyResult> {
@@ -64,9 +74,20 @@ export async function authorize(context: FacadeContext, query: ReadonlyMap<strin
     if (state !== undefined && state.length > MAX_CLIENT_STATE_CHARS) {
         return fail("invalid_request", `state is over ${MAX_CLIENT_STATE_CHARS} characters.`);
     }
+    // RFC 6749 Appendix A.5: state is VSCHAR (printable ASCII), which keeps its escaped form in the signed state at
+    // most twice its length.
+    if (state !== undefined && !/^[\x20-\x7e]*$/.test(state)) {
+        return fail("invalid_request", "state must be printable ASCII (RFC 6749, Appendix A.5).");
+    }
     const request = { clientId, redirectUri, codeChallenge: challenge, ...(state === undefined ? {} : { state }), ...(resource === undefined ? {} : { resource }) };
+    const location = cognitoAuthorizeUrl(context, request);
+    // A long client_id or redirect URI leaves less room for the state; the client learns so here, before any consent
+    // page, not from a WAF's 403. /consent sends the same request on, so it fits there too.
+    if (location.length - location.indexOf("?") - 1 > MAX_QUERY_BYTES) {
+        return fail("invalid_request", `state is too long for this client: the sign-in request would exceed ${MAX_QUERY_BYTES} bytes of query string; send a shorter state.`);
+    }
     // Clients the stack owner registered (mcpCallbackUrl(s)) were consented to by registering them.
     return clientKind(settings, clientId) === "cimd"
         ? consentPage(context, request, registered.clientName, headers)
-        : redirect(cognitoAuthorizeUrl(context, request));
+        : redirect(location);
 }

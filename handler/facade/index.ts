@@ -2,7 +2,8 @@
  * The OAuth facade's Lambda entry: a thin authorization server in front of Cognito that accepts Client ID Metadata
  * Documents and puts RFC 9207's `iss` on every authorization response, while Cognito keeps the users, the sign-in
  * page and the tokens. It keeps nothing per user: what it must remember rides in signed or encrypted values (envelopes.ts).
- * It needs no AWS permission, loads no SDK, and, like the API's handler, always answers and never throws.
+ * Its one AWS call reads its key from Secrets Manager at a cold start, signed by hand (no SDK: stateKeySecret.ts);
+ * like the API's handler, it always answers and never throws.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { logError, logRequest } from "../log";
@@ -17,7 +18,8 @@ import type { FetchOptions } from "./documentFetch";
 import { FACADE_METHODS, FACADE_PATHS } from "./paths";
 import { readFacadeEvent } from "./request";
 import { json } from "./responses";
-import { readFacadeSettings, type FacadeSettings } from "./settings";
+import { readFacadeSettings, withStateKey, type FacadeSettings } from "./settings";
+import { readSecretString } from "./stateKeySecret";
 import { postForm, revoke, token } from "./token";
 import { UsedTokens } from "./usedTokens";
 
@@ -89,18 +91,37 @@ export function createFacadeHandler(settings: FacadeSettings, options: FacadeOpt
     };
 }
 
-let fromEnvironment: FacadeHandler | undefined;
+/** Loads the settings the function runs with; called once per cold start, and again after a failure. */
+export type SettingsLoader = () => Promise<FacadeSettings>;
 
-/** The Lambda handler: settings read from the environment (settings.ts) on the first request. */
-export const handler: FacadeHandler = async (event) => {
-    if (fromEnvironment === undefined) {
+/**
+ * A Lambda handler whose settings come from `load`, on the first request: kept for the instance's life once loaded;
+ * a failed load answers 500 and is tried again on the next request, so a throttled or briefly denied secret read
+ * does not leave the instance broken. Like the facade, it never throws.
+ */
+export function createLambdaHandler(load: SettingsLoader, options: FacadeOptions = {}): FacadeHandler {
+    let loaded: Promise<FacadeHandler> | undefined;
+    return async (event) => {
+        // Through a resolved promise, so that even a loader that throws synchronously ends in the catch below.
+        loaded ??= Promise.resolve().then(load).then((settings) => createFacadeHandler(settings, options));
+        let facade: FacadeHandler;
         try {
-            fromEnvironment = createFacadeHandler(readFacadeSettings(process.env));
+            facade = await loaded;
         } catch (error) {
-            // The message names the variable, never its value.
+            loaded = undefined;
+            // The message names the variable or the call that failed, never a value.
             logError("init", "settings", error);
             return json(500, { error: "server_error", error_description: "The sign-in service is misconfigured." });
         }
-    }
-    return fromEnvironment(event);
-};
+        return facade(event);
+    };
+}
+
+/** The function's settings: its environment (settings.ts), and the state key from the secret it names (stateKeySecret.ts). */
+export async function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<FacadeSettings> {
+    const settings = readFacadeSettings(env);
+    return withStateKey(settings, await readSecretString(settings.stateKeySecretArn, env, { versionId: settings.stateKeyVersionId }));
+}
+
+/** The Lambda handler. */
+export const handler: FacadeHandler = createLambdaHandler(() => settingsFromEnvironment());

@@ -1,7 +1,8 @@
 /**
  * The OAuth facade's settings: every environment variable it reads, named and documented here and nowhere else,
  * the builder the infrastructure calls to fill them, and the reader the function runs at start. Pure: no Pulumi,
- * no I/O. The facade's callback, its scope and the resource it accepts are not variables: each follows from the
+ * no I/O. The state key is not among them: the environment names the Secrets Manager secret that holds it
+ * (stateKeySecret.ts reads it); local mode and tests hand the key over directly (facadeSettings). The facade's callback, its scope and the resource it accepts are not variables: each follows from the
  * issuer (paths.ts), so they cannot disagree with it.
  */
 import { isAllowListEntry } from "./clientIdPatterns";
@@ -20,8 +21,18 @@ export const FACADE_ENV = {
     cognitoRevokeUrl: "FACADE_COGNITO_REVOKE_URL",
     /** The public app client (no secret, the MCP scope, the facade's callback only) that every CIMD client signs in through. */
     shadowClientId: "FACADE_SHADOW_CLIENT_ID",
-    /** Secret. The HMAC-SHA256 key of the signed state, codes and refresh tokens: base64url, at least 32 bytes. */
-    stateKey: "FACADE_STATE_KEY",
+    /**
+     * The ARN of the Secrets Manager secret whose SecretString is the state key (base64url, at least 32 bytes: the
+     * HMAC-SHA256 key of the signed state, and through HKDF the AES-GCM keys of codes and refresh tokens). Not the key: Lambda shows its environment to
+     * anyone allowed the read-only lambda:GetFunctionConfiguration.
+     */
+    stateKeySecretArn: "FACADE_STATE_KEY_SECRET_ARN",
+    /**
+     * The secret version holding the key. A rotation makes a new version, so it changes the function's configuration
+     * and Lambda starts new instances, which read the new key: without it, warm instances would sign with the old
+     * one until recycled.
+     */
+    stateKeyVersionId: "FACADE_STATE_KEY_VERSION_ID",
     /** JSON array of the HTTPS client_id URLs whose metadata documents are accepted (the allow-list): exact, or with `*` for one path segment (clientIdPatterns.ts). */
     clientMetadataUrls: "FACADE_CLIENT_METADATA_URLS",
     /** JSON object: each pre-registered app client's id to its exact redirect URIs (the MCP app client's callback URLs; redirectUris.ts says which are taken). */
@@ -66,14 +77,21 @@ export interface FacadeSettings {
     readonly resource: string;
 }
 
+/** What the function's environment holds: every setting but the key, and where the key is. */
+export interface FacadeEnvironmentSettings extends Omit<FacadeSettings, "stateKey"> {
+    readonly stateKeySecretArn: string;
+    readonly stateKeyVersionId: string;
+}
+
 /** What the infrastructure knows, as plain values (resolve Pulumi Outputs first, e.g. in `pulumi.all(...).apply`). */
 export interface FacadeEnvironmentValues {
     /** The API's base URL, the same one given to infra/mcpMetadata.ts (execute-api stage URL or custom domain). */
     readonly apiUrl: string;
     readonly cognito: CognitoOAuthEndpoints;
     readonly shadowClientId: string;
-    /** base64url of at least 32 random bytes, e.g. a `random.RandomBytes` of length 32's base64 made url-safe. */
-    readonly stateKey: string;
+    /** The secret holding the state key (base64url of at least 32 random bytes), and the version to read. */
+    readonly stateKeySecretArn: string;
+    readonly stateKeyVersionId: string;
     /** Default: DEFAULT_CLIENT_METADATA_URLS. */
     readonly clientMetadataUrls?: readonly string[];
     /** The MCP app client's id and its callback URLs. */
@@ -82,29 +100,61 @@ export interface FacadeEnvironmentValues {
 
 /** The function's environment for `values`; throws on a value the facade would refuse at start. */
 export function facadeEnvironment(values: FacadeEnvironmentValues): Record<string, string> {
-    const environment: Record<string, string> = {
-        [FACADE_ENV.issuer]: issuerUrl(values.apiUrl),
-        [FACADE_ENV.cognitoAuthorizeUrl]: values.cognito.authorizationEndpoint,
-        [FACADE_ENV.cognitoTokenUrl]: values.cognito.tokenEndpoint,
-        [FACADE_ENV.cognitoRevokeUrl]: values.cognito.revocationEndpoint,
-        [FACADE_ENV.shadowClientId]: values.shadowClientId,
-        [FACADE_ENV.stateKey]: values.stateKey,
-        [FACADE_ENV.clientMetadataUrls]: JSON.stringify(values.clientMetadataUrls ?? DEFAULT_CLIENT_METADATA_URLS),
-        [FACADE_ENV.staticClients]: JSON.stringify(values.staticClients),
+    const environment = {
+        ...settingsEnvironment(values),
+        [FACADE_ENV.stateKeySecretArn]: values.stateKeySecretArn,
+        [FACADE_ENV.stateKeyVersionId]: values.stateKeyVersionId,
     };
     readFacadeSettings(environment);
     return environment;
 }
 
-/** The settings in `env`; throws a message naming the variable that is missing or wrong (never its value). */
-export function readFacadeSettings(env: Readonly<Record<string, string | undefined>>): FacadeSettings {
-    const text = (name: string): string => {
-        const value = env[name];
-        if (value === undefined || value.trim() === "") {
-            throw new Error(`${name} is not set`);
-        }
-        return value;
+/** Settings for a facade given its key directly (local mode, tests): the same checks as the function's, no secret. */
+export function facadeSettings(values: Omit<FacadeEnvironmentValues, "stateKeySecretArn" | "stateKeyVersionId">, key: Buffer): FacadeSettings {
+    return { ...readUnkeyed(settingsEnvironment(values)), stateKey: stateKey(key.toString("base64url")) };
+}
+
+/** The settings in `env` but the key, and the secret that holds it; throws a message naming the variable that is missing or wrong (never its value). */
+export function readFacadeSettings(env: Readonly<Record<string, string | undefined>>): FacadeEnvironmentSettings {
+    const settings = readUnkeyed(env);
+    const stateKeySecretArn = required(env, FACADE_ENV.stateKeySecretArn);
+    if (!/^arn:aws(-us-gov|-cn)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/.test(stateKeySecretArn)) {
+        throw new Error(`${FACADE_ENV.stateKeySecretArn} is not a Secrets Manager secret ARN`);
+    }
+    return { ...settings, stateKeySecretArn, stateKeyVersionId: required(env, FACADE_ENV.stateKeyVersionId) };
+}
+
+/** The function's settings completed with the key its secret holds (base64url, at least 32 bytes); throws if the key is unusable. */
+export function withStateKey(settings: FacadeEnvironmentSettings, key: string): FacadeSettings {
+    const unkeyed: Omit<FacadeSettings, "stateKey"> & { stateKeySecretArn?: string; stateKeyVersionId?: string } = { ...settings };
+    delete unkeyed.stateKeySecretArn;
+    delete unkeyed.stateKeyVersionId;
+    return { ...unkeyed, stateKey: stateKey(key) };
+}
+
+function settingsEnvironment(values: Omit<FacadeEnvironmentValues, "stateKeySecretArn" | "stateKeyVersionId">): Record<string, string> {
+    return {
+        [FACADE_ENV.issuer]: issuerUrl(values.apiUrl),
+        [FACADE_ENV.cognitoAuthorizeUrl]: values.cognito.authorizationEndpoint,
+        [FACADE_ENV.cognitoTokenUrl]: values.cognito.tokenEndpoint,
+        [FACADE_ENV.cognitoRevokeUrl]: values.cognito.revocationEndpoint,
+        [FACADE_ENV.shadowClientId]: values.shadowClientId,
+        [FACADE_ENV.clientMetadataUrls]: JSON.stringify(values.clientMetadataUrls ?? DEFAULT_CLIENT_METADATA_URLS),
+        [FACADE_ENV.staticClients]: JSON.stringify(values.staticClients),
     };
+}
+
+/** The variable `name`, which must be set. */
+function required(env: Readonly<Record<string, string | undefined>>, name: string): string {
+    const value = env[name];
+    if (value === undefined || value.trim() === "") {
+        throw new Error(`${name} is not set`);
+    }
+    return value;
+}
+
+function readUnkeyed(env: Readonly<Record<string, string | undefined>>): Omit<FacadeSettings, "stateKey"> {
+    const text = (name: string): string => required(env, name);
     const url = (name: string): string => {
         const value = text(name);
         if (!URL.canParse(value)) {
@@ -131,7 +181,6 @@ export function readFacadeSettings(env: Readonly<Record<string, string | undefin
             revocationEndpoint: url(FACADE_ENV.cognitoRevokeUrl),
         },
         shadowClientId: text(FACADE_ENV.shadowClientId),
-        stateKey: stateKey(text(FACADE_ENV.stateKey)),
         clientMetadataUrls,
         staticClients: staticClients(text(FACADE_ENV.staticClients)),
         scope: mcpToolsScope(issuer),
@@ -149,11 +198,11 @@ function jsonValue(text: string, name: string): unknown {
 
 function stateKey(text: string): Buffer {
     if (!/^[A-Za-z0-9_-]+$/.test(text)) {
-        throw new Error(`${FACADE_ENV.stateKey} must be base64url`);
+        throw new Error("the state key must be base64url");
     }
     const key = Buffer.from(text, "base64url");
     if (key.length < MIN_STATE_KEY_BYTES) {
-        throw new Error(`${FACADE_ENV.stateKey} must hold at least ${MIN_STATE_KEY_BYTES} bytes`);
+        throw new Error(`the state key must hold at least ${MIN_STATE_KEY_BYTES} bytes`);
     }
     return key;
 }
