@@ -9,7 +9,8 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type
 import { authenticateClient, sameSecret, type LocalClient } from "./clients";
 import { ExpiringStore } from "./expiringStore";
 import { BodyTooLarge, closeSoon, parseForm, readBody, redirect, sendHtml, sendJson } from "./http";
-import { Lockout } from "./lockout";
+import { Lockout, MAX_USERNAME_LENGTH } from "./lockout";
+import { crossSiteRefusal } from "./sameOrigin";
 import { errorPage, loginPage, redirectMismatchPage } from "./pages";
 
 export interface LocalUser {
@@ -119,7 +120,7 @@ export class LocalAuthority {
         this.codes = new ExpiringStore(STORE_CAPACITY, this.clock);
         this.refreshTokens = new ExpiringStore(STORE_CAPACITY, this.clock);
         this.revokedOrigins = new ExpiringStore(STORE_CAPACITY, this.clock);
-        this.lockout = new Lockout(this.clock);
+        this.lockout = new Lockout(this.clock, this.users.map((u) => u.username.toLowerCase()));
         this.keySet = createLocalJWKSet(jwks);
     }
 
@@ -301,6 +302,11 @@ export class LocalAuthority {
 
     private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const form = parseForm(await readBody(req, FORM_LIMIT));
+        const refusal = crossSiteRefusal(req);
+        if (refusal !== undefined) {
+            sendHtml(res, 403, errorPage("cross_site_request", refusal));
+            return;
+        }
         const check = this.checkRequest(form);
         if (!check.ok) {
             this.refuse(res, check);
@@ -310,6 +316,11 @@ export class LocalAuthority {
         const typed = (form.username ?? "").trim();
         const username = typed.toLowerCase();
         const again = (error: string) => sendHtml(res, 200, loginPage({ ...request }, { error, username: typed }), [request.redirect_uri]);
+        if (username.length > MAX_USERNAME_LENGTH) {
+            // No account can have it, so nothing to lock: refused before it becomes a lockout record.
+            again("Incorrect username or password.");
+            return;
+        }
         if (!this.lockout.allows(username)) {
             again("Password attempts exceeded");
             return;
