@@ -19,7 +19,10 @@ export interface LocalUser {
 }
 
 export interface AuthorityOptions {
-    /** Base URL of the server, also the tokens' `iss`. */
+    /**
+     * The tokens' `iss`, under which the discovery document and keys are served (Cognito's
+     * `https://cognito-idp.<region>.amazonaws.com/<pool id>`). The hosted UI's endpoints are at its origin's root.
+     */
     readonly issuer: string;
     /** The GPT Action's app client. */
     readonly client: LocalClient;
@@ -157,11 +160,13 @@ export class LocalAuthority {
 
     private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
         const route = `${req.method ?? ""} ${url.pathname}`;
+        // The issuer's documents, at the issuer's path as Cognito serves them (cognito-idp), never at the host root.
+        const issuerPath = new URL(this.issuer).pathname.replace(/\/$/, "");
         switch (route) {
-            case "GET /.well-known/openid-configuration":
+            case `GET ${issuerPath}/.well-known/openid-configuration`:
                 sendJson(res, 200, this.discovery());
                 return true;
-            case "GET /.well-known/jwks.json":
+            case `GET ${issuerPath}/.well-known/jwks.json`:
                 sendJson(res, 200, this.jwks);
                 return true;
             case "GET /oauth2/authorize":
@@ -199,14 +204,15 @@ export class LocalAuthority {
     }
 
     discovery(): object {
-        const base = this.issuer;
+        // The hosted UI's endpoints live at the domain's root (Cognito's <prefix>.auth.<region>.amazoncognito.com).
+        const base = new URL(this.issuer).origin;
         return {
-            issuer: base,
+            issuer: this.issuer,
             authorization_endpoint: `${base}/oauth2/authorize`,
             token_endpoint: `${base}/oauth2/token`,
             revocation_endpoint: `${base}/oauth2/revoke`,
             userinfo_endpoint: `${base}/oauth2/userInfo`,
-            jwks_uri: `${base}/.well-known/jwks.json`,
+            jwks_uri: `${this.issuer}/.well-known/jwks.json`,
             response_types_supported: ["code"],
             grant_types_supported: ["authorization_code", "refresh_token"],
             subject_types_supported: ["public"],

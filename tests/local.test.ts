@@ -56,7 +56,7 @@ describe("local mode, end to end", function () {
     });
 
     const discover = (auth: oidc.ClientAuth) =>
-        oidc.discovery(new URL(local.baseUrl), local.outputs.clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+        oidc.discovery(new URL(local.authority.issuer), local.outputs.clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
 
     /** Follows the hosted UI as a browser would: authorize → login page → POST credentials. Returns the final redirect. */
     async function signIn(authorizeUrl: URL, password = local.outputs.testUser.password): Promise<Response> {
@@ -135,7 +135,7 @@ describe("local mode, end to end", function () {
         it("issues tokens with Cognito's claims", async () => {
             const { tokens, config } = await tokensWith(oidc.ClientSecretBasic(local.outputs.clientSecret), "openid email");
             const access = decodeJwt(tokens.access_token);
-            expect(access).to.include({ client_id: local.outputs.clientId, scope: "openid email", token_use: "access", iss: local.baseUrl });
+            expect(access).to.include({ client_id: local.outputs.clientId, scope: "openid email", token_use: "access", iss: local.authority.issuer });
             for (const claim of ["sub", "exp", "iat", "jti", "username"]) {
                 expect(access, claim).to.have.property(claim);
             }

@@ -450,8 +450,7 @@ describe("MCP in local mode, with a public MCP client", function () {
         const mcpUrl = outputs?.mcpServerUrl ?? "";
         const provider = new StaticClientProvider({ client_id: outputs?.mcpClientId ?? "" }, outputs?.mcpCallbackUrls?.[0] ?? "", (url) => signIn(url, outputs?.testUser ?? { username: "", password: "" }));
         // The code goes back through the transport that met the 401: it knows the resource metadata, hence the
-        // issuer. A fresh one would guess the metadata at the host's root, where local mode's Cognito-shaped server
-        // answers with its own endpoints (on AWS, Cognito is another host and that guess finds nothing).
+        // issuer. A fresh one would guess the metadata at the host's root, where nothing is served (as on AWS).
         const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
         try {
             await new Client({ name: "tests", version: "1.0.0" }).connect(first);
