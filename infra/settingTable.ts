@@ -4,6 +4,7 @@
  * Generic over the table, so a test can read a copy with one more entry. Pure: no Pulumi.
  */
 import type * as z from "zod";
+import { withYamlForm } from "./configFix";
 import { parseJson } from "./json";
 import type { SettingType } from "./settingTypes";
 
@@ -35,9 +36,9 @@ export type Values<T extends Table> = { readonly [K in keyof T]: T[K] extends Se
 /** The settings a group takes as they are. */
 export type ValuesIn<T extends Table, G extends Group> = Pick<Values<T>, { [K in keyof T]: G extends T[K]["in"][number] ? K : never }[keyof T]>;
 
-/** One problem, worded the way every problem is. */
+/** One problem, worded the way every problem is; the fix in both forms, the command and the stack file's YAML. */
 export const problem = (at: string, shown: string, why: string, fix: string): string =>
-    `${at} = ${JSON.stringify(shown)} ${why}. Fix: ${fix}`;
+    `${at} = ${JSON.stringify(shown)} ${why}. Fix: ${withYamlForm(fix)}`;
 
 /** The table's values from `raw` (defaults filled in), and every problem: a key's value stays out when it has one. */
 export function readSettings<T extends Table>(table: T, raw: Readonly<Record<string, string>>): { values: Partial<Values<T>>; problems: string[] } {
@@ -94,9 +95,9 @@ function unknownKey(key: string, table: Table): string {
         .filter(({ k, d }) => d <= Math.max(2, Math.floor(k.length / 4)))
         .sort((a, b) => a.d - b.d)[0]?.k;
     return near === undefined
-        ? `${key} is not a gpt-action setting (known: ${known.join(", ")}). Fix: pulumi config rm ${key}`
-        : `${key} is not a gpt-action setting; did you mean ${near}? Fix: pulumi config rm ${key}, then pulumi config set ${
-            table[near].type.pulumiType === "array" ? `--path '${near}[0]'` : near} <value>`;
+        ? `${key} is not a gpt-action setting (known: ${known.join(", ")}). Fix: ${withYamlForm(`pulumi config rm ${key}`)}`
+        : `${key} is not a gpt-action setting; did you mean ${near}? Fix: ${withYamlForm(`pulumi config rm ${key}, then pulumi config set ${
+            table[near].type.pulumiType === "array" ? `--path '${near}[0]'` : near} <value>`)}`;
 }
 
 /** Levenshtein distance, with a swap of two neighbours counting as one edit (the commonest typo). */

@@ -138,13 +138,17 @@ export function createGateway(options: GatewayOptions) {
         }
 
         const requestId = randomUUID();
-        const headers: Record<string, string> = {};
-        const multiValueHeaders: Record<string, string[]> = {};
+        // Maps, then plain objects with own properties, as Lambda's JSON.parse of the event makes them: a header named
+        // like an Object.prototype member (constructor, __proto__, toString) is then a header, not the member.
+        const single = new Map<string, string>();
+        const multi = new Map<string, string[]>();
         const raw = req.rawHeaders;
         for (let i = 0; i < raw.length; i += 2) {
-            headers[raw[i]] = raw[i + 1];
-            (multiValueHeaders[raw[i]] ??= []).push(raw[i + 1]);
+            single.set(raw[i], raw[i + 1]);
+            multi.set(raw[i], [...(multi.get(raw[i]) ?? []), raw[i + 1]]);
         }
+        const headers = Object.fromEntries(single);
+        const multiValueHeaders = Object.fromEntries(multi);
         const { path, query } = target;
         const params = query === "" ? undefined : new URLSearchParams(query);
         const method = route.method;

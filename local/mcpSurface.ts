@@ -16,9 +16,9 @@ export interface McpSurface {
     readonly documents: ReadonlyMap<string, string>;
 }
 
-/** The surface for the API at `apiUrl`, its Cognito-shaped server (and its keys) at `authorityUrl`. */
-export function mcpSurface(apiUrl: string, authorityUrl: string): McpSurface {
+/** The surface for the API at `apiUrl`, its Cognito-shaped server's issuer (whose keys it names) at `issuer`. */
+export function mcpSurface(apiUrl: string, issuer: string): McpSurface {
     const scope = mcpScope(apiUrl);
-    const documents = discoveryDocuments(apiUrl, scope, `${authorityUrl}/.well-known/jwks.json`);
+    const documents = discoveryDocuments(apiUrl, scope, `${issuer}/.well-known/jwks.json`);
     return { serverUrl: mcpServerUrl(apiUrl), scope, challenge: bearerChallenge(apiUrl, scope), documents: new Map(Object.entries(documents)) };
 }

@@ -9,7 +9,8 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type
 import { authenticateClient, sameSecret, type LocalClient } from "./clients";
 import { ExpiringStore } from "./expiringStore";
 import { BodyTooLarge, closeSoon, parseForm, readBody, redirect, sendHtml, sendJson } from "./http";
-import { Lockout } from "./lockout";
+import { Lockout, MAX_USERNAME_LENGTH } from "./lockout";
+import { crossSiteRefusal } from "./sameOrigin";
 import { errorPage, loginPage, redirectMismatchPage } from "./pages";
 
 export interface LocalUser {
@@ -18,7 +19,10 @@ export interface LocalUser {
 }
 
 export interface AuthorityOptions {
-    /** Base URL of the server, also the tokens' `iss`. */
+    /**
+     * The tokens' `iss`, under which the discovery document and keys are served (Cognito's
+     * `https://cognito-idp.<region>.amazonaws.com/<pool id>`). The hosted UI's endpoints are at its origin's root.
+     */
     readonly issuer: string;
     /** The GPT Action's app client. */
     readonly client: LocalClient;
@@ -133,7 +137,7 @@ export class LocalAuthority {
         this.codes = new ExpiringStore(STORE_CAPACITY, this.clock);
         this.refreshTokens = new ExpiringStore(STORE_CAPACITY, this.clock);
         this.revokedOrigins = new ExpiringStore(STORE_CAPACITY, this.clock);
-        this.lockout = new Lockout(this.clock);
+        this.lockout = new Lockout(this.clock, this.users.map((u) => u.username.toLowerCase()));
         this.keySet = createLocalJWKSet(jwks);
     }
 
@@ -170,11 +174,13 @@ export class LocalAuthority {
 
     private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
         const route = `${req.method ?? ""} ${url.pathname}`;
+        // The issuer's documents, at the issuer's path as Cognito serves them (cognito-idp), never at the host root.
+        const issuerPath = new URL(this.issuer).pathname.replace(/\/$/, "");
         switch (route) {
-            case "GET /.well-known/openid-configuration":
+            case `GET ${issuerPath}/.well-known/openid-configuration`:
                 sendJson(res, 200, this.discovery());
                 return true;
-            case "GET /.well-known/jwks.json":
+            case `GET ${issuerPath}/.well-known/jwks.json`:
                 sendJson(res, 200, this.jwks);
                 return true;
             case "GET /oauth2/authorize":
@@ -207,14 +213,15 @@ export class LocalAuthority {
     }
 
     discovery(): object {
-        const base = this.issuer;
+        // The hosted UI's endpoints live at the domain's root (Cognito's <prefix>.auth.<region>.amazoncognito.com).
+        const base = new URL(this.issuer).origin;
         return {
-            issuer: base,
+            issuer: this.issuer,
             authorization_endpoint: `${base}/oauth2/authorize`,
             token_endpoint: `${base}/oauth2/token`,
             revocation_endpoint: `${base}/oauth2/revoke`,
             userinfo_endpoint: `${base}/oauth2/userInfo`,
-            jwks_uri: `${base}/.well-known/jwks.json`,
+            jwks_uri: `${this.issuer}/.well-known/jwks.json`,
             response_types_supported: ["code"],
             grant_types_supported: ["authorization_code", "refresh_token"],
             subject_types_supported: ["public"],
@@ -316,6 +323,11 @@ export class LocalAuthority {
 
     private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const form = parseForm(await readBody(req, FORM_LIMIT));
+        const refusal = crossSiteRefusal(req);
+        if (refusal !== undefined) {
+            sendHtml(res, 403, errorPage("cross_site_request", refusal));
+            return;
+        }
         const check = this.checkRequest(form);
         if (!check.ok) {
             this.refuse(res, check);
@@ -325,6 +337,11 @@ export class LocalAuthority {
         const typed = (form.username ?? "").trim();
         const username = typed.toLowerCase();
         const again = (error: string) => sendHtml(res, 200, loginPage({ ...request }, { error, username: typed }), this.formTargets(request));
+        if (username.length > MAX_USERNAME_LENGTH) {
+            // No account can have it, so nothing to lock: refused before it becomes a lockout record.
+            again("Incorrect username or password.");
+            return;
+        }
         if (!this.lockout.allows(username)) {
             again("Password attempts exceeded");
             return;

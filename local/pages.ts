@@ -54,7 +54,9 @@ stack's <code>${key}</code> when it starts, so restart it.</p>`);
 }
 
 /** Local mode's own callback: shows the code so that it can be exchanged by hand (docs/local-mode.md's curl session). */
-export function callbackPage(query: URLSearchParams): string {
+export function callbackPage(query: URLSearchParams, next?: { readonly command: string; readonly note: string }): string {
     const rows = [...query].map(([k, v]) => `<p>${escapeHtml(k)}: <code>${escapeHtml(v)}</code></p>`).join("");
-    return page("Authorization response", rows || "<p>No parameters.</p>");
+    const step = next === undefined ? ""
+        : `<p>Next, exchange the code for tokens:</p><p><code>${escapeHtml(next.command)}</code></p><p>${escapeHtml(next.note)}</p>`;
+    return page("Authorization response", (rows || "<p>No parameters.</p>") + step);
 }

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handler } from "../handler";
 import { createFacadeHandler } from "../handler/facade";
-import { facadeUrls } from "../handler/facade/paths";
+import { facadeUrls, issuerUrl } from "../handler/facade/paths";
 import { facadeSettings as keyedFacadeSettings } from "../handler/facade/settings";
 import { logSink } from "../handler/log";
 import { routeList } from "../handler/routes";
@@ -21,6 +21,7 @@ import { facadeOnwardRedirects } from "./facadeOnward";
 import { failed, sendHtml, sendJson } from "./http";
 import { mcpSurface } from "./mcpSurface";
 import { LocalAuthority } from "./oauth";
+import { nextStep } from "./callbackNext";
 import { callbackPage } from "./pages";
 import { readStackConfig, stackFilePath } from "./stackConfig";
 
@@ -114,16 +115,20 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const localCallback = `http://localhost:${port}/callback`;
     const callbackUrls = [localCallback, ...(config.awaitingCallbackUrl ? [] : config.callbackUrls)];
     const apiUrl = `${baseUrl}/${config.stageName}`;
+    // Cognito's issuer is https://cognito-idp.<region>.amazonaws.com/<pool id>, another host than the hosted UI's; on
+    // one origin here, the issuer (its discovery document and keys) sits under the pool id's path, so that a client
+    // guessing metadata at the host root finds nothing, as it would on AWS.
+    const issuer = `${baseUrl}/${LOCAL_USER_POOL_ID}`;
     const facadeCallback = facadeUrls(apiUrl).callback;
     const mcp = config.mcp === undefined ? undefined : {
         // The metadata points MCP clients at the OAuth facade, which serves CIMD and static clients alike.
-        surface: mcpSurface(apiUrl, baseUrl),
+        surface: mcpSurface(apiUrl, issuer),
         clientId: options.mcpClientId ?? "gpt-action-local-mcp",
         clientSecret: config.mcp.publicClient ? undefined : options.mcpClientSecret ?? randomBytes(24).toString("base64url"),
         callbackUrls: [...new Set([localCallback, ...INSPECTOR_CALLBACK_URLS, ...config.mcp.callbackUrls])],
     };
     const authority = await LocalAuthority.create({
-        issuer: baseUrl,
+        issuer,
         client: { id: clientId, secret: clientSecret, callbackUrls, scopes: config.scopes },
         // The MCP client may get the MCP scope only, and must use PKCE (MCP 2025-11-25, Authorization).
         // As deployed, its one callback here is the facade's: the facade checks the client's own redirect URIs
@@ -226,7 +231,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
                 return;
             }
             if (req.method === "GET" && url.pathname === "/callback") {
-                sendHtml(res, 200, callbackPage(url.searchParams));
+                sendHtml(res, 200, callbackPage(url.searchParams, nextStep(url.searchParams, {
+                    tokenUrl: `${baseUrl}/oauth2/token`, clientId, callbackUrl: localCallback,
+                    facade: mcp === undefined ? undefined : { issuer: issuerUrl(apiUrl), tokenUrl: facadeUrls(apiUrl).token },
+                })));
                 return;
             }
             sendJson(res, 404, { message: "Not Found" });
@@ -279,6 +287,9 @@ export const INSPECTOR_CALLBACK_URLS = [
     "http://localhost:6274/oauth/callback/debug",
     "http://127.0.0.1:6276/oauth/callback",
 ];
+
+/** Local mode's user pool id, shaped like Cognito's (`<region>_<id>`): the path of its issuer. */
+export const LOCAL_USER_POOL_ID = "local_gptaction";
 
 /** The facade's shadow app client in local mode's pool. */
 const SHADOW_CLIENT_ID = "gpt-action-local-facade";

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as z from "zod/mini";
 import { createHandler } from "../handler";
 import { logSink } from "../handler/log";
 import { operations } from "../handler/operations";
@@ -14,6 +15,8 @@ import type { GptActionApi } from "../infra/api";
 import { orderOperations, orderRoutes } from "./fixtures/getOrder";
 import { AUTHORIZER_NAME } from "../infra/restApiDocument";
 import { changedInputs, resourceKey, restApiDocumentOf, runApi, valueOf, type Run } from "./harness";
+import { captured } from "./snapshotCapture";
+import { exampleArguments, operationOutcome } from "./toolExamples";
 
 const table = { ...routes, ...orderRoutes };
 const EXECUTION_ARN = "arn:aws:execute-api:us-east-1:123456789012:mockapi";
@@ -67,6 +70,11 @@ describe("adding a route (the README's getOrder example)", () => {
             expect(extended.one("aws:lambda/permission:Permission", "gpt-action-permission").inputs.sourceArn).to.equal(`${EXECUTION_ARN}/Prod/*/*`);
         });
 
+        it("leaves the resource snapshot as it is: tests/resourceSnapshot.test.ts needs no re-record", () => {
+            const withoutExample = routeList().filter((r) => !Object.keys(orderRoutes).includes(r.operationId));
+            expect(captured(extended.resources, [...withoutExample, ...routeList(orderRoutes)])).to.deep.equal(captured(shipped.resources, withoutExample));
+        });
+
         it("describes the route in the OpenAPI schema, beside the shipped ones", async () => {
             const doc = JSON.parse(await valueOf(extended.program.openApiSchema)) as {
                 paths: Record<string, Record<string, { operationId: string; requestBody?: { required: boolean; content: Record<string, { schema: { required: string[] } }> } }>>;
@@ -111,6 +119,15 @@ describe("adding a route (the README's getOrder example)", () => {
             expect(await post("/orders/lookup", { orderId: "ORD-1234" })).to.deep.equal({ status: 200, body: { status: "shipped", totalUsd: 42.5 } });
             expect(await post("/orders/lookup", { orderId: "ORD-9999" })).to.deep.include({ status: 404 }).and.have.nested.property("body.error.code", "order_not_found");
             expect(await post("/orders/lookup", { orderId: "1234" })).to.deep.include({ status: 400 }).and.have.nested.property("body.error.code", "invalid_body");
+        });
+
+        it("gives the tests that call every tool valid arguments from the table alone, and the operation's own answer to compare", async () => {
+            const [route] = routeList(orderRoutes);
+            const args = exampleArguments(route);
+            expect(z.safeParse(route.request as z.ZodMiniType, args).success, JSON.stringify(args)).to.be.true;
+            const outcome = await operationOutcome(route, args, { sub: claims.sub, username: claims.username, scopes: ["openid"] }, orderOperations, [route]);
+            // Generated ids name no stored order: the operation's expected failure, which the tool tests then expect.
+            expect(outcome.ok ? 200 : outcome.error.statusCode).to.be.oneOf([200, 404]);
         });
 
         it("still answers the shipped routes", async () => {

@@ -10,12 +10,16 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
 import * as oidc from "openid-client";
+import { routeList } from "../handler/routes";
 import { bearerChallenge, mcpScope } from "../infra/mcpMetadata";
 import { LocalAuthority } from "../local/oauth";
 import { startLocal, type LocalServer } from "../local/server";
 import { parseOutputs } from "../scripts/outputs";
 import { smoke } from "../scripts/smoke";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
+
+/** The route table's paths, each of which `npm run smoke` calls without a token. */
+const tablePaths = (): string[] => [...new Set(routeList().map((r) => r.path))];
 
 const ONE_HOUR_MS = 3600 * 1000;
 /** Local mode's tests read this stack file, never the user's Pulumi.dev.yaml. */
@@ -52,7 +56,7 @@ describe("local mode, end to end", function () {
     });
 
     const discover = (auth: oidc.ClientAuth) =>
-        oidc.discovery(new URL(local.baseUrl), local.outputs.clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+        oidc.discovery(new URL(local.authority.issuer), local.outputs.clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
 
     /** Follows the hosted UI as a browser would: authorize → login page → POST credentials. Returns the final redirect. */
     async function signIn(authorizeUrl: URL, password = local.outputs.testUser.password): Promise<Response> {
@@ -131,7 +135,7 @@ describe("local mode, end to end", function () {
         it("issues tokens with Cognito's claims", async () => {
             const { tokens, config } = await tokensWith(oidc.ClientSecretBasic(local.outputs.clientSecret), "openid email");
             const access = decodeJwt(tokens.access_token);
-            expect(access).to.include({ client_id: local.outputs.clientId, scope: "openid email", token_use: "access", iss: local.baseUrl });
+            expect(access).to.include({ client_id: local.outputs.clientId, scope: "openid email", token_use: "access", iss: local.authority.issuer });
             for (const claim of ["sub", "exp", "iat", "jti", "username"]) {
                 expect(access, claim).to.have.property(claim);
             }
@@ -395,8 +399,7 @@ describe("local mode, end to end", function () {
             const results = await smoke(local.outputs);
             expect(results.filter((r) => !r.ok), JSON.stringify(results)).to.deep.equal([]);
             expect(results.map((r) => r.name)).to.include.members([
-                "POST /my_route without a token is refused",
-                "POST /reports/sales without a token is refused",
+                ...tablePaths().map((p) => `POST ${p} without a token is refused`),
                 `authorize accepts ${redirectUri}`,
                 "token endpoint knows the client id and secret",
                 "the MCP endpoint answers 401 naming its resource metadata",
@@ -424,7 +427,7 @@ describe("local mode, end to end", function () {
             try {
                 const results = await smoke({ ...local.outputs, apiUrl: `http://127.0.0.1:${(open.address() as AddressInfo).port}/Prod` });
                 const unguarded = results.filter((r) => r.name.includes("without a token"));
-                expect(unguarded).to.have.lengthOf(2);
+                expect(unguarded).to.have.lengthOf(tablePaths().length);
                 expect(unguarded.every((r) => !r.ok && /expected 401, got 200/.test(r.detail))).to.be.true;
             } finally {
                 open.close();

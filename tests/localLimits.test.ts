@@ -78,7 +78,7 @@ describe("local mode's limits", function () {
     describe("bodies over the limit", () => {
         it("answers only loopback Host names, so a DNS-rebinding page gets 403", async () => {
         const get = (host: string) => new Promise<number | undefined>((resolve, reject) => {
-            const req = request(`${local.baseUrl}/.well-known/openid-configuration`, { headers: { Host: host } }, (res) => {
+            const req = request(`${local.authority.issuer}/.well-known/openid-configuration`, { headers: { Host: host } }, (res) => {
                 res.resume();
                 resolve(res.statusCode);
             });
@@ -159,7 +159,7 @@ describe("local mode's limits", function () {
         });
 
         it("is advertised in the discovery document", async () => {
-            const discovery = await (await fetch(`${local.baseUrl}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+            const discovery = await (await fetch(`${local.authority.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
             expect(discovery.revocation_endpoint).to.equal(`${local.baseUrl}/oauth2/revoke`);
         });
     });

@@ -28,9 +28,14 @@ describe("the settings table", () => {
 
     it("names the nearest known key for a typo, without echoing the value (it may be a secret)", () => {
         const problems = readSettings(SETTINGS, { deletionProtecton: "s3cret", MCPCALLBACKURLS: "[]", region: "us-east-1" }).problems;
-        expect(problems[0]).to.equal("deletionProtecton is not a gpt-action setting; did you mean deletionProtection? Fix: pulumi config rm deletionProtecton, then pulumi config set deletionProtection <value>");
+        expect(problems[0]).to.equal([
+            "deletionProtecton is not a gpt-action setting; did you mean deletionProtection? Fix: pulumi config rm deletionProtecton, then pulumi config set deletionProtection <value>",
+            "    or delete gpt-action:deletionProtecton (and what is indented under it) from Pulumi.<stack>.yaml",
+            "    or in Pulumi.<stack>.yaml, under config:",
+            "        gpt-action:deletionProtection: <value>",
+        ].join("\n"));
         expect(problems[1]).to.match(/did you mean mcpCallbackUrls\? .*--path 'mcpCallbackUrls\[0\]'/);
-        expect(problems[2]).to.match(/^region is not a gpt-action setting \(known: callbackUrl, .*\)\. Fix: pulumi config rm region$/);
+        expect(problems[2]).to.match(/^region is not a gpt-action setting \(known: callbackUrl, .*\)\. Fix: pulumi config rm region\n    or delete gpt-action:region /);
         expect(problems.join()).not.to.include("s3cret");
     });
 
@@ -71,7 +76,8 @@ describe("the settings table", () => {
         });
 
         it("validates it like the others, and suggests it for a typo", () => {
-            expect(readSettings(table, { oauthFacade: "yes", facadeCodeTtl: "5", oauthFacde: "true" }).problems).to.deep.equal([
+            const firstLines = readSettings(table, { oauthFacade: "yes", facadeCodeTtl: "5", oauthFacde: "true" }).problems.map((p) => p.split("\n")[0]);
+            expect(firstLines).to.deep.equal([
                 "oauthFacde is not a gpt-action setting; did you mean oauthFacade? Fix: pulumi config rm oauthFacde, then pulumi config set oauthFacade <value>",
                 "oauthFacade = \"yes\" must be true or false. Fix: pulumi config set oauthFacade false",
                 "facadeCodeTtl = \"5\" must be a whole number of seconds from 30 to 600. Fix: pulumi config set facadeCodeTtl 60",
