@@ -202,7 +202,7 @@ export const SETTINGS = {
             return problem === undefined ? undefined : `${problem}: a client's metadata document URL, e.g. ${CHATGPT_CLIENT_METADATA_URL}, or a pattern such as https://chatgpt.com/oauth/*/client.json`;
         }),
         default: JSON.stringify(DEFAULT_CLIENT_METADATA_URLS), in: ["mcp"],
-        description: "The Client ID Metadata Documents the OAuth facade accepts as `client_id`: exact https URLs, or patterns whose `*` stands for one path segment (scheme and host always exact). Default: ChatGPT's stable and per-connector documents and Claude's, see [docs/client-documents.md](docs/client-documents.md); such clients need no callback URL configured. `[]` accepts none, leaving the MCP app client.",
+        description: "The Client ID Metadata Documents the OAuth facade accepts as `client_id`: exact https URLs, or patterns whose `*` stands for one path segment (scheme and host always exact). Default: ChatGPT's stable and per-connector documents and Claude's, see [client-documents.md](client-documents.md); such clients need no callback URL configured. `[]` accepts none, leaving the MCP app client.",
         fix: (at) => setPath(at, CHATGPT_CLIENT_METADATA_URL),
     }),
     mcpPublicClient: setting({

@@ -22,7 +22,7 @@ import { bundleHandler } from "../infra/bundle";
 import { authorizationServerMetadata } from "../infra/mcpMetadata";
 import { FACADE_ENTRY } from "../infra/oauthFacade";
 import {
-    API_URL, chatGptDocument, claudeDocument, CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, location, pkcePair, postEvent, RESOURCE, SCOPE,
+    answerConsent, API_URL, chatGptDocument, claudeDocument, CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, location, pkcePair, postEvent, RESOURCE, SCOPE,
     serveJson, settingsFor, SHADOW_CLIENT_ID, type DocumentHost, type Forwarded,
 } from "./facadeFixtures";
 
@@ -117,12 +117,12 @@ describe("OAuth facade: private_key_jwt client assertions", () => {
         return new SignJWT(payload).setProtectedHeader({ alg, kid: key.publicJwk.kid, typ: "JWT" }).sign(key.privateKey);
     }
 
-    /** authorize → callback: a code for `clientId`, and its verifier. */
+    /** authorize → consent (Allow) → callback: a code for `clientId`, and its verifier. */
     async function code(clientId: string, redirectUri = CLIENT_REDIRECT): Promise<{ code: string; verifier: string }> {
         const { verifier, challenge } = pkcePair();
-        const toCognito = location(await facade()(getEvent(FACADE_PATHS.authorize, {
+        const toCognito = location(await answerConsent(facade(), await facade()(getEvent(FACADE_PATHS.authorize, {
             response_type: "code", client_id: clientId, redirect_uri: redirectUri, scope: SCOPE, state: "s", code_challenge: challenge, code_challenge_method: "S256", resource: RESOURCE,
-        })));
+        }))));
         const back = location(await facade()(getEvent(FACADE_PATHS.callback, { code: "cognito-code", state: toCognito.searchParams.get("state") ?? "" })));
         return { code: back.searchParams.get("code") ?? "", verifier };
     }
@@ -151,7 +151,7 @@ describe("OAuth facade: private_key_jwt client assertions", () => {
             });
             const claudeUrl = "https://claude.ai/oauth/mcp-oauth-client-metadata";
             expect(checkDocument(claudeUrl, claudeDocument(claudeUrl))).to.deep.equal({
-                clientId: claudeUrl, redirectUris: ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"], authMethods: ["none"],
+                clientId: claudeUrl, redirectUris: ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"], clientName: "Claude", authMethods: ["none"],
             });
         });
 

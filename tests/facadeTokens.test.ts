@@ -12,7 +12,7 @@ import { openCode, openRefreshToken, sealCode, sealRefreshToken, sealState } fro
 import { FACADE_PATHS } from "../handler/facade/paths";
 import { restApiDocument } from "../infra/restApiDocument";
 import { routeList } from "../handler/routes";
-import { CLIENT_REDIRECT, facadeFor, fakeCognito, getEvent, pkcePair, postEvent, settingsFor, STATIC_CLIENT_ID } from "./facadeFixtures";
+import { CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, pkcePair, postEvent, serveJson, settingsFor, STATIC_CLIENT_ID, type DocumentHost } from "./facadeFixtures";
 import { silenceLogs } from "./localMode";
 
 /** Silences the facade's request log lines for the enclosing describe (a root-level hook would silence every file's). */
@@ -97,9 +97,18 @@ describe("the facade's envelopes", () => {
 
 describe("the facade's token endpoint with rotating Cognito refresh tokens", () => {
     quietLogs();
+    // The token endpoint reads the client's document for how it authenticates: a public (`none`) one, served here
+    // and joined to the allow-list past the HTTPS-only check, as local mode's test switch does.
+    let host: DocumentHost;
+    let client = "";
+    before(async () => {
+        host = await documentHost(serveJson((url) => ({ client_id: url, redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: "none" })));
+        client = `${host.origin}/client.json`;
+    });
+    after(() => host.close());
 
     it("wraps the new refresh token Cognito returns on a refresh, and relays Cognito's refusal of a rotated-out one", async () => {
-        const settings = settingsFor([CLIENT]);
+        const settings = { ...settingsFor([]), clientMetadataUrls: [client] };
         const spent = new Set<string>();
         const cognito = fakeCognito(({ form }) => {
             if (form.grant_type !== "refresh_token") {
@@ -112,13 +121,13 @@ describe("the facade's token endpoint with rotating Cognito refresh tokens", () 
             return { status: 200, body: { access_token: "a1", token_type: "Bearer", expires_in: 3600, refresh_token: `${form.refresh_token}-next` } };
         });
         const facade = facadeFor(settings, { post: cognito.post });
-        const first = sealRefreshToken(settings.stateKey, { clientId: CLIENT, cognitoRefreshToken: "cognito-r0" });
-        const refresh = (token: string) => facade(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: token, client_id: CLIENT }));
+        const first = sealRefreshToken(settings.stateKey, { clientId: client, cognitoRefreshToken: "cognito-r0" });
+        const refresh = (token: string) => facade(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: token, client_id: client }));
 
         const answer = await refresh(first);
         expect(answer.statusCode).to.equal(200);
         const second = (JSON.parse(answer.body) as { refresh_token: string }).refresh_token;
-        expect(openRefreshToken(settings.stateKey, second, Date.now())).to.deep.equal({ ok: true, value: { clientId: CLIENT, cognitoRefreshToken: "cognito-r0-next" } });
+        expect(openRefreshToken(settings.stateKey, second, Date.now())).to.deep.equal({ ok: true, value: { clientId: client, cognitoRefreshToken: "cognito-r0-next" } });
         expect(answer.body).to.not.include("cognito-r0");
 
         const replay = await refresh(first);
@@ -129,10 +138,10 @@ describe("the facade's token endpoint with rotating Cognito refresh tokens", () 
     });
 
     it("refuses a tampered refresh envelope before Cognito sees it", async () => {
-        const settings = settingsFor([CLIENT]);
+        const settings = { ...settingsFor([]), clientMetadataUrls: [client] };
         const cognito = fakeCognito();
-        const token = sealRefreshToken(settings.stateKey, { clientId: CLIENT, cognitoRefreshToken: "cognito-r0" });
-        const answer = await facadeFor(settings, { post: cognito.post })(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: flipped(token, 20), client_id: CLIENT }));
+        const token = sealRefreshToken(settings.stateKey, { clientId: client, cognitoRefreshToken: "cognito-r0" });
+        const answer = await facadeFor(settings, { post: cognito.post })(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: flipped(token, 20), client_id: client }));
         expect(answer.statusCode).to.equal(400);
         expect(cognito.forwarded).to.have.lengthOf(0);
     });

@@ -133,7 +133,8 @@ describe("an MCP client's sign-in through local mode in a real browser (Chromium
 
     const expectResponse = (back: URL, callback: string) => {
         expect(`${back.origin}${back.pathname}`).to.equal(callback);
-        expect(back.searchParams.get("code")).to.match(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+        // The facade's code: one encrypted, base64url value (handler/facade/encrypted.ts).
+        expect(back.searchParams.get("code")).to.match(/^[A-Za-z0-9_-]{40,}$/);
         expect(back.searchParams.get("state")).to.be.a("string").and.not.equal("");
         expect(back.searchParams.get("iss")).to.equal(local.outputs.apiUrl);
     };

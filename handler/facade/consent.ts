@@ -9,6 +9,7 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import { cognitoAuthorizeUrl } from "./cognitoAuthorize";
 import { nonceMatches, openConsent, readConsentCookie } from "./consentToken";
 import { registeredRedirectUris, type FacadeContext } from "./context";
+import { isRegisteredRedirectUri } from "./redirectUris";
 import { singleValued, type FacadeRequest } from "./request";
 import { errorPage, redirect, withParams } from "./responses";
 
@@ -61,7 +62,7 @@ export async function consent(context: FacadeContext, request: FacadeRequest): P
     if ("page" in registered) {
         return registered.page;
     }
-    if (!registered.uris.includes(authorization.redirectUri)) {
+    if (!isRegisteredRedirectUri(registered.uris, authorization.redirectUri)) {
         return refused(400, "The sign-in's redirect_uri is not one of the client's registered redirect URIs.");
     }
     if (!context.usedConsents.use(id, expiresAt)) {
