@@ -226,7 +226,7 @@ async function main(): Promise<number> {
             const ratio = median(ratios);
             // The servers and the load generator keep both cores busy (about 2 of the load average); the bare
             // server's rounds are the reference whose spread shows how steady the machine was.
-            const machine = machineState([loadBefore, os.loadavg()[0]], bareRounds.map((r) => r.rps), Math.min(2, os.availableParallelism()));
+            const machine = machineState([loadBefore, os.loadavg()[0]], bareRounds.map((r) => r.rps), Math.min(2, os.cpus().length));
             console.log(`\nAuthorized POST /my_route, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s (${wrk === undefined ? "autocannon" : "wrk"}; ${pin.note}); medians`);
             console.log(`  local mode (JWT check + handler): ${summarize(localRounds)}`);
             console.log(`  bare node:http server:            ${summarize(bareRounds)}`);

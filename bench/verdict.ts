@@ -33,7 +33,8 @@ export function spread(values: readonly number[]): number {
  * same run (the empty handler, the bare server) varied by more than MAX_SPREAD between repeats.
  */
 export function machineState(loads: readonly number[], reference: readonly number[], ownLoad = 0): MachineState {
-    const cores = os.availableParallelism();
+    // The machine's cores, not this process's affinity (bench/local.ts pins itself to one).
+    const cores = os.cpus().length;
     const load = Math.max(...loads) - ownLoad;
     const referenceSpread = spread(reference);
     const reasons = [
