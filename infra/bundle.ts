@@ -1,5 +1,7 @@
 /** Bundles the handler with esbuild while the Pulumi program runs, so no build output is ever committed. */
 import * as esbuild from "esbuild";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 /** The handler's entry module; the infrastructure knows nothing else about its code. */
@@ -57,8 +59,55 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): Bundle {
     return { code: main.code, sourceMap: main.sourceMap, bytesByInput: main.bytesByInput, lazy, files };
 }
 
-function build(entry: string, outName: string, external: readonly string[]): BundleFile & { externalImports: string[] } {
+type Built = BundleFile & { externalImports: string[] };
+
+/**
+ * Bundles built in this process, each with the files it was built from and a digest of their contents. The tests
+ * run the program about a hundred times, and the build was most of each run; a bundle is reused only while every
+ * input still has the same content, so an edited file is rebuilt.
+ */
+const builtBundles = new Map<string, { readonly inputs: readonly string[]; readonly digest: string; readonly built: Built }>();
+
+/** Forgets the bundles built so far, so that the next build runs esbuild again (to test that builds are deterministic). */
+export function clearBundleCache(): void {
+    builtBundles.clear();
+}
+
+/** A digest of the files' paths and contents, or undefined when one cannot be read (then nothing is reused). */
+function digestOf(files: readonly string[]): string | undefined {
+    const hash = createHash("sha256");
+    for (const file of files) {
+        let content: Buffer;
+        try {
+            content = fs.readFileSync(file);
+        } catch {
+            return undefined;
+        }
+        hash.update(file).update("\0").update(content).update("\0");
+    }
+    return hash.digest("hex");
+}
+
+function build(entry: string, outName: string, external: readonly string[]): Built {
+    const key = JSON.stringify([entry, outName, external]);
+    const cached = builtBundles.get(key);
+    if (cached !== undefined && digestOf(cached.inputs) === cached.digest) {
+        return cached.built;
+    }
+    const workingDir = process.cwd();
+    const { built, inputs } = runEsbuild(entry, outName, external, workingDir);
+    const files = inputs.map((input) => path.resolve(workingDir, input));
+    const digest = digestOf(files);
+    if (digest !== undefined) {
+        builtBundles.set(key, { inputs: files, digest, built });
+    }
+    return built;
+}
+
+/** One esbuild run, and the files it read (relative to `workingDir`, as esbuild names them). */
+function runEsbuild(entry: string, outName: string, external: readonly string[], workingDir: string): { built: Built; inputs: string[] } {
     const result = esbuild.buildSync({
+        absWorkingDir: workingDir,
         entryPoints: [entry],
         bundle: true,
         platform: "node",
@@ -89,5 +138,5 @@ function build(entry: string, outName: string, external: readonly string[]): Bun
     const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
     const bytesByInput = Object.fromEntries(Object.entries(output?.inputs ?? {}).map(([input, { bytesInOutput }]) => [input, bytesInOutput]));
     const externalImports = (output?.imports ?? []).filter((i) => i.external === true).map((i) => i.path);
-    return { code: file(".js"), sourceMap: file(".js.map"), bytesByInput, externalImports };
+    return { built: { code: file(".js"), sourceMap: file(".js.map"), bytesByInput, externalImports }, inputs: Object.keys(result.metafile.inputs) };
 }
