@@ -258,7 +258,7 @@ const hasScopes = (scopes: unknown): boolean =>
  * Why a method is not behind the Cognito authorizer with OAuth scopes: the one rule for standalone Method
  * resources and document operations alike. OPTIONS (CORS preflights) and MOCK methods are exempt: API Gateway
  * answers them itself, and a mock holds only what the document spells out (the public OAuth metadata). So are the
- * OAuth facade's four endpoints, at their exact paths and methods: an authorization server's endpoints take no
+ * OAuth facade's five endpoints, at their exact paths and methods: an authorization server's endpoints take no
  * bearer token, and the facade checks every request itself.
  */
 export function methodAccessProblems(access: MethodAccess): string[] {

@@ -1,7 +1,6 @@
 /**
  * Every relative link in README.md and docs/*.md leads somewhere: the file exists and, with a #fragment, the page
- * has a heading with that anchor (GitHub's rule: lower case, punctuation dropped, spaces to hyphens). Pages other
- * helpers write may land later: a link to a missing page under docs/ that is listed in PENDING passes.
+ * has a heading with that anchor (GitHub's rule: lower case, punctuation dropped, spaces to hyphens).
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
@@ -63,9 +62,7 @@ describe("links in README.md and docs/", () => {
                 const [file, fragment] = target.split("#");
                 const resolved = file === "" ? path.join(ROOT, page) : path.join(ROOT, path.dirname(page), decodeURIComponent(file));
                 if (!fs.existsSync(resolved)) {
-                    if (!PENDING.has(path.relative(ROOT, resolved))) {
-                        broken.push(`${target}: no such file`);
-                    }
+                    broken.push(`${target}: no such file`);
                     continue;
                 }
                 if (fragment !== undefined && resolved.endsWith(".md") && !anchors(fs.readFileSync(resolved, "utf8")).has(fragment)) {
@@ -76,6 +73,3 @@ describe("links in README.md and docs/", () => {
         });
     }
 });
-
-/** Pages other branches of issue 21 write; links to them pass until they exist, and are checked once they do. */
-const PENDING = new Set(["docs/client-documents.md", "docs/consent.md", "docs/tokens.md", "docs/facade-key-and-waf.md", "docs/testing.md"]);

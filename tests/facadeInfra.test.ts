@@ -103,7 +103,7 @@ describe("OAuth facade (infrastructure)", () => {
         expect(settings.stateKeySecretArn).to.equal(SECRET_ARN);
     });
 
-    it("serves its four endpoints publicly from the API's document, proxied to itself", () => {
+    it("serves its five endpoints publicly from the API's document, proxied to itself", () => {
         const paths = restApiDocumentOf(run).paths;
         for (const [path, method] of Object.entries(FACADE_METHODS)) {
             // The token and revocation endpoints also answer their CORS preflight, API Gateway's own MOCK (tests/facadeTokens.test.ts).
