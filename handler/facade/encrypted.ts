@@ -10,7 +10,7 @@
  * state key derives new keys: every token sealed under the old one becomes unreadable.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import type { Opened } from "./signed";
+import { openedPayload, type Opened } from "./signed";
 
 export type EncryptedKind = "code" | "refresh";
 
@@ -73,21 +73,5 @@ export function decrypt(stateKey: Buffer, kind: EncryptedKind, token: string, no
     } catch {
         return { ok: false, reason: "signature" };
     }
-    let payload: unknown;
-    try {
-        payload = JSON.parse(plaintext);
-    } catch {
-        return { ok: false, reason: "malformed" };
-    }
-    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
-        return { ok: false, reason: "malformed" };
-    }
-    const record = payload as Record<string, unknown>;
-    if (record.exp === undefined ? EXPIRING.has(kind) : typeof record.exp !== "number" || !Number.isFinite(record.exp)) {
-        return { ok: false, reason: "malformed" };
-    }
-    if (typeof record.exp === "number" && record.exp * 1000 <= now) {
-        return { ok: false, reason: "expired" };
-    }
-    return { ok: true, payload: record };
+    return openedPayload(plaintext, EXPIRING.has(kind), now);
 }

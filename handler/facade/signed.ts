@@ -44,9 +44,17 @@ export function open(key: Buffer, kind: TokenKind, token: string, now: number): 
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         return { ok: false, reason: "signature" };
     }
+    return openedPayload(Buffer.from(body, "base64url").toString("utf8"), EXPIRING.has(kind), now);
+}
+
+/**
+ * An authenticated envelope's JSON text as a payload, signed (here) or decrypted (encrypted.ts) alike: an object whose
+ * `exp` (seconds), required when `mustExpire`, has not passed at `now` (milliseconds).
+ */
+export function openedPayload(text: string, mustExpire: boolean, now: number): Opened {
     let payload: unknown;
     try {
-        payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+        payload = JSON.parse(text);
     } catch {
         return { ok: false, reason: "malformed" };
     }
@@ -54,7 +62,7 @@ export function open(key: Buffer, kind: TokenKind, token: string, now: number): 
         return { ok: false, reason: "malformed" };
     }
     const record = payload as Record<string, unknown>;
-    if (record.exp === undefined ? EXPIRING.has(kind) : typeof record.exp !== "number" || !Number.isFinite(record.exp)) {
+    if (record.exp === undefined ? mustExpire : typeof record.exp !== "number" || !Number.isFinite(record.exp)) {
         return { ok: false, reason: "malformed" };
     }
     if (typeof record.exp === "number" && record.exp * 1000 <= now) {
