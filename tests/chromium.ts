@@ -54,7 +54,8 @@ export async function openRecordedPage(browser: Browser, options: Parameters<Bro
     const errors: string[] = [];
     page.on("console", (message) => {
         if (message.type() === "error") {
-            errors.push(message.text());
+            // Where, too: "Failed to load resource" alone does not say which.
+            errors.push(`${message.text()} (${message.location().url})`);
         }
     });
     page.on("pageerror", (error) => errors.push(error.message));

@@ -14,7 +14,7 @@ import { JWT_BEARER_ASSERTION } from "../handler/facade/clientAuthMethods";
 import { facadeUrls } from "../handler/facade/paths";
 import { routeList } from "../handler/routes";
 import { startLocal, type LocalServer } from "../local/server";
-import { chatGptDocument, CLIENT_REDIRECT, documentHost, type DocumentHost } from "./facadeFixtures";
+import { chatGptDocument, CLIENT_REDIRECT, documentHost, loopbackCliDocument, type DocumentHost } from "./facadeFixtures";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 import { connectAfterSignIn, PrivateKeyJwtClientProvider, StaticClientProvider } from "./mcpOAuthProvider";
 import { signIn } from "./signIn";
@@ -42,7 +42,7 @@ describe("OAuth facade in local mode: real clients' documents with the official 
         host = await documentHost((req, res) => {
             const url = `${host.origin}${req.url ?? ""}`;
             const body = url === chatGpt ? chatGptDocument(chatGpt, `${host.origin}/oauth/jwks.json`)
-                : url === cli ? { client_id: cli, client_name: "A CLI", redirect_uris: ["http://127.0.0.1/callback"], token_endpoint_auth_method: "none" }
+                : url === cli ? loopbackCliDocument(cli)
                     : { keys: [publicJwk] };
             res.writeHead(200, { "Content-Type": "application/json" });
             res.end(JSON.stringify(body));
