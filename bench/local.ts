@@ -198,7 +198,8 @@ async function main(): Promise<number> {
     const pin = pinning();
     const wrk = wrkGenerator();
     const generate = wrk ?? autocannonGenerator;
-    const local = await startProcess([...pin.server, "npm", "run", "--silent", "local"], { PORT: "0" });
+    // --json: the outputs as one JSON line first, instead of the summary people read.
+    const local = await startProcess([...pin.server, "npm", "run", "--silent", "local", "--", "--json"], { PORT: "0" });
     const bare = await startProcess([...pin.server, process.execPath, "-e", BARE_SERVER]);
     try {
         const outputs = JSON.parse(local.firstLine) as LocalOutputs;

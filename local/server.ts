@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handler } from "../handler";
 import { createFacadeHandler } from "../handler/facade";
+import { clientIdPatternProblem, isAllowedClientId } from "../handler/facade/clientIdPatterns";
 import { facadeUrls, issuerUrl } from "../handler/facade/paths";
 import { facadeSettings as keyedFacadeSettings } from "../handler/facade/settings";
 import { logSink } from "../handler/log";
@@ -54,9 +55,10 @@ export interface LocalOptions {
     readonly clientMetadataUrls?: readonly string[];
     /**
      * Tests and local mode's LOCAL_CLIENT_METADATA_URLS only; never a config key, and nothing a deployed stack can
-     * express: `http://127.0.0.1:<port>/…` client_id URLs whose documents a test (or you, on your machine) serves. They
-     * join the allow-list, and only they (and the jwks_uri a private_key_jwt document names, on its own origin) are
-     * fetched without the HTTPS and public-address checks that every other document and key set URL must pass.
+     * express: `http://127.0.0.1:<port>/…` client_id URLs whose documents a test (or you, on your machine) serves, or
+     * patterns of them, `*` standing for one path segment as in the allow-list's. They join the allow-list, and only
+     * they (and the jwks_uri a private_key_jwt document names, on its own origin) are fetched without the HTTPS and
+     * public-address checks that every other document and key set URL must pass.
      */
     readonly testClientMetadataUrls?: readonly string[];
 }
@@ -205,7 +207,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         mcp: mcp?.surface,
         facade: facade === undefined ? undefined : createFacadeHandler(facade.settings, {
             clock: options.clock,
-            fetchOptions: (url) => (testClientMetadataUrls.includes(url) ? { allowLoopbackHttp: true } : {}),
+            fetchOptions: (url) => (isAllowedClientId(testClientMetadataUrls, url) ? { allowLoopbackHttp: true } : {}),
         }),
     });
 
@@ -294,12 +296,20 @@ export const LOCAL_USER_POOL_ID = "local_gptaction";
 /** The facade's shadow app client in local mode's pool. */
 const SHADOW_CLIENT_ID = "gpt-action-local-facade";
 
-/** The test switch's URLs, each an http URL on 127.0.0.1 with a path; anything else is a mistake worth stopping for. */
+/**
+ * The test switch's entries, each an http URL on 127.0.0.1 with a path, or a pattern of the shape the allow-list
+ * takes (with a port, `*` one whole path segment), matched by the deployed matcher (clientIdPatterns.ts); anything
+ * else is a mistake worth stopping for.
+ */
 function loopbackTestUrls(urls: readonly string[]): readonly string[] {
     for (const url of urls) {
         const parsed = URL.canParse(url) ? new URL(url) : undefined;
-        if (parsed?.protocol !== "http:" || parsed.hostname !== "127.0.0.1" || parsed.pathname === "/") {
-            throw new Error(`testClientMetadataUrls takes only http://127.0.0.1:<port>/<path> URLs (LOCAL_CLIENT_METADATA_URLS in local mode); got ${JSON.stringify(url)}`);
+        // A pattern names its port and is held to the rules of an https one, the test-only scheme aside.
+        const shapeProblem = !url.includes("*") ? undefined : /^http:\/\/127\.0\.0\.1:\d{1,5}\//.test(url)
+            ? clientIdPatternProblem(`https://${url.slice("http://".length)}`) : "must name 127.0.0.1 and a port";
+        if (parsed?.protocol !== "http:" || parsed.hostname !== "127.0.0.1" || parsed.pathname === "/" || shapeProblem !== undefined) {
+            throw new Error(`testClientMetadataUrls takes only http://127.0.0.1:<port>/<path> URLs or patterns such as http://127.0.0.1:<port>/oauth/*/client.json `
+                + `(LOCAL_CLIENT_METADATA_URLS in local mode); got ${JSON.stringify(url)}${shapeProblem === undefined ? "" : `: it ${shapeProblem}`}`);
         }
     }
     return urls;

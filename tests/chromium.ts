@@ -1,10 +1,11 @@
 /**
  * Finds and launches the Chromium the browser tests drive with playwright-core (the library only: it downloads
  * no browser). Where to look: CHROMIUM_PATH, then Playwright's own install (`npx playwright install chromium`),
- * then Debian's package (`apt-get install chromium`).
+ * then Debian's package (`apt-get install chromium`). And what the browser tests share: a page that records console
+ * errors, and the user at local mode's login form.
  */
 import * as fs from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const INSTALL_HINT = "install one with `apt-get install chromium` or `npx playwright install chromium`, or set CHROMIUM_PATH";
 
@@ -36,4 +37,35 @@ export function launchChromium(executablePath: string): Promise<Browser> {
         args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"],
     });
+}
+
+/** A page in a fresh context, and what its console reports as an error (a CSP violation is one) or the page throws. */
+export interface RecordedPage {
+    readonly context: BrowserContext;
+    readonly page: Page;
+    readonly errors: string[];
+}
+
+/** Opens a page in a fresh context that records console errors; the caller closes `context`. */
+export async function openRecordedPage(browser: Browser, options: Parameters<Browser["newContext"]>[0] = {}): Promise<RecordedPage> {
+    const context = await browser.newContext(options);
+    context.setDefaultTimeout(5000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("console", (message) => {
+        if (message.type() === "error") {
+            // Where, too: "Failed to load resource" alone does not say which.
+            errors.push(`${message.text()} (${message.location().url})`);
+        }
+    });
+    page.on("pageerror", (error) => errors.push(error.message));
+    return { context, page, errors };
+}
+
+/** The user at local mode's login form; waits until the browser has left local mode's pages for `callback`. */
+export async function logInAt(page: Page, user: { readonly username: string; readonly password: string }, callback: string): Promise<URL> {
+    await page.getByLabel("Email").fill(user.username);
+    await page.getByLabel("Password").fill(user.password);
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(`${callback}?`)), page.getByRole("button", { name: "Sign in" }).click()]);
+    return new URL(page.url());
 }

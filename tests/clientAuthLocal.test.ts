@@ -5,9 +5,7 @@
  * createPrivateKeyJwtAuth; and a command-line client whose document registers a loopback redirect URI without a
  * port, used on whatever port it listens on (RFC 8252 §7.3). Both sign in through the facade, list tools and refresh.
  */
-import { createPrivateKeyJwtAuth } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { expect } from "chai";
@@ -16,20 +14,10 @@ import { JWT_BEARER_ASSERTION } from "../handler/facade/clientAuthMethods";
 import { facadeUrls } from "../handler/facade/paths";
 import { routeList } from "../handler/routes";
 import { startLocal, type LocalServer } from "../local/server";
-import { chatGptDocument, CLIENT_REDIRECT, documentHost, type DocumentHost } from "./facadeFixtures";
+import { chatGptDocument, CLIENT_REDIRECT, documentHost, loopbackCliDocument, type DocumentHost } from "./facadeFixtures";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
-import { StaticClientProvider } from "./mcpOAuthProvider";
+import { connectAfterSignIn, PrivateKeyJwtClientProvider, StaticClientProvider } from "./mcpOAuthProvider";
 import { signIn } from "./signIn";
-
-/** ChatGPT, as the SDK plays it: StaticClientProvider's sign-in, plus a private_key_jwt assertion on every token request. */
-class ChatGptProvider extends StaticClientProvider {
-    readonly addClientAuthentication;
-
-    constructor(clientId: string, privateKey: JWK, signInUser: (url: URL) => Promise<URL>) {
-        super({ client_id: clientId }, CLIENT_REDIRECT, signInUser);
-        this.addClientAuthentication = createPrivateKeyJwtAuth({ issuer: clientId, subject: clientId, privateKey, alg: "RS256" });
-    }
-}
 
 interface Seen {
     readonly url: string;
@@ -54,7 +42,7 @@ describe("OAuth facade in local mode: real clients' documents with the official 
         host = await documentHost((req, res) => {
             const url = `${host.origin}${req.url ?? ""}`;
             const body = url === chatGpt ? chatGptDocument(chatGpt, `${host.origin}/oauth/jwks.json`)
-                : url === cli ? { client_id: cli, client_name: "A CLI", redirect_uris: ["http://127.0.0.1/callback"], token_endpoint_auth_method: "none" }
+                : url === cli ? loopbackCliDocument(cli)
                     : { keys: [publicJwk] };
             res.writeHead(200, { "Content-Type": "application/json" });
             res.end(JSON.stringify(body));
@@ -81,17 +69,7 @@ describe("OAuth facade in local mode: real clients' documents with the official 
             seen.push({ url: String(url), status: res.status, form: init?.body instanceof URLSearchParams ? init.body : undefined });
             return res;
         };
-        const first = new StreamableHTTPClientTransport(mcpUrl(), { authProvider: provider, fetch: recording });
-        let refused: unknown;
-        try {
-            await new Client({ name: "client-docs-tests", version: "1.0.0" }).connect(first);
-        } catch (error) {
-            refused = error;
-        }
-        expect(refused).to.be.instanceOf(UnauthorizedError);
-        await first.finishAuth(provider.code ?? "");
-        const client = new Client({ name: "client-docs-tests", version: "1.0.0" });
-        await client.connect(new StreamableHTTPClientTransport(mcpUrl(), { authProvider: provider, fetch: recording }));
+        const client = await connectAfterSignIn(mcpUrl(), provider, recording);
         const { tools } = await client.listTools();
         expect(tools.map((t) => t.name)).to.have.members(routeList().map((r) => r.operationId));
         return client;
@@ -106,7 +84,7 @@ describe("OAuth facade in local mode: real clients' documents with the official 
 
     it("plays ChatGPT: private_key_jwt with the test's key on its per-connector document, signs in, lists tools and refreshes", async () => {
         const seen: Seen[] = [];
-        const provider = new ChatGptProvider(chatGpt, privateJwk, (url) => signIn(url, user()));
+        const provider = new PrivateKeyJwtClientProvider(chatGpt, privateJwk, CLIENT_REDIRECT, (url) => signIn(url, user()));
         const client = await connect(provider, seen);
         await refreshThrough(provider, client);
         await client.close();
@@ -125,7 +103,7 @@ describe("OAuth facade in local mode: real clients' documents with the official 
     it("refuses ChatGPT's code exchange when the assertion is signed by another key", async () => {
         const { privateKey } = await generateKeyPair("RS256", { extractable: true });
         const impostor = { ...(await exportJWK(privateKey)), kid: "chatgpt-test" };
-        const provider = new ChatGptProvider(chatGpt, impostor, (url) => signIn(url, user()));
+        const provider = new PrivateKeyJwtClientProvider(chatGpt, impostor, CLIENT_REDIRECT, (url) => signIn(url, user()));
         const first = new StreamableHTTPClientTransport(mcpUrl(), { authProvider: provider });
         await new Client({ name: "client-docs-tests", version: "1.0.0" }).connect(first).catch(() => undefined);
         let refused: unknown;

@@ -68,6 +68,17 @@ describe("client_id patterns: what a pattern matches", () => {
             expect(isAllowedClientId(DEFAULT_CLIENT_METADATA_URLS, id), id).to.equal(true);
         }
         expect(isAllowedClientId(DEFAULT_CLIENT_METADATA_URLS, "https://chatgpt.com/oauth/client.json")).to.equal(true);
+    });
+
+    it("matches local mode's test-only loopback patterns as https ones, which no allow-list setting may hold", () => {
+        const loopback = "http://127.0.0.1:8089/oauth/*/client.json";
+        expect(clientIdPatternProblem(loopback)).to.match(/scheme and host of a pattern are exact/);
+        expect(matchesPattern(loopback, "http://127.0.0.1:8089/oauth/cb_1/client.json")).to.equal(true);
+        for (const id of ["http://127.0.0.1:8090/oauth/cb_1/client.json", "https://127.0.0.1:8089/oauth/cb_1/client.json",
+            "http://127.0.0.1:8089/oauth/a/b/client.json", "http://127.0.0.1:8089/oauth/../client.json"]) {
+            expect(matchesPattern(loopback, id), id).to.equal(false);
+        }
+        expect(isAllowedClientId(DEFAULT_CLIENT_METADATA_URLS, "http://chatgpt.com/oauth/cb_1/client.json")).to.equal(false);
         expect(isAllowedClientId(DEFAULT_CLIENT_METADATA_URLS, "https://claude.ai/oauth/mcp-oauth-client-metadata")).to.equal(true);
     });
 

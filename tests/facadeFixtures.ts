@@ -18,6 +18,8 @@ export const STATIC_CLIENT_ID = "static-mcp-client";
 export const STATIC_REDIRECT = "https://claude.ai/api/mcp/auth_callback";
 export const SCOPE = `${API_URL}/mcp/tools`;
 export const RESOURCE = `${API_URL}/mcp`;
+/** Claude's hosted callbacks, as its published document lists them (claudeDocument). */
+export const CLAUDE_REDIRECTS: readonly string[] = ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"];
 /** ChatGPT's stable RFC 9207 callback, as a CIMD client's registered redirect URI. */
 export const CLIENT_REDIRECT = "https://chatgpt.com/connector_platform_oauth_redirect";
 
@@ -180,15 +182,32 @@ export function chatGptDocument(clientId: string, jwksUri: string, redirectUri =
  * Claude's document at https://claude.ai/oauth/mcp-oauth-client-metadata, as Anthropic's "Authentication for
  * connectors" describes it and its live copy reads (transcribed by independent conformance harnesses, 2026-08): a
  * public client (`none`) with the hosted callbacks on claude.ai and claude.com, and among its `grant_types` the
- * RFC 7523 jwt-bearer extension grant, which the facade does not run and must ignore.
+ * RFC 7523 jwt-bearer extension grant, which the facade does not run and must ignore. `redirectUris` replace the
+ * hosted callbacks where a test plays Claude's callback itself.
  */
-export function claudeDocument(clientId: string): Record<string, unknown> {
+export function claudeDocument(clientId: string, redirectUris: readonly string[] = CLAUDE_REDIRECTS): Record<string, unknown> {
     return {
         client_id: clientId,
         client_name: "Claude",
         client_uri: "https://claude.ai",
-        redirect_uris: ["https://claude.ai/api/mcp/auth_callback", "https://claude.com/api/mcp/auth_callback"],
+        redirect_uris: redirectUris,
         grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:jwt-bearer"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "none",
+    };
+}
+
+/**
+ * A command-line client's document, as Claude Code, Codex and VS Code publish theirs (issue 20): a public client
+ * whose one redirect URI is loopback without a port, `http://127.0.0.1/callback`, which it uses on whatever port it
+ * listens on (RFC 8252 §7.3).
+ */
+export function loopbackCliDocument(clientId: string): Record<string, unknown> {
+    return {
+        client_id: clientId,
+        client_name: "A CLI",
+        redirect_uris: ["http://127.0.0.1/callback"],
+        grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
         token_endpoint_auth_method: "none",
     };

@@ -227,8 +227,9 @@ describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", 
 });
 
 describe("OAuth facade in local mode: the tests-only switch", () => {
-    it("takes only http://127.0.0.1 URLs with a path", async () => {
-        for (const url of ["https://127.0.0.1/client.json", "http://localhost:1/client.json", "http://10.0.0.1/client.json", "http://127.0.0.1:1/", "not a url"]) {
+    it("takes only http://127.0.0.1 URLs with a path, or patterns with a port and * as one whole path segment", async () => {
+        for (const url of ["https://127.0.0.1/client.json", "http://localhost:1/client.json", "http://10.0.0.1/client.json", "http://127.0.0.1:1/", "not a url",
+            "http://127.0.0.1/oauth/*/client.json", "http://127.0.0.1:1/oauth/a*/client.json", "http://127.0.0.1:1/oauth/*/../client.json", "http://127.0.0.1:*/oauth/client.json"]) {
             let error: unknown;
             try {
                 const local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, testClientMetadataUrls: [url] });

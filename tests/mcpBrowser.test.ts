@@ -6,19 +6,16 @@
  * consent cookie, and the consent page on a phone. Without a browser the suite says so and does not run, unless
  * REQUIRE_BROWSER=1 (CI). UPDATE_SCREENSHOTS=1 writes the consent page's screenshots to docs/ (docs/consent.md).
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { expect } from "chai";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { routeList } from "../handler/routes";
 import { startLocal, type LocalServer } from "../local/server";
-import { findChromium, INSTALL_HINT, launchChromium } from "./chromium";
+import { findChromium, INSTALL_HINT, launchChromium, logInAt, openRecordedPage } from "./chromium";
 import { documentHost, type DocumentHost } from "./facadeFixtures";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
-import { StaticClientProvider } from "./mcpOAuthProvider";
+import { connectAfterSignIn, StaticClientProvider } from "./mcpOAuthProvider";
 
 const DOCS = path.join(__dirname, "..", "docs");
 
@@ -82,50 +79,18 @@ describe("an MCP client's sign-in through local mode in a real browser (Chromium
         context = undefined;
     });
 
-    /** A page in a fresh context that records what the console reports as an error (a CSP violation is one). */
+    /** A page in a fresh context that records console errors; closed after each test. */
     async function openPage(options: Parameters<Browser["newContext"]>[0] = {}): Promise<{ page: Page; errors: string[] }> {
-        context = await browser.newContext(options);
-        context.setDefaultTimeout(5000);
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on("console", (message) => {
-            if (message.type() === "error") {
-                errors.push(message.text());
-            }
-        });
-        page.on("pageerror", (error) => errors.push(error.message));
-        return { page, errors };
+        const opened = await openRecordedPage(browser, options);
+        context = opened.context;
+        return opened;
     }
 
-    /** The user at the login form; waits until the browser has left local mode's pages for `callback`. */
-    async function logIn(page: Page, callback: string): Promise<URL> {
-        await page.getByLabel("Email").fill(local.outputs.testUser.username);
-        await page.getByLabel("Password").fill(local.outputs.testUser.password);
-        await Promise.all([page.waitForURL((url) => url.href.startsWith(`${callback}?`)), page.getByRole("button", { name: "Sign in" }).click()]);
-        return new URL(page.url());
-    }
+    const logIn = (page: Page, callback: string): Promise<URL> => logInAt(page, local.outputs.testUser, callback);
 
-    /**
-     * Connects the official SDK client with `provider` (its first attempt sends the browser to sign in), finishes the
-     * authorization with the code the browser brought back, and lists the tools.
-     */
+    /** Connects the official SDK client with `provider` (its first attempt sends the browser to sign in) and lists the tools. */
     async function connectAndListTools(provider: StaticClientProvider): Promise<string[]> {
-        const mcpUrl = new URL(local.outputs.mcpServerUrl ?? "");
-        const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
-        let refused: unknown;
-        try {
-            await new Client({ name: "browser-tests", version: "1.0.0" }).connect(first);
-        } catch (error) {
-            refused = error;
-        }
-        // The first connection asks for a sign-in; anything else (a navigation the browser blocked) is the failure itself.
-        if (!(refused instanceof UnauthorizedError)) {
-            throw refused;
-        }
-        // The transport that started the sign-in finishes it: it knows the resource metadata it discovered.
-        await first.finishAuth(provider.code ?? "");
-        const mcp = new Client({ name: "browser-tests", version: "1.0.0" });
-        await mcp.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
+        const mcp = await connectAfterSignIn(new URL(local.outputs.mcpServerUrl ?? ""), provider);
         const { tools } = await mcp.listTools();
         await mcp.close();
         return tools.map((tool) => tool.name);

@@ -4,8 +4,13 @@
  * signs in when the SDK sends them to the authorization URL.
  */
 import { randomBytes } from "node:crypto";
-import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { createPrivateKeyJwtAuth } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
+import { UnauthorizedError, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JWK } from "jose";
 
 export class StaticClientProvider implements OAuthClientProvider {
     /** Every authorization URL the SDK built, in order. */
@@ -89,4 +94,41 @@ export class StaticClientProvider implements OAuthClientProvider {
     codeVerifier(): string {
         return this.verifier;
     }
+}
+
+/**
+ * A client that authenticates with private_key_jwt (RFC 7523 §2.2), as ChatGPT's document asks: StaticClientProvider's
+ * sign-in, plus an assertion signed with `privateKey` (RS256, iss = sub = its client_id URL) that the SDK adds to every
+ * token request through its `addClientAuthentication` hook, with the SDK's own createPrivateKeyJwtAuth (jose).
+ */
+export class PrivateKeyJwtClientProvider extends StaticClientProvider {
+    readonly addClientAuthentication;
+
+    constructor(clientId: string, privateKey: JWK, callbackUrl: string, signIn: (authorizationUrl: URL) => Promise<URL>) {
+        super({ client_id: clientId }, callbackUrl, signIn);
+        this.addClientAuthentication = createPrivateKeyJwtAuth({ issuer: clientId, subject: clientId, privateKey, alg: "RS256" });
+    }
+}
+
+/**
+ * Connects the official SDK client to `mcpUrl` as `provider`, from the URL alone: the first attempt is refused and
+ * sends the user to sign in (anything else, such as a navigation a browser blocked, is thrown as the failure it is);
+ * the transport that started the sign-in finishes it with the code (it knows the metadata it discovered); the second
+ * connects. `fetch` sees every request the SDK makes, token requests included.
+ */
+export async function connectAfterSignIn(mcpUrl: URL, provider: OAuthClientProvider & { readonly code: string | undefined }, fetch?: FetchLike): Promise<Client> {
+    const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider, fetch });
+    let refused: unknown;
+    try {
+        await new Client({ name: "gpt-action-tests", version: "1.0.0" }).connect(first);
+    } catch (error) {
+        refused = error;
+    }
+    if (!(refused instanceof UnauthorizedError)) {
+        throw refused instanceof Error ? refused : new Error(`expected a sign-in, got ${String(refused)}`);
+    }
+    await first.finishAuth(provider.code ?? "");
+    const client = new Client({ name: "gpt-action-tests", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider, fetch }));
+    return client;
 }

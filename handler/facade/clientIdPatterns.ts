@@ -5,6 +5,10 @@
  * always exact; `*` never reaches the host, port, query or a second segment, so a pattern can only name documents the
  * host itself serves. Matching compares strings, never a normalised URL: `https://ChatGPT.com/…` or
  * `https://chatgpt.com:443/…` is not `https://chatgpt.com/…`, as the CIMD draft's exact client_id comparison wants.
+ *
+ * One exception, which no validated allow-list can hold (clientIdPatternProblem refuses it): local mode's tests-only
+ * switch (startLocal's testClientMetadataUrls) adds `http://127.0.0.1:<port>/…` entries, patterns among them, so
+ * that tests serve per-connector documents on loopback and match them with this very code.
  */
 
 /**
@@ -34,7 +38,7 @@ export function clientIdPatternProblem(entry: unknown): string | undefined {
         return isClientIdUrl(entry) ? undefined : "must be an https URL with a path, no fragment, no user info and no dot segments";
     }
     const split = originAndPath(entry);
-    if (split === undefined) {
+    if (split === undefined || split.loopbackTest) {
         return "may use * only in its path: the scheme and host of a pattern are exact (https://<host>/…/*/…)";
     }
     if (entry.includes("?") || entry.includes("#")) {
@@ -69,18 +73,19 @@ export function matchesPattern(pattern: string, clientId: string): boolean {
     const segmentsMatch = want.segments.every((segment, i) => (segment === "*"
         ? SEGMENT.test(have.segments[i]) && have.segments[i] !== "." && have.segments[i] !== ".."
         : segment === have.segments[i]));
-    // Whatever matched must still be a client_id URL the draft allows (§3).
-    return segmentsMatch && isClientIdUrl(clientId);
+    // Whatever matched must still be a client_id URL the draft allows (§3); a loopback test URL, but for its scheme.
+    return segmentsMatch && isClientIdUrl(have.loopbackTest ? `https://${clientId.slice("http://".length)}` : clientId);
 }
 
 /**
  * `https://host[:port]` and the path's segments, read from the text itself; undefined when the text before the
- * path holds anything but an https origin without `*`, user info or a query.
+ * path holds anything but an https origin without `*`, user info or a query. `loopbackTest` marks local mode's
+ * test-only origin, `http://127.0.0.1:<port>`, which only matching accepts.
  */
-function originAndPath(text: string): { readonly origin: string; readonly segments: readonly string[] } | undefined {
-    const match = /^(https:\/\/[^/?#@*\\]+)\/(.*)$/.exec(text);
+function originAndPath(text: string): { readonly origin: string; readonly segments: readonly string[]; readonly loopbackTest: boolean } | undefined {
+    const match = /^(https:\/\/[^/?#@*\\]+|http:\/\/127\.0\.0\.1:\d{1,5})\/(.*)$/.exec(text);
     if (match === null) {
         return undefined;
     }
-    return { origin: match[1], segments: match[2].split("/") };
+    return { origin: match[1], segments: match[2].split("/"), loopbackTest: match[1].startsWith("http:") };
 }
