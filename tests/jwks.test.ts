@@ -1,12 +1,12 @@
 /**
- * A private_key_jwt client's key set (handler/facade/jwks.ts) and the jti list (seenAssertions.ts): fetched under the
+ * A private_key_jwt client's key set (handler/facade/jwks.ts) and the jti list (usedTokens.ts): fetched under the
  * document's SSRF defences, only public signing keys kept, cached and refetched at a bounded rate; replays refused
  * until the assertion expires, within a bounded memory.
  */
 import { expect } from "chai";
 import { DocumentFetchError } from "../handler/facade/documentError";
 import { checkKeySet, KeySets } from "../handler/facade/jwks";
-import { SeenAssertions } from "../handler/facade/seenAssertions";
+import { UsedTokens } from "../handler/facade/usedTokens";
 import { documentHost, type DocumentHost } from "./facadeFixtures";
 
 const RSA_PUBLIC = { kty: "RSA", kid: "r", n: "sXch", e: "AQAB" };
@@ -80,21 +80,28 @@ describe("OAuth facade: a client's key set", () => {
 });
 
 describe("OAuth facade: the jti a warm instance has seen", () => {
+    let now = 0;
+    /** As clientAuthentication.ts keys it: `<client_id> <jti>`. */
+    const remember = (seen: UsedTokens, clientId: string, jti: string, expiresAt: number, at: number) => {
+        now = at;
+        return seen.use(`${clientId} ${jti}`, expiresAt);
+    };
+
     it("refuses a jti until its assertion expires, per client", () => {
-        const seen = new SeenAssertions();
-        expect(seen.remember("https://a.example/c.json", "j1", 1_000, 0)).to.equal(true);
-        expect(seen.remember("https://a.example/c.json", "j1", 1_000, 500)).to.equal(false);
-        expect(seen.remember("https://b.example/c.json", "j1", 1_000, 500), "another client's jti").to.equal(true);
-        expect(seen.remember("https://a.example/c.json", "j1", 2_000, 1_000), "expired, so no longer a replay").to.equal(true);
+        const seen = new UsedTokens(() => now);
+        expect(remember(seen, "https://a.example/c.json", "j1", 1_000, 0)).to.equal(true);
+        expect(remember(seen, "https://a.example/c.json", "j1", 1_000, 500)).to.equal(false);
+        expect(remember(seen, "https://b.example/c.json", "j1", 1_000, 500), "another client's jti").to.equal(true);
+        expect(remember(seen, "https://a.example/c.json", "j1", 2_000, 1_000), "expired, so no longer a replay").to.equal(true);
     });
 
     it("stays bounded: expired entries go first, then the oldest", () => {
-        const seen = new SeenAssertions();
+        const seen = new UsedTokens(() => now);
         for (let i = 0; i < 10_000; i++) {
-            expect(seen.remember("c", `old-${i}`, i < 5_000 ? 10 : 1_000_000, 0)).to.equal(true);
+            expect(remember(seen, "c", `old-${i}`, i < 5_000 ? 10 : 1_000_000, 0)).to.equal(true);
         }
-        expect(seen.remember("c", "new", 1_000_000, 100)).to.equal(true);
-        expect(seen.remember("c", "old-1", 1_000_000, 100), "expired entries were swept").to.equal(true);
-        expect(seen.remember("c", "old-9999", 1_000_000, 100), "a live one is still refused").to.equal(false);
+        expect(remember(seen, "c", "new", 1_000_000, 100)).to.equal(true);
+        expect(remember(seen, "c", "old-1", 1_000_000, 100), "expired entries were swept").to.equal(true);
+        expect(remember(seen, "c", "old-9999", 1_000_000, 100), "a live one is still refused").to.equal(false);
     });
 });

@@ -2,13 +2,13 @@
  * Verifies a `private_key_jwt` client assertion (RFC 7523 §3; OIDC Core §9) with jose: an allowed asymmetric
  * algorithm, a signature by one of the client's published keys, `iss` = `sub` = the client_id, `aud` naming this
  * server (its issuer or token endpoint), `exp` present and at most five minutes ahead, `jti` present and not seen
- * before while the assertion lives (seenAssertions.ts). Loaded only when an assertion arrives (clientAuthentication.ts).
+ * before while the assertion lives (usedTokens.ts). Loaded only when an assertion arrives (clientAuthentication.ts).
  * Failure reasons are ours, never the assertion's content.
  */
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
 import { ASSERTION_CLOCK_SKEW_SECONDS, MAX_ASSERTION_LIFETIME_SECONDS } from "./clientAuthMethods";
 import type { PublicKeySet } from "./jwks";
-import type { SeenAssertions } from "./seenAssertions";
+import type { UsedTokens } from "./usedTokens";
 
 /** A compact JWS is a few hundred bytes to a couple of KB; anything longer is not an assertion this server reads. */
 const MAX_ASSERTION_CHARS = 8192;
@@ -22,7 +22,7 @@ export interface AssertionCheck {
     readonly algorithms: readonly string[];
     /** The client's keys; `fresh` refetches them (a `kid` the cached set lacks: a rotation). */
     readonly keys: (fresh: boolean) => Promise<PublicKeySet>;
-    readonly seen: SeenAssertions;
+    readonly seen: UsedTokens;
     /** Milliseconds since the epoch. */
     readonly now: number;
 }
@@ -77,7 +77,7 @@ export async function verifyClientAssertion(check: AssertionCheck): Promise<Asse
         return refused(`the client assertion's jti must be 1 to ${MAX_JTI_CHARS} characters`);
     }
     // RFC 7523 §3 item 7: a jti used once is refused while its assertion is still valid.
-    if (!check.seen.remember(clientId, jti, (exp + ASSERTION_CLOCK_SKEW_SECONDS) * 1000, now)) {
+    if (!check.seen.use(`${clientId} ${jti}`, (exp + ASSERTION_CLOCK_SKEW_SECONDS) * 1000)) {
         return refused("the client assertion was already used (its jti is not new)");
     }
     return { ok: true };

@@ -9,7 +9,7 @@ import { ASSERTION_ALGORITHMS, JWT_BEARER_ASSERTION } from "./clientAuthMethods"
 import { DocumentFetchError } from "./documentError";
 import type { FetchOptions } from "./documentFetch";
 import { KeySets } from "./jwks";
-import { SeenAssertions } from "./seenAssertions";
+import { UsedTokens } from "./usedTokens";
 
 export type Authenticated = { readonly ok: true } | { readonly ok: false; readonly description: string };
 
@@ -21,11 +21,13 @@ export interface Credentials {
 
 export class ClientAuthentication {
     private readonly keys: KeySets;
-    private readonly seen = new SeenAssertions();
+    /** The jti of every assertion accepted, `<client_id> <jti>`; only assertions that passed their signature check enter. */
+    private readonly seen: UsedTokens;
 
     /** `fetchOptions` gives the options of a client's document fetch, by client_id; its key set is fetched with the same. */
     constructor(private readonly fetchOptions: (clientId: string) => FetchOptions, private readonly clock: () => number = Date.now) {
         this.keys = new KeySets(clock);
+        this.seen = new UsedTokens(clock);
     }
 
     /** Whether `clientId` (an allow-listed client_id URL) authenticated as its document asks; `audiences` is what `aud` may name. */
