@@ -2,6 +2,7 @@
 import type { GptActionApi, McpApiArgs } from "./api";
 import type { CognitoAuth } from "./auth";
 import { TOKEN_EXCHANGE_METHOD, type ConfigGroups, type McpConfig } from "./config";
+import { withYamlForm } from "./configFix";
 
 /** What the API's MCP surface takes from the OAuth server and the MCP settings; undefined without MCP. */
 export function mcpApiArgs(auth: CognitoAuth, mcp: McpConfig | undefined): McpApiArgs | undefined {
@@ -60,7 +61,8 @@ export function stackOutputs(config: ConfigGroups, auth: CognitoAuth, api: GptAc
     };
 }
 
+/** One line per step, each with its command's YAML form for `Pulumi.<stack>.yaml` indented under it. */
 function nextSteps(steps: Array<string | undefined>): string | undefined {
     const left = steps.filter((step) => step !== undefined);
-    return left.length === 0 ? undefined : left.join("\n");
+    return left.length === 0 ? undefined : left.map((step) => withYamlForm(step, 2)).join("\n");
 }

@@ -1,4 +1,5 @@
 /** The HTML pages of local mode's hosted UI: login, error and the callback that shows a code. */
+import { withYamlForm } from "../infra/configFix";
 import { escapeHtml } from "./http";
 
 const page = (title: string, body: string) => `<!doctype html>
@@ -6,7 +7,7 @@ const page = (title: string, body: string) => `<!doctype html>
 <title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}
 label,input,button{display:block;width:100%;margin:.4rem 0}input,button{padding:.5rem;box-sizing:border-box}
-.error{color:#b00020}code{word-break:break-all}</style></head>
+.error{color:#b00020}code,pre{word-break:break-all}pre{white-space:pre-wrap}</style></head>
 <body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 
 export interface LoginPageState {
@@ -45,12 +46,16 @@ export function redirectMismatchPage(redirectUri: string | undefined, key: "call
     }
     const uri = escapeHtml(redirectUri);
     // A URI with a quote would break out of the quoted shell word: then no command to paste, only the key.
-    const command = redirectUri.includes("'")
+    const quoted = redirectUri.includes("'");
+    const command = quoted
         ? `<code>pulumi config set ${key} …</code> (the URI holds a quote; check it before you register it)`
         : `<code>pulumi config set ${key} '${uri}'</code>`;
+    // Without the Pulumi CLI (local mode needs none): the same edit in the stack file, its lines as a block.
+    const [, byHand, ...yaml] = withYamlForm(`pulumi config set ${key} ${quoted ? "…" : `'${redirectUri}'`}`, 0).split("\n");
     return errorBody("redirect_mismatch", "redirect_uri is not one of the app client's callback URLs.",
-        `<p>It was <code>${uri}</code>. Register it with ${command} (then <code>pulumi up</code>); local mode reads the
-stack's <code>${key}</code> when it starts, so restart it.</p>`);
+        `<p>It was <code>${uri}</code>. Register it with ${command} (then <code>pulumi up</code>), ${escapeHtml(byHand)}</p>
+<pre>${escapeHtml(yaml.map((line) => line.slice(2)).join("\n"))}</pre>
+<p>Local mode reads the stack's <code>${key}</code> when it starts, so restart it.</p>`);
 }
 
 /** Local mode's own callback: shows the code so that it can be exchanged by hand (docs/local-mode.md's curl session). */

@@ -9,6 +9,7 @@
  *   (ID and secret) and the `mcpCallbackUrl` command.
  */
 import { DEFAULT_CLIENT_METADATA_URLS } from "../handler/facade/settings";
+import { withYamlForm } from "../infra/configFix";
 import { readOutputs, type StackOutputs } from "./outputs";
 
 /** A label and its value, printed as one aligned line. */
@@ -128,14 +129,17 @@ function fieldLine([label, value]: Field, width: number): string {
     return `   ${label.padEnd(width)}  ${value}`;
 }
 
-/** The ChatGPT callback URLs registered now (or that none is), and the command that registers the one ChatGPT shows. */
+/**
+ * The ChatGPT callback URLs registered now (or that none is), and the command that registers the one ChatGPT shows,
+ * with the same edit in `Pulumi.<stack>.yaml` under it.
+ */
 function callbackStep(callbackUrls: readonly string[], configKey: "callbackUrl" | "mcpCallbackUrl"): string[] {
     const registered = callbackUrls.filter(isChatGptUrl);
     return [
         registered.length > 0
             ? `   Registered now: ${registered.join(", ")}. If ChatGPT shows another one, run:`
             : "   No ChatGPT callback URL is registered yet. Copy the one ChatGPT shows and run:",
-        `   pulumi config set ${configKey} <the callback URL> && pulumi up`,
+        `   ${withYamlForm(`pulumi config set ${configKey} <the callback URL> && pulumi up`, 3)}`,
     ];
 }
 

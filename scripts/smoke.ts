@@ -7,6 +7,7 @@
  * Metadata advertising S256 (MCP 2025-11-25, Authorization: a client refuses to proceed without it). Exits 1 when
  * a check fails.
  */
+import { withYamlForm } from "../infra/configFix";
 import { readOutputs, type StackOutputs } from "./outputs";
 
 export interface CheckResult {
@@ -46,7 +47,7 @@ export async function smoke(outputs: StackOutputs): Promise<CheckResult[]> {
             const location = res.headers.get("location") ?? "";
             const error = location === "" ? null : new URL(location, url).searchParams.get("error");
             if (res.status >= 400 || error !== null) {
-                throw new Error(`refused (${res.status}${error === null ? "" : ` ${error}`}): run pulumi config set callbackUrl <url> && pulumi up`);
+                throw new Error(`refused (${res.status}${error === null ? "" : ` ${error}`}): run ${withYamlForm("pulumi config set callbackUrl <url> && pulumi up", 2)}`);
             }
             return `${res.status}${location === "" ? "" : ` → ${new URL(location, url).pathname}`}`;
         }));

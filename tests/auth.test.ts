@@ -4,6 +4,7 @@ import { PLACEHOLDER_CALLBACK_URL } from "../infra/callbacks";
 import { RETRY_GRACE_PERIOD_SECONDS } from "../infra/refreshTokens";
 import { runProgram, valueOf, type Run } from "./harness";
 import { expectManagedLogin } from "./managedLogin";
+import { yamlForms } from "./yamlForm";
 
 const POOL = "aws:cognito/userPool:UserPool";
 const CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
@@ -132,9 +133,13 @@ describe("CognitoAuth", () => {
         const first = await runProgram();
         expect(first.one(CLIENT, "gpt-action-client").inputs.callbackUrls).to.deep.equal([PLACEHOLDER_CALLBACK_URL]);
         expect(first.program.nextStep).to.match(/pulumi config set callbackUrl <url> && pulumi up/);
+        // … and, for a user without the Pulumi CLI, the same edit in the stack file.
+        expect(yamlForms(first.program.nextStep ?? "")).to.deep.equal([{ "gpt-action:callbackUrl": "<url>" }]);
         // ChatGPT's app needs no MCP callback URL: it signs in with its client metadata document (the default).
         expect(first.program.nextStep).to.not.match(/mcpCallbackUrl/);
-        expect((await runProgram({ mcpClientMetadataUrls: "[]" })).program.nextStep).to.match(/pulumi config set mcpCallbackUrl <url> && pulumi up/);
+        const noCimd = (await runProgram({ mcpClientMetadataUrls: "[]" })).program.nextStep ?? "";
+        expect(noCimd).to.match(/pulumi config set mcpCallbackUrl <url> && pulumi up/);
+        expect(yamlForms(noCimd), noCimd).to.deep.equal([{ "gpt-action:callbackUrl": "<url>" }, { "gpt-action:mcpCallbackUrl": "<url>" }]);
         expect(run.program.nextStep).to.not.match(/config set callbackUrl/);
         const both = await runProgram({ callbackUrl: CALLBACK, mcpCallbackUrl: "https://chatgpt.com/connector/oauth/abc123" });
         expect(both.program.nextStep).to.be.undefined;

@@ -5,6 +5,7 @@ import { ConfigError, CONFIG_DEFAULTS, OBJECT_KEYS, domainPrefixBase, domainPref
 import { projectFile, stackFileConfig, stackFilePath } from "../infra/stackFiles";
 import { readStackConfig } from "../local/stackConfig";
 import { runProgram, type RecordedResource } from "./harness";
+import { yamlForms } from "./yamlForm";
 
 const parse = (raw: Record<string, string> = {}): ActionConfig => parseConfig(raw, "gpt-action", "dev");
 
@@ -126,7 +127,7 @@ describe("config", () => {
         ["an unknown deletion protection mode", { deletionProtection: "true" }, /deletionProtection .*one of auto, on, off/],
         ["an access token shorter than Cognito allows", { accessTokenMinutes: "4" }, /accessTokenMinutes .*from 5 to 1440/],
         ["a refresh token over ten years", { refreshTokenDays: "3651" }, /refreshTokenDays .*from 1 to 3650/],
-        ["a refresh token that does not outlast the access token", { accessTokenMinutes: "1440", refreshTokenDays: "1" }, /refreshTokenDays .*must outlast the access token/],
+        ["a refresh token that does not outlast the access token", { accessTokenMinutes: "1440", refreshTokenDays: "1" }, /refreshTokenDays .*must outlast the access token.*\n +or in Pulumi.<stack>.yaml, under config:\n +gpt-action:refreshTokenDays: "30"$/],
         ["a reserved concurrency of 0", { lambdaReservedConcurrency: "0" }, /lambdaReservedConcurrency/],
     ];
     for (const [what, raw, message] of rejected) {
@@ -135,6 +136,12 @@ describe("config", () => {
             expect(problems).to.have.lengthOf(1);
             expect(problems[0]).to.match(message);
             expect(problems[0]).to.match(/Fix: /);
+            // Every command that sets a value is followed by the same edit in the stack file (a secret has none).
+            if (/pulumi config set (?!--secret)/.test(problems[0])) {
+                const forms = yamlForms(problems[0]);
+                expect(forms, problems[0]).to.not.be.empty;
+                expect(forms.every((form) => typeof form === "object" && form !== null), problems[0]).to.be.true;
+            }
         });
     }
 

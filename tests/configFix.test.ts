@@ -1,18 +1,9 @@
 /** Every fix message in both forms: the pulumi config command, and the YAML a user without the CLI writes instead. */
 import { expect } from "chai";
-import { parse } from "yaml";
 import { withYamlForm } from "../infra/configFix";
 import { readSettings } from "../infra/settingTable";
 import { SETTINGS } from "../infra/settings";
-
-/** The YAML block the message shows under "or in Pulumi.<stack>.yaml, under config:", parsed. */
-function yamlOf(message: string): unknown {
-    const lines = message.split("\n");
-    const start = lines.findIndex((line) => line.endsWith("under config:"));
-    expect(start, message).to.be.greaterThan(0);
-    const block = lines.slice(start + 1).filter((line) => line.startsWith("      "));
-    return parse(block.map((line) => line.slice(8)).join("\n"));
-}
+import { yamlOf } from "./yamlForm";
 
 describe("fix messages in both forms", () => {
     it("shows a plain setting as the stack file's line, with the project's prefix (a provider's key keeps its own)", () => {

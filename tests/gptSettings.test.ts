@@ -7,6 +7,7 @@ import { projectFile } from "../infra/stackFiles";
 import { CHATGPT_CLIENT_METADATA_URL, cimdKnownOff, formatSettings } from "../scripts/gptSettings";
 import { parseOutputs, readOutputs } from "../scripts/outputs";
 import { runProgram } from "./harness";
+import { yamlOf } from "./yamlForm";
 
 const FIXTURE = path.join(__dirname, "fixtures", "stack-outputs.json");
 /** The first line of the ChatGPT app's form, which follows the GPT Action's. */
@@ -69,7 +70,8 @@ describe("npm run gpt-settings", () => {
     });
 
     it("ends the GPT Action's form with the callback URL step", () => {
-        expect(gptText).to.match(/No ChatGPT callback URL is registered yet[\s\S]*pulumi config set callbackUrl <the callback URL> && pulumi up\n$/);
+        expect(gptText).to.match(/No ChatGPT callback URL is registered yet[\s\S]*pulumi config set callbackUrl <the callback URL> && pulumi up\n {3}or in Pulumi.<stack>.yaml, under config:\n.*\n$/);
+        expect(yamlOf(gptText.slice(gptText.indexOf("pulumi config set callbackUrl")))).to.deep.equal({ "gpt-action:callbackUrl": "<the callback URL>" });
         const registered = formatSettings({ ...outputs, callbackUrls: ["https://chatgpt.com/aip/g-1/oauth/callback", "https://chat.openai.com/aip/g-1/oauth/callback"] });
         expect(registered).to.include("Registered now: https://chatgpt.com/aip/g-1/oauth/callback, https://chat.openai.com/aip/g-1/oauth/callback");
     });
@@ -138,7 +140,8 @@ describe("npm run gpt-settings", () => {
 
     it("ends the Create app form with the mcpCallbackUrl step, no ChatGPT callback being registered in the fixture", () => {
         expect(outputs.mcpCallbackUrls?.some((url) => url.startsWith("https://chatgpt.com/"))).to.equal(false);
-        expect(mcpText).to.match(/For clients without CIMD[\s\S]*ChatGPT then shows a Callback URL[\s\S]*No ChatGPT callback URL is registered yet[\s\S]*\n   pulumi config set mcpCallbackUrl <the callback URL> && pulumi up\n$/);
+        expect(mcpText).to.match(/For clients without CIMD[\s\S]*ChatGPT then shows a Callback URL[\s\S]*No ChatGPT callback URL is registered yet[\s\S]*\n   pulumi config set mcpCallbackUrl <the callback URL> && pulumi up\n {3}or in Pulumi.<stack>.yaml, under config:\n.*\n$/);
+        expect(yamlOf(mcpText.slice(mcpText.indexOf("pulumi config set mcpCallbackUrl")))).to.deep.equal({ "gpt-action:mcpCallbackUrl": "<the callback URL>" });
         expect(mcpText).to.not.include("pulumi config set callbackUrl");
     });
 

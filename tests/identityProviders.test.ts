@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ConfigError, parseConfig } from "../infra/config";
 import { runProgram, type Run } from "./harness";
+import { yamlOf } from "./yamlForm";
 
 const OKTA = { type: "oidc", name: "Okta", issuer: "https://acme.okta.com", clientId: "0oa1b2c3", clientSecret: "okta-secret-value" };
 const ENTRA = { type: "saml", name: "EntraID", metadataUrl: "https://login.microsoftonline.com/tenant-id/federationmetadata/2007-06/federationmetadata.xml?appid=app-id" };
@@ -82,6 +83,15 @@ describe("your existing identity provider", () => {
     }
 
     it("rejects localUsers=false without any provider", () => {
-        expect(() => parseConfig({ localUsers: "false" }, "gpt-action", "dev")).to.throw(ConfigError, /no way to sign in/);
+        let problems: string[] = [];
+        try {
+            parseConfig({ localUsers: "false" }, "gpt-action", "dev");
+        } catch (error) {
+            expect(error).to.be.instanceOf(ConfigError);
+            problems = (error as ConfigError).problems;
+        }
+        expect(problems).to.have.lengthOf(1);
+        expect(problems[0]).to.match(/no way to sign in.*Fix: pulumi config set localUsers true/);
+        expect(yamlOf(problems[0])).to.deep.equal({ "gpt-action:localUsers": "true" });
     });
 });

@@ -17,12 +17,17 @@ import { startLocal, type LocalServer } from "../local/server";
 import { parseOutputs } from "../scripts/outputs";
 import { smoke } from "../scripts/smoke";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
+import { yamlOf } from "./yamlForm";
 
 /** The route table's paths, each of which `npm run smoke` calls without a token. */
 const tablePaths = (): string[] => [...new Set(routeList().map((r) => r.path))];
 
 const ONE_HOUR_MS = 3600 * 1000;
 /** Local mode's tests read this stack file, never the user's Pulumi.dev.yaml. */
+
+/** The stack file's YAML an error page shows under its `pulumi config set` command, read from the page's text and parsed. */
+const stackFileForm = (html: string): unknown =>
+    yamlOf(html.replace(/<[^>]*>/g, "").replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))));
 
 /** The hidden fields of the login page's form. */
 function hiddenFields(html: string): Record<string, string> {
@@ -334,6 +339,7 @@ describe("local mode, end to end", function () {
             const page = await res.text();
             expect(page).to.include("redirect_mismatch");
             expect(page, "names the URI it got and how to register it").to.include("https://evil.example/cb").and.include("pulumi config set callbackUrl");
+            expect(stackFileForm(page), "and the same edit in the stack file, for a user without the Pulumi CLI").to.deep.equal({ "gpt-action:callbackUrl": "https://evil.example/cb" });
         });
 
         it("names mcpCallbackUrl for the MCP client, and offers no shell command for a URI with a quote", async () => {
@@ -342,9 +348,12 @@ describe("local mode, end to end", function () {
                 url.search = form({ response_type: "code", client_id: clientId ?? "", redirect_uri: redirectUri, scope: "openid" }).toString();
                 return (await fetch(url, { redirect: "manual" })).text();
             };
-            expect(await page(local.outputs.mcpClientId, "https://evil.example/cb")).to.include("pulumi config set mcpCallbackUrl 'https://evil.example/cb'");
+            const mcp = await page(local.outputs.mcpClientId, "https://evil.example/cb");
+            expect(mcp).to.include("pulumi config set mcpCallbackUrl 'https://evil.example/cb'");
+            expect(stackFileForm(mcp)).to.deep.equal({ "gpt-action:mcpCallbackUrl": "https://evil.example/cb" });
             const quoted = await page(local.outputs.clientId, "https://evil.example/cb?x=';touch /tmp/owned;'");
             expect(quoted).to.include("pulumi config set callbackUrl …").and.not.include("pulumi config set callbackUrl &#39;");
+            expect(stackFileForm(quoted)).to.deep.equal({ "gpt-action:callbackUrl": "…" });
         });
 
         it("escapes the redirect URI it names and the email it keeps", async () => {
@@ -419,6 +428,9 @@ describe("local mode, end to end", function () {
             const results = await smoke({ ...local.outputs, callbackUrls: [...local.outputs.callbackUrls, "https://chatgpt.com/aip/g-new/oauth/callback"] });
             const failed = results.filter((r) => !r.ok).map((r) => r.name);
             expect(failed).to.deep.equal(["authorize accepts https://chatgpt.com/aip/g-new/oauth/callback"]);
+            const detail = results.find((r) => !r.ok)?.detail ?? "";
+            expect(detail).to.include("pulumi config set callbackUrl <url> && pulumi up");
+            expect(yamlOf(detail), detail).to.deep.equal({ "gpt-action:callbackUrl": "<url>" });
         });
 
         it("catches an API that answers without a token", async () => {

@@ -9,6 +9,7 @@ import { DEFAULT_CLIENT_METADATA_URLS } from "../handler/facade/settings";
 import { PLACEHOLDER_CALLBACK_URL } from "../infra/callbacks";
 import { authorizationServerMetadata, MCP_METADATA_PATHS, protectedResourceMetadata } from "../infra/mcpMetadata";
 import { AUTHORIZER_NAME } from "../infra/restApiDocument";
+import { yamlForms } from "./yamlForm";
 import { changedInputs, resourceKey, restApiDocumentOf, runProgram, valueOf, type RecordedResource, type Run } from "./harness";
 
 const CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
@@ -187,6 +188,7 @@ describe("MCP surface (infrastructure)", () => {
         expect(first.program.nextStep ?? "").to.not.match(/mcpCallbackUrl/);
         const noCimd = await runProgram({ mcpClientMetadataUrls: "[]" });
         expect(noCimd.program.nextStep).to.match(/pulumi config set mcpCallbackUrl <url> && pulumi up/);
+        expect(yamlForms(noCimd.program.nextStep ?? "")).to.deep.include({ "gpt-action:mcpCallbackUrl": "<url>" });
         expect(JSON.parse(facadeEnv(noCimd).FACADE_CLIENT_METADATA_URLS)).to.deep.equal([]);
         expect((JSON.parse(facadeEnv(noCimd).FACADE_STATIC_CLIENTS) as Record<string, string[]>).mockmcpclientid).to.not.include(PLACEHOLDER_CALLBACK_URL);
     });
