@@ -17,7 +17,7 @@ import { logError } from "./log";
 import type { Dispatcher } from "./dispatch";
 import { exchange, rpcError } from "./mcpExchange";
 import type { RouteEntry } from "./routes";
-import { returnsFiles, toolDefinition, type ToolDefinition } from "./tools";
+import { fileResource, returnsFiles, serverInstructions, toolDefinition, type ReturnedFile, type ToolDefinition } from "./tools";
 
 const SERVER_INFO = { name: "gpt-action", version: "1.0.0" };
 
@@ -32,8 +32,18 @@ const NO_ELICITATION: jsonSchemaValidator = {
     },
 };
 
-/** Tool definitions are derived once per route table, when first listed (a warm Lambda reuses them). */
+/** Tool definitions and instructions are derived once per route table, when first needed (a warm Lambda reuses them). */
 const toolLists = new WeakMap<readonly RouteEntry[], readonly ToolDefinition[]>();
+const instructionsOf = new WeakMap<readonly RouteEntry[], string>();
+
+function instructionsFor(routes: readonly RouteEntry[]): string {
+    let instructions = instructionsOf.get(routes);
+    if (instructions === undefined) {
+        instructions = serverInstructions(SERVER_INFO.name, routes);
+        instructionsOf.set(routes, instructions);
+    }
+    return instructions;
+}
 
 function toolsOf(routes: readonly RouteEntry[]): readonly ToolDefinition[] {
     let tools = toolLists.get(routes);
@@ -75,7 +85,11 @@ export async function handleMcp(app: Dispatcher, request: Request, caller: Calle
 
 /** A server that lists the route table's tools and runs them as `caller`. */
 function mcpServer(app: Dispatcher, caller: Caller, requestId: string): Server {
-    const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, jsonSchemaValidator: NO_ELICITATION });
+    const server = new Server(SERVER_INFO, {
+        capabilities: { tools: {} },
+        instructions: instructionsFor(app.routes),
+        jsonSchemaValidator: NO_ELICITATION,
+    });
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: toolsOf(app.routes).map((tool) => ({ ...tool })) }));
     server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
         const route = app.routes.find((r) => r.operationId === params.name);
@@ -99,17 +113,17 @@ function mcpServer(app: Dispatcher, caller: Caller, requestId: string): Server {
     return server;
 }
 
-/** A result as structured content plus its JSON as text, or, for files, one embedded resource each. */
+/**
+ * A result as structured content plus its JSON as text (MCP 2025-11-25, Tools › Structured Content), or, for files,
+ * one embedded resource each: a text file's text for the model to read, a binary file's bytes (./tools.ts).
+ */
 function toolResult(route: RouteEntry, value: unknown): CallToolResult {
     if (returnsFiles(route)) {
-        const files = (value as { openaiFileResponse: Array<{ name: string; mime_type: string; content: string }> }).openaiFileResponse;
+        const files = (value as { openaiFileResponse: ReturnedFile[] }).openaiFileResponse;
         return {
             content: [
                 { type: "text", text: `${files.length} file(s): ${files.map((f) => `${f.name} (${f.mime_type})`).join(", ")}` },
-                ...files.map((file) => ({
-                    type: "resource" as const,
-                    resource: { uri: `file:///${encodeURIComponent(file.name)}`, mimeType: file.mime_type, blob: file.content },
-                })),
+                ...files.map((file) => ({ type: "resource" as const, resource: fileResource(SERVER_INFO.name, route.operationId, file) })),
             ],
         };
     }

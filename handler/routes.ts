@@ -20,7 +20,10 @@ export interface RouteSpec {
     readonly path: string;
     /** One line for the GPT's action list; at most 300 characters. */
     readonly summary: string;
-    /** What the model reads to decide when and how to call this route; at most 300 characters. */
+    /**
+     * What the model reads to decide when and how to call this route; at most 300 characters. The MCP tool's
+     * description is the summary, a blank line, then this: at most 200 characters together (infra/routeTable.ts).
+     */
     readonly description: string;
     /** When true, ChatGPT asks the user before every call (`x-openai-isConsequential`). Use it for anything that changes data. */
     readonly consequential: boolean;

@@ -2,6 +2,7 @@
 import * as z from "zod/mini";
 import { FACADE_PREFIX } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
+import { MAX_TOOL_DESCRIPTION_CHARS, toolDescription } from "../handler/tools";
 import { restApiProblems } from "./restApiDocument";
 
 /** ChatGPT's limit on an operation's summary and description. */
@@ -51,6 +52,13 @@ export function routeTableProblems(routes: readonly RouteEntry[]): string[] {
             if (text.trim() === "" || text.length > MAX_DESCRIPTION_CHARS) {
                 problems.push(`${name}: ${field} must be 1-${MAX_DESCRIPTION_CHARS} characters (it is ${text.length})`);
             }
+        }
+        // Checked once the summary and description are each sound, so one fault gives one message.
+        const fieldsSound = [route.summary, route.description].every((text) => text.trim() !== "" && text.length <= MAX_DESCRIPTION_CHARS);
+        const tool = toolDescription(route);
+        if (fieldsSound && tool.length > MAX_TOOL_DESCRIPTION_CHARS) {
+            problems.push(`${name}: as an MCP tool its description (summary, a blank line, then description, unless the two are the same) is ${tool.length} characters; ` +
+                `keep it within ${MAX_TOOL_DESCRIPTION_CHARS} (what ChatGPT apps and the app directory are held to here) by shortening the summary or the description`);
         }
         if (route.request !== undefined && !BODY_METHODS.includes(route.method)) {
             problems.push(`${name}: a ${route.method} route cannot take a request body; use POST, PUT or PATCH`);

@@ -11,7 +11,7 @@ import { logSink } from "../handler/log";
 import { operations } from "../handler/operations";
 import { routeList, type RouteEntry } from "../handler/routes";
 import { HttpError } from "../handler/http";
-import { returnsFiles, titleOf, toolAnnotations } from "../handler/tools";
+import { fileResource, isTextMediaType, MAX_INSTRUCTIONS_CHARS, returnsFiles, serverInstructions, titleOf, toolAnnotations } from "../handler/tools";
 import { proxyEvent } from "./proxyEvent";
 import { exampleArguments } from "./toolExamples";
 import * as esbuild from "esbuild";
@@ -91,6 +91,25 @@ describe("MCP surface (handler)", () => {
                 expect(answer?.result).to.deep.include({ protocolVersion: version, capabilities: { tools: {} } });
             });
         }
+
+        it("gives instructions from the route table: the server, then one line per tool, within 512 characters", async () => {
+            const { answer } = await rpc(request("initialize", { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "test", version: "1" } }));
+            const instructions = answer?.result?.instructions as string;
+            expect(instructions).to.equal(serverInstructions("gpt-action", routeList()));
+            expect(instructions.length).to.be.within(1, MAX_INSTRUCTIONS_CHARS);
+            for (const route of routeList()) {
+                expect(instructions).to.include(`- ${route.operationId}: ${route.summary}`);
+            }
+        });
+
+        it("keeps instructions within 512 characters for a long table, counting the tools left out", () => {
+            const many = Array.from({ length: 40 }, (_, i) => ({ ...routeList()[0], operationId: `tool${i}`, summary: "Does one of many things, described at some length." }));
+            const instructions = serverInstructions("gpt-action", many);
+            expect(instructions.length).to.be.at.most(MAX_INSTRUCTIONS_CHARS);
+            expect(instructions).to.match(/^gpt-action: 40 tool\(s\)/).and.match(/- and \d+ more in tools\/list\.$/);
+            const listed = instructions.split("\n").filter((line) => line.startsWith("- tool")).length;
+            expect(instructions).to.include(`- and ${40 - listed} more in tools/list.`);
+        });
 
         it("answers a version it does not know with its latest (Lifecycle › Version Negotiation)", async () => {
             const { answer } = await rpc(request("initialize", { protocolVersion: "1999-01-01", capabilities: {}, clientInfo: { name: "test", version: "1" } }));
@@ -295,14 +314,59 @@ describe("MCP surface (handler)", () => {
                 if (returnsFiles(route)) {
                     const files = restValue.openaiFileResponse as Array<{ name: string; mime_type: string; content: string }>;
                     const resources = content.filter((c) => c.type === "resource").map((c) => c.resource as Record<string, string>);
-                    expect(resources.map((r) => [r.mimeType, r.blob])).to.deep.equal(files.map((f) => [f.mime_type, f.content]));
-                    expect(resources.map((r) => r.uri)).to.deep.equal(files.map((f) => `file:///${encodeURIComponent(f.name)}`));
+                    // Text files come as text, with their MIME type and the same bytes as the REST route's base64.
+                    expect(resources.map((r) => [r.mimeType, r.text === undefined ? r.blob : Buffer.from(r.text).toString("base64")]))
+                        .to.deep.equal(files.map((f) => [f.mime_type, f.content]));
+                    expect(resources.map((r) => r.uri)).to.deep.equal(files.map((f) => `gpt-action://tools/${route.operationId}/${encodeURIComponent(f.name)}`));
                 } else {
                     expect(result.structuredContent).to.deep.equal(restValue);
                     expect(content).to.deep.equal([{ type: "text", text: JSON.stringify(restValue) }]);
                 }
             });
         }
+
+        it("returns the sales report's CSV as text the model reads, with its MIME type", async () => {
+            const result = await callTool("getSalesReport", { month: "2026-10", region: "EMEA" });
+            const content = result.content as Array<{ type: string; text?: string; resource?: Record<string, string> }>;
+            expect(content[0]).to.deep.equal({ type: "text", text: "1 file(s): sales-2026-10.csv (text/csv)" });
+            expect(content[1].resource).to.have.keys("uri", "mimeType", "text");
+            expect(content[1].resource).to.include({ uri: "gpt-action://tools/getSalesReport/sales-2026-10.csv", mimeType: "text/csv" });
+            const rows = (content[1].resource?.text ?? "").split("\r\n");
+            expect(rows[0]).to.equal("month,region,product,units,revenue_usd");
+            expect(rows[1]).to.match(/^2026-10,EMEA,Basic,\d+,\d+$/);
+        });
+
+        it("tells text media types from binary ones: text/*, JSON, XML, YAML, CSV and their suffixes are text", () => {
+            for (const type of ["text/csv", "text/markdown; charset=utf-8", "text/plain", "application/json", "application/ld+json", "application/xml",
+                "image/svg+xml", "application/yaml", "application/csv", "TEXT/HTML", "text/plain; charset=\"US-ASCII\""]) {
+                expect(isTextMediaType(type), type).to.be.true;
+            }
+            for (const type of ["application/pdf", "image/png", "application/octet-stream", "application/zip",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/plain; charset=iso-8859-1", "application/jsonx"]) {
+                expect(isTextMediaType(type), type).to.be.false;
+            }
+        });
+
+        it("returns a binary file as a blob, and a text-typed file whose bytes are not UTF-8 too", () => {
+            const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]).toString("base64");
+            expect(fileResource("gpt-action", "getChart", { name: "chart 1.png", mime_type: "image/png", content: png }))
+                .to.deep.equal({ uri: "gpt-action://tools/getChart/chart%201.png", mimeType: "image/png", blob: png });
+            const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9]).toString("base64");
+            expect(fileResource("gpt-action", "getNotes", { name: "notes.txt", mime_type: "text/plain", content: latin1 }))
+                .to.deep.equal({ uri: "gpt-action://tools/getNotes/notes.txt", mimeType: "text/plain", blob: latin1 });
+            const json = Buffer.from('{"a":"é"}').toString("base64");
+            expect(fileResource("gpt-action", "getData", { name: "data.json", mime_type: "application/json", content: json }))
+                .to.deep.equal({ uri: "gpt-action://tools/getData/data.json", mimeType: "application/json", text: '{"a":"é"}' });
+        });
+
+        it("gives every tool explicit readOnlyHint, destructiveHint and openWorldHint", () => {
+            for (const tool of tools) {
+                const annotations = tool.annotations as Record<string, unknown>;
+                for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]) {
+                    expect(annotations[hint], `${String(tool.name)} ${hint}`).to.be.a("boolean");
+                }
+            }
+        });
 
         it("answers invalid arguments with a tool error carrying the REST route's field-level message", async () => {
             for (const route of routeList().filter((r) => r.request !== undefined)) {

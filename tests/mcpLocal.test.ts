@@ -12,7 +12,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { decodeJwt } from "jose";
 import * as z from "zod/mini";
 import { routeList } from "../handler/routes";
-import { objectSchema, returnsFiles, toolAnnotations } from "../handler/tools";
+import { objectSchema, returnsFiles, serverInstructions, toolAnnotations } from "../handler/tools";
 import { facadeUrls } from "../handler/facade/paths";
 import { bearerChallenge, MCP_METADATA_PATHS, mcpScope, protectedResourceMetadataUrl } from "../infra/mcpMetadata";
 import { startLocal, type LocalServer } from "../local/server";
@@ -170,8 +170,9 @@ describe("MCP in local mode", function () {
             const connected = transport();
             await client.connect(connected);
             expect(connected.protocolVersion).to.be.a("string");
-            const { tools } = await client.listTools();
             const routes = routeList();
+            expect(client.getInstructions(), "the server's instructions, from the route table").to.equal(serverInstructions("gpt-action", routes));
+            const { tools } = await client.listTools();
             expect(tools.map((t) => t.name)).to.have.members(routes.map((r) => r.operationId));
             for (const route of routes) {
                 const tool = tools.find((t) => t.name === route.operationId);
@@ -197,13 +198,22 @@ describe("MCP in local mode", function () {
                     const expected = outcome.value;
                     if (returnsFiles(route)) {
                         const files = (expected as { openaiFileResponse: Array<{ mime_type: string; content: string }> }).openaiFileResponse;
-                        const resources = (result.content as Array<{ type: string; resource?: { mimeType?: string; blob?: string } }>).filter((c) => c.type === "resource");
+                        const resources = (result.content as Array<{ type: string; resource?: { mimeType?: string; text?: string; blob?: string } }>).filter((c) => c.type === "resource");
                         expect(resources.map((r) => r.resource?.mimeType), route.operationId).to.deep.equal(files.map((f) => f.mime_type));
-                        expect(resources.map((r) => r.resource?.blob), route.operationId).to.deep.equal(files.map((f) => f.content));
+                        // A text file reaches the model as text, a binary one as base64: either way the REST route's bytes.
+                        expect(resources.map((r) => r.resource?.text === undefined ? r.resource?.blob : Buffer.from(r.resource.text).toString("base64")), route.operationId)
+                            .to.deep.equal(files.map((f) => f.content));
                         for (const resource of resources.filter((r) => r.resource?.mimeType === "text/csv")) {
-                            const csv = Buffer.from(resource.resource?.blob ?? "", "base64").toString("utf8").trim().split(/\r?\n/);
+                            expect(resource.resource, "a CSV file comes as text").to.have.property("text").that.is.a("string");
+                            const csv = (resource.resource?.text ?? "").trim().split(/\r?\n/);
                             expect(csv.length, "a header and rows").to.be.greaterThan(1);
                             expect(csv.every((line) => line.split(",").length === csv[0].split(",").length), "rectangular CSV").to.be.true;
+                        }
+                        if (route.operationId === "getSalesReport") {
+                            // Issue 22: the report's rows are in the result the model reads, as the SDK client parsed it.
+                            const [first] = resources;
+                            expect(first.resource?.text, "the report's header").to.match(/^month,region,product,units,revenue_usd\r\n/);
+                            expect(first.resource?.text, "a row of the report").to.match(new RegExp(`\\r\\n${String(args.month)},[A-Z]+,Basic,\\d+,\\d+\\r\\n`));
                         }
                     } else {
                         expect(result.structuredContent, route.operationId).to.deep.equal(expected);

@@ -25,6 +25,7 @@ describe("route table", () => {
         ["a path with a parameter or dots", [{ ...base, path: "/items/{id}" }], /path/],
         ["two routes on one method and path", [base, { ...base, operationId: "again" }], /POST \/ok is already taken/],
         ["a description over 300 characters", [{ ...base, description: "x".repeat(301) }], /description must be 1-300/],
+        ["a tool description over 200 characters", [{ ...base, summary: "s".repeat(100), description: "d".repeat(99) }], /ok: as an MCP tool its description .* is 201 characters; keep it within 200/],
         ["an empty summary", [{ ...base, summary: " " }], /summary must be 1-300/],
         ["an operationId with a hyphen", [{ ...base, operationId: "get-it" }], /operationId/],
         ["a GET route with a body", [{ ...base, method: "GET", request: z.object({}) }], /GET route cannot take a request body/],
@@ -40,6 +41,11 @@ describe("route table", () => {
             expect(problems[0]).to.match(message);
         });
     }
+
+    it("takes a tool description of exactly 200 characters, and one where summary and description are the same", () => {
+        expect(routeTableProblems([{ ...base, summary: "s".repeat(100), description: "d".repeat(98) }])).to.deep.equal([]);
+        expect(routeTableProblems([{ ...base, summary: "x".repeat(200), description: "x".repeat(200) }])).to.deep.equal([]);
+    });
 
     it("leaves paths that merely start with the letters oauth to the table", () => {
         for (const path of ["/oauthx", "/oauth_tokens", "/my/oauth"]) {
