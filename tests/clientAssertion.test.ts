@@ -288,6 +288,9 @@ describe("OAuth facade: private_key_jwt client assertions", () => {
             expect(Object.keys(bundle.files)).to.have.members(["index.js", "index.js.map", "clientAssertion.js", "clientAssertion.js.map"]);
             expect(bundle.code, "no jose in the facade's cold path").to.not.include("JWSSignatureVerificationFailed");
             const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), "gpt-action-facade-"));
+            // The bundle logs through its own copy of handler/log.ts, straight to stdout: kept out of the test output.
+            const write = process.stdout.write.bind(process.stdout);
+            process.stdout.write = () => true;
             try {
                 for (const [name, text] of Object.entries(bundle.files)) {
                     fs.writeFileSync(nodePath.join(dir, name), text);
@@ -298,6 +301,7 @@ describe("OAuth facade: private_key_jwt client assertions", () => {
                 expectInvalidClient(await tryAssertion(chatGpt, await assertion(chatGpt, {}, await keyPair("ES256", "ec-1"))), /signature does not verify/);
                 expectInvalidClient(await tryAssertion(chatGpt, await assertion(chatGpt, { aud: "https://other.example" })), /aud claim/);
             } finally {
+                process.stdout.write = write;
                 fs.rmSync(dir, { recursive: true, force: true });
             }
         });
