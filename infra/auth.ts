@@ -70,6 +70,16 @@ export { MCP_SCOPE_NAME };
  */
 export const MANAGED_LOGIN_VERSION = 2;
 
+/**
+ * The `providerDetails` keys Cognito fills in for a SAML provider from its metadata (DescribeIdentityProvider's SAML
+ * "Describe response", CreateIdentityProvider API reference), never sent by this program; the provider suppresses
+ * only some of them (terraform-provider-aws `isReadOnlyOrDefaultIdentityProviderDetail`), so each would show as a
+ * diff on every preview (review 2026-11-30 P2). Ignored by key, in Pulumi's property-path syntax (Pulumi docs,
+ * "Property Paths"), so that a change to `MetadataURL` still updates the provider.
+ */
+export const SAML_FILLED_DETAIL_KEYS = ["ActiveEncryptionCertificate", "SLORedirectBindingURI", "SSORedirectBindingURI"] as const;
+const SAML_FILLED_DETAIL_PATHS = SAML_FILLED_DETAIL_KEYS.map((key) => `providerDetails["${key}"]`);
+
 /** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
 const PASSWORD_SYMBOLS = "!#%&*()-_=+[]{}<>:?";
 
@@ -114,7 +124,10 @@ export class CognitoAuth extends pulumi.ComponentResource {
             autoVerifiedAttributes: ["email"],
             adminCreateUserConfig: { allowAdminCreateUserOnly: true },
             mfaConfiguration: mfa.apply((m) => m.toUpperCase()),
-            softwareTokenMfaConfiguration: mfa.apply((m) => ({ enabled: m !== "off" })),
+            // None with MFA off: the provider then never calls SetUserPoolMfaConfig and reads no block back, so
+            // `{ enabled: false }` would be a diff on every preview (review 2026-11-30 P3; terraform-provider-aws
+            // cognitoidp/user_pool.go; userPool.d.ts: "Effective only when mfaConfiguration is ON or OPTIONAL").
+            softwareTokenMfaConfiguration: mfa.apply((m) => (m === "off" ? undefined : { enabled: true })),
             deletionProtection: pulumi.output(args.deletionProtection ?? false).apply((on) => (on ? "ACTIVE" : "INACTIVE")),
             // Recovery codes go to the verified email only: an SMS fallback would make the phone the weak link.
             accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
@@ -145,7 +158,11 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 })
                 : { MetadataURL: idp.metadataUrl },
             attributeMapping: idp.attributeMapping,
-        }, { parent: this, deleteBeforeReplace: true }));
+        }, {
+            parent: this,
+            deleteBeforeReplace: true,
+            ...(idp.type === "saml" ? { ignoreChanges: SAML_FILLED_DETAIL_PATHS } : {}),
+        }));
         // Provider names come from the providers, so the client waits for them to exist.
         const identityProviders = pulumi.all(providers.map((p) => p.providerName))
             .apply((names) => [...((args.localUsers ?? true) ? ["COGNITO"] : []), ...names]);

@@ -48,6 +48,14 @@ describe("CognitoAuth", () => {
         expect(client.explicitAuthFlows).to.deep.equal(["ALLOW_REFRESH_TOKEN_AUTH"]);
     });
 
+    it("sends a software-token MFA block only while MFA is on or optional, none with mfa=off", async () => {
+        expect(run.one(POOL).inputs.softwareTokenMfaConfiguration).to.deep.equal({ enabled: true });
+        // With MFA off Cognito reads no block back, so `{ enabled: false }` was a diff on every preview (review P3).
+        const off = await runProgram({ callbackUrl: CALLBACK, mfa: "off" });
+        expect(off.one(POOL).inputs.mfaConfiguration).to.equal("OFF");
+        expect(off.one(POOL).inputs).to.not.have.property("softwareTokenMfaConfiguration");
+    });
+
     it("registers the configured callback URL and its ChatGPT twin", () => {
         expect(run.one(CLIENT, "gpt-action-client").inputs.callbackUrls).to.deep.equal([
             CALLBACK,

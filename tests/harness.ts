@@ -50,6 +50,7 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getRetainondelete(): boolean;
     getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
 }
 interface MonitorWithRegister {
     registerResource(req: RegisterRequest, callback: unknown): unknown;
@@ -58,9 +59,9 @@ interface MonitorWithRegister {
 /**
  * The mocks API hides resource options; the request the SDK sends the (mock) monitor carries them. Wraps the
  * monitor to record, per "type name", the URNs each resource depends on (explicitly or through its inputs) and
- * whether it is kept on delete.
+ * whether it is kept on delete, deleted before replace, and which property paths its changes ignore.
  */
-function recordOptions(dependencies: Map<string, string[]>, retained: Set<string>, deletedFirst: Set<string>): void {
+function recordOptions(dependencies: Map<string, string[]>, retained: Set<string>, deletedFirst: Set<string>, ignored: Map<string, string[]>): void {
     const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
@@ -72,6 +73,7 @@ function recordOptions(dependencies: Map<string, string[]>, retained: Set<string
         if (req.getDeletebeforereplace()) {
             deletedFirst.add(key);
         }
+        ignored.set(key, req.getIgnorechangesList());
         return register(req, callback);
     };
 }
@@ -92,6 +94,8 @@ export interface Run<P = Program> {
     isRetained(resource: RecordedResource): boolean;
     /** Whether the resource is declared with deleteBeforeReplace. */
     isDeletedBeforeReplace(resource: RecordedResource): boolean;
+    /** The property paths of the resource's `ignoreChanges` option. */
+    ignoredChangesOf(resource: RecordedResource): string[];
     /** The one resource of `type` (whose name ends with `nameSuffix`, if given); fails if there is not exactly one. */
     one(type: string, nameSuffix?: string): RecordedResource;
     all(type: string): RecordedResource[];
@@ -198,6 +202,7 @@ export async function runUnderMocks<P>(declare: () => P, overrides: Record<strin
     const calls: string[] = [];
     const retained = new Set<string>();
     const deletedFirst = new Set<string>();
+    const ignored = new Map<string, string[]>();
     const config = stackFileConfig(options.stackFile ?? FIXTURE_STACK_FILE);
     for (const [key, value] of Object.entries(overrides)) {
         config[`${PROJECT}:${key}`] = value;
@@ -223,7 +228,7 @@ export async function runUnderMocks<P>(declare: () => P, overrides: Record<strin
         },
     }, PROJECT, stack, false);
     pulumi.runtime.setAllConfig(config);
-    recordOptions(dependencies, retained, deletedFirst);
+    recordOptions(dependencies, retained, deletedFirst, ignored);
 
     const program = declare();
     await pulumi.runtime.disconnect();
@@ -237,6 +242,7 @@ export async function runUnderMocks<P>(declare: () => P, overrides: Record<strin
         dependenciesOf: (r) => dependencies.get(`${r.type} ${r.name}`) ?? [],
         isRetained: (r) => retained.has(`${r.type} ${r.name}`),
         isDeletedBeforeReplace: (r) => deletedFirst.has(`${r.type} ${r.name}`),
+        ignoredChangesOf: (r) => ignored.get(`${r.type} ${r.name}`) ?? [],
         one(type, nameSuffix) {
             const found = matching(type).filter((r) => nameSuffix === undefined || r.name.endsWith(nameSuffix));
             if (found.length !== 1) {

@@ -42,6 +42,16 @@ describe("your existing identity provider", () => {
         });
     });
 
+    it("ignores exactly the SAML details Cognito fills in from the metadata, never MetadataURL or an OIDC key", () => {
+        // Review 2026-11-30 P2: Describe returns these beside MetadataURL, a diff on every preview otherwise.
+        expect(run.ignoredChangesOf(run.one(IDP, "idp-EntraID"))).to.have.members([
+            "providerDetails[\"ActiveEncryptionCertificate\"]",
+            "providerDetails[\"SLORedirectBindingURI\"]",
+            "providerDetails[\"SSORedirectBindingURI\"]",
+        ]);
+        expect(run.ignoredChangesOf(run.one(IDP, "idp-Okta"))).to.be.empty;
+    });
+
     it("offers the providers beside the pool's own users on the hosted UI", () => {
         expect(run.one(CLIENT, "gpt-action-client").inputs.supportedIdentityProviders).to.deep.equal(["COGNITO", "Okta", "EntraID"]);
         expect(run.dependenciesOf(run.one(CLIENT, "gpt-action-client")).filter((urn) => urn.includes("identityProvider"))).to.have.lengthOf(2);
