@@ -15,7 +15,7 @@ import type { NetworkConfig } from "./networkConfig";
 import { createWaf } from "./waf";
 import { FACADE_PREFIX } from "../handler/facade/paths";
 import { createOAuthFacade } from "./oauthFacade";
-import { restApiDocument, type McpDocumentInput } from "./restApiDocument";
+import { apiLevelSettings, restApiDocument, type McpDocumentInput } from "./restApiDocument";
 import { routeTableError } from "./routeTable";
 
 export interface GptActionApiArgs {
@@ -149,12 +149,17 @@ export class GptActionApi extends pulumi.ComponentResource {
         }, this);
         this.function = handler.fn;
 
+        // TLS 1.2 or later on the execute-api endpoint too, as on the custom domain: unset, a Regional API's default
+        // endpoint accepts TLS 1.0 ("Supported security policies"). With a custom domain every client is given its
+        // URL, so the execute-api endpoint is disabled. The document carries the same values, or each overwrite
+        // import would reset them (restApiDocument.ts, ApiLevelSettings).
+        const settings = apiLevelSettings(args.customDomain !== undefined);
         this.restApi = new aws.apigateway.RestApi(`${name}-api`, {
             description: API_DESCRIPTION,
             endpointConfiguration: { types: "REGIONAL" },
-            // TLS 1.2 or later on the execute-api endpoint too, as on the custom domain. Unset, a Regional API's
-            // default endpoint accepts TLS 1.0 (AWS: "Choose a security policy for your REST API custom domain").
-            securityPolicy: "TLS_1_2",
+            securityPolicy: settings.securityPolicy,
+            endpointAccessMode: settings.endpointAccessMode,
+            disableExecuteApiEndpoint: settings.disableExecuteApiEndpoint,
         }, parent);
         const restApi = this.restApi.id;
         // The URL clients will call, built from the API's id rather than the stage, so that the MCP resource server
@@ -190,7 +195,7 @@ export class GptActionApi extends pulumi.ComponentResource {
         // (terraform-provider-aws, apigateway/rest_api_put.go).
         const document = pulumi.all([this.restApi.name, args.userPoolArn, args.scopes, handler.fn.invokeArn, mcp]).apply(
             ([title, userPoolArn, scopes, invokeArn, mcpInput]) => JSON.stringify(restApiDocument({
-                title, description: API_DESCRIPTION, routes: args.routes, userPoolArn, scopes, invokeArn, corsAllowOrigin: cors, mcp: mcpInput,
+                settings, title, description: API_DESCRIPTION, routes: args.routes, userPoolArn, scopes, invokeArn, corsAllowOrigin: cors, mcp: mcpInput,
             })));
         const definition = new aws.apigateway.RestApiPut(`${name}-definition`, {
             restApiId: restApi,

@@ -57,7 +57,40 @@ export interface McpDocumentInput {
     readonly facadeInvokeArn: string;
 }
 
+/**
+ * The API-level settings a PutRestApi overwrite resets unless the document carries them (AWS, "Update a REST API
+ * using OpenAPI": with mode=overwrite, configuration not in the import body, "such as security policies", goes back
+ * to its default). One value feeds both the RestApi's inputs (infra/api.ts) and the document, so they cannot differ.
+ */
+export interface ApiLevelSettings {
+    /**
+     * `x-amazon-apigateway-security-policy`. AWS documents the extension with an enhanced policy only, and "if you
+     * create a security policy that starts with SecurityPolicy_, you must also set the endpoint access mode"
+     * (openapi-extensions-security-policy). SecurityPolicy_TLS13_1_2_2021_06 takes TLS 1.3 and 1.2 and refuses
+     * 1.0, like the legacy TLS_1_2 (apigateway-security-policies-list), without relying on the extension taking a
+     * legacy name, which no AWS page shows.
+     */
+    readonly securityPolicy: string;
+    /**
+     * `x-amazon-apigateway-endpoint-access-mode`, required beside an enhanced policy. BASIC: AWS's first step when
+     * moving to an enhanced policy ("Security policies for REST APIs in API Gateway", Endpoint access mode).
+     */
+    readonly endpointAccessMode: "BASIC" | "STRICT";
+    /**
+     * `x-amazon-apigateway-endpoint-configuration.disableExecuteApiEndpoint`: true when every client is given the
+     * custom domain's URL, so the execute-api host answers nothing (api-gateway-swagger-extensions-endpoint-configuration).
+     */
+    readonly disableExecuteApiEndpoint: boolean;
+}
+
+/** The API-level settings of a stack, with or without a custom domain. */
+export function apiLevelSettings(customDomain: boolean): ApiLevelSettings {
+    return { securityPolicy: "SecurityPolicy_TLS13_1_2_2021_06", endpointAccessMode: "BASIC", disableExecuteApiEndpoint: customDomain };
+}
+
 export interface RestApiDocumentInput {
+    /** The settings an overwrite import would otherwise reset; the RestApi takes the same values. */
+    readonly settings: ApiLevelSettings;
     /** PutRestApi sets the API's name from info.title and its description from info.description: the RestApi's own. */
     readonly title: string;
     readonly description: string;
@@ -273,6 +306,15 @@ export function restApiDocument(input: RestApiDocumentInput): object {
     return {
         openapi: "3.0.1",
         info: { title: input.title, description: input.description, version: "1.0.0" },
+        // For OpenAPI 3.0, "x-amazon-apigateway-endpoint-configuration" sits in a Server object's extensions
+        // (api-gateway-swagger-extensions-endpoint-configuration); the import ignores the URL's path (basepath=ignore,
+        // PutRestApi's default). The extension has no documented `types`: the endpoint type stays the RestApi's,
+        // which an overwrite keeps ("Update a REST API using OpenAPI").
+        servers: [{ url: "/", "x-amazon-apigateway-endpoint-configuration": { disableExecuteApiEndpoint: input.settings.disableExecuteApiEndpoint } }],
+        // "x-amazon-apigateway-security-policy" and "x-amazon-apigateway-endpoint-access-mode": the execute-api
+        // endpoint's TLS policy, which an overwrite import would otherwise put back to the Regional default, TLS 1.0.
+        "x-amazon-apigateway-security-policy": input.settings.securityPolicy,
+        "x-amazon-apigateway-endpoint-access-mode": input.settings.endpointAccessMode,
         paths,
         components: {
             schemas,

@@ -23,7 +23,10 @@ describe("GptActionApi", () => {
     it("makes a REGIONAL REST API whose execute-api endpoint refuses TLS 1.0, like the custom domain", () => {
         // Unset, a Regional API's default endpoint takes TLS 1.0 (AWS: "Choose a security policy for your REST API
         // custom domain in API Gateway"); restApi.d.ts: securityPolicy "Must be configured for drift detection".
-        expect(run.one(REST_API).inputs).to.deep.include({ endpointConfiguration: { types: "REGIONAL" }, securityPolicy: "TLS_1_2" });
+        // An enhanced policy (TLS 1.3 and 1.2) needs an endpoint access mode ("Security policies for REST APIs").
+        expect(run.one(REST_API).inputs).to.deep.include({
+            endpointConfiguration: { types: "REGIONAL" }, securityPolicy: "SecurityPolicy_TLS13_1_2_2021_06", endpointAccessMode: "BASIC",
+        });
     });
 
     it("defines the API with one OpenAPI 3.0 document, imported whole and refused on any import warning", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError, parseConfig } from "../infra/config";
-import { changedInputs, resourceKey, runProgram, valueOf, type Run } from "./harness";
+import { changedInputs, resourceKey, restApiDocumentOf, runProgram, valueOf, type Run } from "./harness";
 import { expectManagedLogin } from "./managedLogin";
 
 const DOMAIN = JSON.stringify({ zone: "example.com" });
@@ -45,6 +45,21 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
         expectManagedLogin(run);
     });
 
+    it("gives every client the custom domain, so nothing needs the disabled execute-api host (H9)", async () => {
+        const mcpServerUrl = run.program.mcpServerUrl;
+        expect(mcpServerUrl).to.not.equal(undefined);
+        expect(mcpServerUrl === undefined ? undefined : await valueOf(mcpServerUrl)).to.equal("https://api.example.com/mcp");
+        const facade = (run.one("aws:lambda/function:Function", "gpt-action-oauth").inputs.environment as { variables: Record<string, string> }).variables;
+        expect(facade.FACADE_ISSUER).to.equal("https://api.example.com");
+        // No function, document or output names an execute-api host (ARNs, "arn:aws:execute-api:…", are not hosts;
+        // the alias record's target is the custom domain's own regional host, d-….execute-api…).
+        const declared = run.resources.filter((r) => r.type !== "aws:route53/record:Record").map((r) => JSON.stringify(r.inputs));
+        const outputs = [await valueOf(run.program.apiUrl), await valueOf(run.program.openApiSchema), await valueOf(mcpServerUrl ?? run.program.apiUrl)];
+        for (const text of [...declared, ...outputs]) {
+            expect(text).to.not.match(/https:\/\/[^"]*\.execute-api\./);
+        }
+    });
+
     it("serves the stage at the root of the API host through a REGIONAL custom domain", () => {
         expect(run.one("aws:acm/certificate:Certificate", "api-certificate").inputs.domainName).to.equal("api.example.com");
         expect(run.one("aws:apigateway/domainName:DomainName").inputs).to.deep.include({
@@ -52,6 +67,10 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
             endpointConfiguration: { types: "REGIONAL" },
             securityPolicy: "TLS_1_2",
         });
+        // Every client is given https://api.example.com, so the execute-api host is off, on the RestApi and in the
+        // document the overwrite import applies (H9; restApiDocument.ts, ApiLevelSettings).
+        expect(run.one("aws:apigateway/restApi:RestApi").inputs.disableExecuteApiEndpoint).to.equal(true);
+        expect(restApiDocumentOf(run).servers[0]["x-amazon-apigateway-endpoint-configuration"]).to.deep.equal({ disableExecuteApiEndpoint: true });
         expect(run.one("aws:apigateway/basePathMapping:BasePathMapping").inputs).to.deep.include({ restApi: "mockapi", stageName: "Prod", domainName: "api.example.com" });
         expect(run.one("aws:route53/record:Record", "api-alias").inputs).to.deep.include({
             name: "api.example.com", type: "A",

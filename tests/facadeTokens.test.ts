@@ -10,7 +10,7 @@ import { CORS_PATHS } from "../handler/facade/cors";
 import { decrypt, encrypt } from "../handler/facade/encrypted";
 import { openCode, openRefreshToken, sealCode, sealRefreshToken, sealState } from "../handler/facade/envelopes";
 import { FACADE_PATHS } from "../handler/facade/paths";
-import { restApiDocument } from "../infra/restApiDocument";
+import { apiLevelSettings, restApiDocument } from "../infra/restApiDocument";
 import { routeList } from "../handler/routes";
 import { CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, pkcePair, postEvent, serveJson, settingsFor, STATIC_CLIENT_ID, type DocumentHost } from "./facadeFixtures";
 import { silenceLogs } from "./localMode";
@@ -174,7 +174,7 @@ describe("CORS of the facade's token and revocation endpoints", () => {
     for (const [stack, corsAllowOrigin] of [["CORS on for the routes", "*"], ["one origin for the routes", "https://chatgpt.com"], ["CORS off for the routes", undefined]] as const) {
         it(`answers their preflight in the API document itself (MOCK), with "*", POST, Content-Type and Authorization: ${stack}`, () => {
             const document = restApiDocument({
-                title: "t", description: "d", routes: routeList(), userPoolArn: "arn:pool", scopes: ["s"], invokeArn: "arn:fn", corsAllowOrigin,
+                settings: apiLevelSettings(false), title: "t", description: "d", routes: routeList(), userPoolArn: "arn:pool", scopes: ["s"], invokeArn: "arn:fn", corsAllowOrigin,
                 mcp: { scope: "m", documents: {}, challenge: "Bearer", facadeInvokeArn: "arn:facade" },
             }) as { paths: Record<string, Record<string, { "x-amazon-apigateway-integration"?: { type: string; responses: { default: { responseParameters: Record<string, string> } } } }>> };
             for (const path of CORS_PATHS) {

@@ -300,6 +300,9 @@ export function restApiDocumentOf(run: Run<unknown>): OpenApi30 {
 export interface OpenApi30 {
     readonly openapi: string;
     readonly info: { readonly title: string; readonly description: string };
+    readonly servers: ReadonlyArray<{ readonly url: string; readonly "x-amazon-apigateway-endpoint-configuration"?: Readonly<Record<string, unknown>> }>;
+    readonly "x-amazon-apigateway-security-policy"?: string;
+    readonly "x-amazon-apigateway-endpoint-access-mode"?: string;
     readonly paths: Record<string, Record<string, Operation30>>;
     readonly components: { readonly schemas: Record<string, Record<string, unknown>>; readonly securitySchemes: Record<string, Record<string, unknown>> };
     readonly "x-amazon-apigateway-request-validators": Record<string, Record<string, boolean>>;

@@ -11,7 +11,7 @@ import { createHandler } from "../handler";
 import { logSink } from "../handler/log";
 import { operations } from "../handler/operations";
 import { routeList, routes, type RouteEntry } from "../handler/routes";
-import { modelProblems, requestModelSchema, restApiDocument } from "../infra/restApiDocument";
+import { apiLevelSettings, modelProblems, requestModelSchema, restApiDocument } from "../infra/restApiDocument";
 import { routeTableError } from "../infra/routeTable";
 import { proxyEvent } from "./proxyEvent";
 import { restApiDocumentOf, runApi, runProgram, type OpenApi30 } from "./harness";
@@ -38,8 +38,23 @@ describe("the REST API's OpenAPI document", () => {
     for (const [stack, config] of Object.entries(STACKS)) {
         describe(stack, () => {
             let document: OpenApi30;
+            let restApi: Record<string, unknown>;
             before(async () => {
-                document = restApiDocumentOf(await runProgram(config));
+                const run = await runProgram(config);
+                document = restApiDocumentOf(run);
+                restApi = run.one("aws:apigateway/restApi:RestApi").inputs;
+            });
+
+            it("carries the API-level settings an overwrite import would reset, equal to the RestApi's inputs (W5, H9)", () => {
+                // AWS, "Update a REST API using OpenAPI": mode=overwrite resets what the body leaves out, "such as
+                // security policies"; RestApiPut always overwrites (terraform-provider-aws rest_api_put.go).
+                expect(document["x-amazon-apigateway-security-policy"]).to.equal(restApi.securityPolicy).and.match(/^SecurityPolicy_TLS13_1_2/);
+                expect(document["x-amazon-apigateway-endpoint-access-mode"]).to.equal(restApi.endpointAccessMode).and.equal("BASIC");
+                // OpenAPI 3.0: the endpoint configuration sits in a Server object's extensions.
+                expect(document.servers).to.have.length(1);
+                expect(document.servers[0]["x-amazon-apigateway-endpoint-configuration"]).to.deep.equal({ disableExecuteApiEndpoint: restApi.disableExecuteApiEndpoint });
+                // The execute-api host answers only when no custom domain is given to clients instead.
+                expect(restApi.disableExecuteApiEndpoint).to.equal(config.customDomain !== undefined);
             });
 
             it("is a valid OpenAPI 3.0 document", async () => {
@@ -93,7 +108,7 @@ describe("the REST API's OpenAPI document", () => {
 
         it("is mapped for every Content-Type, and the handler refuses a non-JSON one too", async () => {
             const document = restApiDocument({
-                title: "t", description: "d", routes: [route], userPoolArn: "arn:pool", scopes: ["openid"], invokeArn: "arn:invoke",
+                settings: apiLevelSettings(false), title: "t", description: "d", routes: [route], userPoolArn: "arn:pool", scopes: ["openid"], invokeArn: "arn:invoke",
             }) as OpenApi30;
             const content = document.paths[route.path][route.method.toLowerCase()].requestBody?.content ?? {};
             expect(content).to.have.all.keys("application/json", "$default");
