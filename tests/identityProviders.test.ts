@@ -62,7 +62,7 @@ describe("your existing identity provider", () => {
     it("takes names ProviderName's pattern allows: 3 and 32 characters, \"_\" second, dots and hyphens", () => {
         const names = ["Okt", "o".repeat(32), "a_b", "Entra-ID.corp"];
         const config = parseConfig({ identityProviders: JSON.stringify(names.map((name) => ({ ...OKTA, name }))) }, "gpt-action", "dev");
-        expect(config.identityProviders.map((p) => p.name)).to.deep.equal(names);
+        expect((config.identityProviders ?? []).map((p) => p.name)).to.deep.equal(names);
     });
 
     const bad: Array<[string, unknown, RegExp]> = [
