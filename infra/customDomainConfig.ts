@@ -19,6 +19,8 @@ export interface CustomDomain {
 }
 
 const DNS_LABELS = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/** CreateUserPoolDomain's Domain: at most 63 characters, for a custom domain too. */
+const MAX_AUTH_HOST = 63;
 const FIELDS = ["zone", "authSubdomain", "apiSubdomain", "hostedZoneId"];
 
 /** `{ zone, authSubdomain?, apiSubdomain?, hostedZoneId? }` from its JSON; returns the problem as text when it is not valid. */
@@ -42,11 +44,19 @@ export function parseCustomDomain(json: string): CustomDomain | string {
     if (auth === undefined || api === undefined || !DNS_LABELS.test(auth) || !DNS_LABELS.test(api)) {
         return "has an authSubdomain or apiSubdomain that is not lower-case DNS labels (e.g. auth, api, gpt.api)";
     }
+    // The hosted UI's host is the user pool domain's `domain`: CreateUserPoolDomain's Domain is 1-63 characters,
+    // and the provider refuses a longer one at preview (terraform-provider-aws cognitoidp/user_pool_domain.go,
+    // "domain" ValidateFunc StringLenBetween(1, 63)); review 2026-11-30, D3.
+    const authHost = `${auth}.${zone}`;
+    if (authHost.length > MAX_AUTH_HOST) {
+        return `makes the hosted UI's host ${authHost} ${authHost.length} characters; Cognito takes a custom domain of at most ${MAX_AUTH_HOST} ` +
+            "(CreateUserPoolDomain Domain), so shorten authSubdomain or use a shorter zone";
+    }
     if (auth === api) {
         return `uses ${auth} for both the hosted UI and the API; they need different hosts`;
     }
     if (hostedZoneId !== undefined && !/^Z[0-9A-Z]{1,32}$/.test(hostedZoneId)) {
         return "has a hostedZoneId that is not a Route 53 zone id (Z followed by letters and digits)";
     }
-    return { auth: { host: `${auth}.${zone}`, zone, hostedZoneId }, api: { host: `${api}.${zone}`, zone, hostedZoneId } };
+    return { auth: { host: authHost, zone, hostedZoneId }, api: { host: `${api}.${zone}`, zone, hostedZoneId } };
 }

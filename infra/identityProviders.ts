@@ -41,6 +41,13 @@ const httpsUrl = (value: unknown): value is string => {
     }
 };
 
+/**
+ * A provider name Cognito takes. API_CreateIdentityProvider's ProviderName: length 1-32, pattern
+ * `[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+` (a whole match: so at least 3 characters, and "_" only second;
+ * CloudFormation quotes it refusing "_" names, aws/aws-cdk#28667). Within the characters this project allows.
+ */
+const PROVIDER_NAME = /^[A-Za-z0-9.-][A-Za-z0-9_.-][A-Za-z0-9.-]{1,30}$/;
+
 /** The providers in `json`, or the problems with it (each naming the provider's position). */
 export function parseIdentityProviders(json: string): { providers: IdentityProviderConfig[]; problems: string[] } {
     const value = parseJson(json);
@@ -58,9 +65,10 @@ export function parseIdentityProviders(json: string): { providers: IdentityProvi
         }
         const p = raw;
         const name = typeof p.name === "string" ? p.name : "";
-        // Cognito: 1-32 characters; "COGNITO" is the built-in user store's own name.
-        if (!/^[A-Za-z0-9_.-]{1,32}$/.test(name) || name.toUpperCase() === "COGNITO") {
-            problems.push(`${at}.name must be 1-32 letters, digits, ".", "_" or "-" (not COGNITO)`);
+        // "COGNITO" is the built-in user store's own name.
+        if (!PROVIDER_NAME.test(name) || name.toUpperCase() === "COGNITO") {
+            problems.push(`${at}.name ${JSON.stringify(name)} must be 3-32 letters, digits, ".", "_" or "-", with "_" only as the second character ` +
+                "(Cognito CreateIdentityProvider ProviderName: [^_\\p{Z}][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_\\p{Z}]+, at most 32), and not COGNITO");
         } else if (names.has(name)) {
             problems.push(`${at}.name ${name} is used twice`);
         }

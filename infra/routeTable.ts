@@ -3,7 +3,8 @@ import * as z from "zod/mini";
 import { FACADE_PREFIX } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
 import { MAX_TOOL_DESCRIPTION_CHARS, toolDescription } from "../handler/tools";
-import { restApiProblems } from "./restApiDocument";
+import { isObject } from "./json";
+import { restApiDocument, restApiProblems } from "./restApiDocument";
 
 /** ChatGPT's limit on an operation's summary and description. */
 export const MAX_DESCRIPTION_CHARS = 300;
@@ -42,6 +43,12 @@ export function routeTableProblems(routes: readonly RouteEntry[]): string[] {
         if (RESERVED_PREFIXES.some((prefix) => route.path === prefix || route.path.startsWith(`${prefix}/`))) {
             problems.push(`${name}: paths under ${FACADE_PREFIX} are the OAuth facade's (authorize, callback, token, revoke); choose another`);
         }
+        // OpenAPI 3.0 "Operation Object": operationId "MUST be unique among all operations described in the API";
+        // the document adds operations of its own (review 2026-12-06, N5).
+        if (generatedOperationIds().includes(name)) {
+            problems.push(`${name}: operationId ${name} is one the API document gives its own operations (${generatedOperationIds().join(", ")}); ` +
+                "OpenAPI requires operationIds to be unique, so rename it in handler/routes.ts");
+        }
         const key = `${route.method} ${route.path}`;
         if (seen.has(key)) {
             problems.push(`${name}: ${key} is already taken by another route`);
@@ -72,6 +79,27 @@ export function routeTableProblems(routes: readonly RouteEntry[]): string[] {
     }
     // Only when each route is sound on its own: a model's problems mean little for a schema that is not an object.
     return problems.length > 0 ? problems : restApiProblems(routes);
+}
+
+/** Every operationId in an OpenAPI `document`, in path order, repeats included. */
+export function operationIdsOf(document: unknown): string[] {
+    const paths = isObject(document) && isObject(document.paths) ? Object.values(document.paths) : [];
+    return paths.filter(isObject).flatMap((item) => Object.values(item))
+        .flatMap((operation) => (isObject(operation) && typeof operation.operationId === "string" ? [operation.operationId] : []));
+}
+
+let generated: readonly string[] | undefined;
+
+/**
+ * The operationIds the API document gives operations of its own (/mcp, the OAuth facade's endpoints), read off the
+ * document restApiDocument builds with no routes and every optional part on, so the list follows the code.
+ */
+export function generatedOperationIds(): readonly string[] {
+    generated ??= operationIdsOf(restApiDocument({
+        title: "", description: "", routes: [], userPoolArn: "", scopes: [], invokeArn: "", corsAllowOrigin: "*",
+        mcp: { scope: "", documents: {}, challenge: "", facadeInvokeArn: "" },
+    }));
+    return generated;
 }
 
 function isObjectSchema(schema: z.ZodMiniType): boolean {

@@ -93,8 +93,11 @@ export const SETTINGS = {
         fix: "pulumi config set corsAllowOrigin https://chatgpt.com",
     }),
     lambdaTimeout: setting({
-        type: whole(1, 29, "of seconds (API Gateway ends a REST integration after 29 s)"), default: "25", in: ["api"],
-        description: "Lambda timeout in seconds, 1-29: API Gateway ends a REST integration at 29 s.",
+        // "Amazon API Gateway quotas" (docs.aws.amazon.com/apigateway/latest/developerguide/limits.html): a REST
+        // integration times out at 29 s. At 29 s Lambda's own timeout races API Gateway's 504, and the function may
+        // run on after the client has its answer (review 2026-12-06, N8).
+        type: whole(1, 28, "of seconds (API Gateway ends a REST integration at 29 s; stay below it)"), default: "25", in: ["api"],
+        description: "Lambda timeout in seconds, 1-28: API Gateway ends a REST integration at 29 s, so the function stops first.",
     }),
     lambdaMemory: setting({
         type: whole(128, 10240, "of MB"), default: "256", in: ["api"],

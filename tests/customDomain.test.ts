@@ -100,12 +100,22 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
         }
     });
 
+    it("takes a hosted-UI host of exactly 63 characters, Cognito's limit", () => {
+        const zone = `${"a".repeat(46)}.example.com`;
+        const config = parseConfig({ customDomain: JSON.stringify({ zone }) }, "gpt-action", "dev");
+        expect(config.customDomain?.auth.host).to.have.lengthOf(63);
+    });
+
     const bad: Array<[string, unknown, RegExp]> = [
         ["no zone", { authSubdomain: "auth" }, /needs a zone/],
         ["a zone that is not a domain", { zone: "localhost" }, /needs a zone/],
         ["an upper-case zone", { zone: "Example.com" }, /needs a zone/],
         ["a subdomain that is not a DNS label", { zone: "example.com", apiSubdomain: "api_v1" }, /not lower-case DNS labels/],
         ["the same host twice", { zone: "example.com", authSubdomain: "gpt", apiSubdomain: "gpt" }, /different hosts/],
+        ["a hosted-UI host over 63 characters (Cognito's limit on a user pool domain)", { zone: `${"a".repeat(55)}.example.com` },
+            /customDomain = .*auth\.a{55}\.example\.com 72 characters; Cognito takes a custom domain of at most 63/],
+        ["a long authSubdomain that makes the hosted-UI host 64 characters", { zone: "example.com", authSubdomain: `${"b".repeat(40)}.${"c".repeat(11)}` },
+            /64 characters; .*shorten authSubdomain/],
         ["a bad hosted zone id", { zone: "example.com", hostedZoneId: "abc" }, /hostedZoneId/],
         ["an unknown field", { zone: "example.com", certificateArn: "arn:x" }, /unknown fields certificateArn/],
         ["a string instead of an object", "example.com", /must be an object/],

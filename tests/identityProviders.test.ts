@@ -69,13 +69,24 @@ describe("your existing identity provider", () => {
         expect(google.attributeMapping).to.deep.equal({ email: "email", name: "name" });
     });
 
+    it("takes names ProviderName's pattern allows: 3 and 32 characters, \"_\" second, dots and hyphens", () => {
+        const names = ["Okt", "o".repeat(32), "a_b", "Entra-ID.corp"];
+        const config = parseConfig({ identityProviders: JSON.stringify(names.map((name) => ({ ...OKTA, name }))) }, "gpt-action", "dev");
+        expect((config.identityProviders ?? []).map((p) => p.name)).to.deep.equal(names);
+    });
+
     const bad: Array<[string, unknown, RegExp]> = [
         ["a list that is not a list", { name: "x" }, /must be a list/],
         ["an unknown type", [{ ...OKTA, type: "ldap" }], /\[0\]\.type must be "oidc" or "saml"/],
         ["an http issuer", [{ ...OKTA, issuer: "http://acme.okta.com" }], /\[0\]\.issuer must be the provider's https issuer URL/],
         ["a missing client secret", [{ ...OKTA, clientSecret: "" }], /needs clientId and clientSecret .*--secret --path/],
         ["scopes without openid", [{ ...OKTA, scopes: ["email"] }], /scopes .*includes openid/],
-        ["a name Cognito refuses", [{ ...OKTA, name: "COGNITO" }], /name must be 1-32/],
+        ["a name Cognito refuses", [{ ...OKTA, name: "COGNITO" }], /name "COGNITO" must be 3-32/],
+        // API_CreateIdentityProvider ProviderName: [^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+ (review 2026-11-30, D4).
+        ["a two-character name, below ProviderName's pattern's 3", [{ ...OKTA, name: "Ok" }], /\[0\]\.name "Ok" must be 3-32 .*ProviderName/],
+        ["a name with a leading underscore", [{ ...OKTA, name: "_corp" }], /\[0\]\.name "_corp" must be .*ProviderName/],
+        ["a name with an underscore after its second character", [{ ...OKTA, name: "my_corp" }], /\[0\]\.name "my_corp" must be/],
+        ["a name over 32 characters", [{ ...OKTA, name: "o".repeat(33) }], /\[0\]\.name "o{33}" must be 3-32/],
         ["the same name twice", [OKTA, { ...ENTRA, name: "Okta" }], /\[1\]\.name Okta is used twice/],
         ["a SAML provider without https metadata", [{ ...ENTRA, metadataUrl: "ftp://x" }], /metadataUrl/],
         ["an unknown field", [{ ...ENTRA, entityId: "x" }], /unknown fields entityId/],

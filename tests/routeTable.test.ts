@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import * as z from "zod/mini";
 import { routeList, routes, type RouteEntry } from "../handler/routes";
-import { routeTableProblems } from "../infra/routeTable";
+import { restApiDocument } from "../infra/restApiDocument";
+import { generatedOperationIds, operationIdsOf, routeTableProblems } from "../infra/routeTable";
 import { runProgram } from "./harness";
 
 const base: RouteEntry = {
@@ -41,6 +42,28 @@ describe("route table", () => {
             expect(problems[0]).to.match(message);
         });
     }
+
+    // OpenAPI: operationIds are unique; the document adds /mcp's and the OAuth facade's (review 2026-12-06, N5).
+    for (const generatedId of ["mcp", "oauthAuthorize", "oauthCallback", "oauthConsent", "oauthToken", "oauthRevoke"]) {
+        it(`reports a route whose operationId is the document's own ${generatedId}`, () => {
+            const problems = routeTableProblems([{ ...base, operationId: generatedId, path: "/mine" }]);
+            expect(problems).to.have.lengthOf(1);
+            expect(problems[0]).to.match(new RegExp(`^${generatedId}: operationId ${generatedId} is one the API document gives its own operations .*rename it in handler/routes.ts`));
+        });
+    }
+
+    it("reads the generated operationIds off the document, which has no others", () => {
+        expect([...generatedOperationIds()].sort()).to.deep.equal(["mcp", "oauthAuthorize", "oauthCallback", "oauthConsent", "oauthRevoke", "oauthToken"]);
+    });
+
+    it("gives the shipped document, with MCP and CORS on, unique operationIds", () => {
+        const ids = operationIdsOf(restApiDocument({
+            title: "t", description: "d", routes: routeList(), userPoolArn: "arn:pool", scopes: ["openid"], invokeArn: "arn:invoke",
+            corsAllowOrigin: "*", mcp: { scope: "s", documents: {}, challenge: "Bearer", facadeInvokeArn: "arn:facade" },
+        }));
+        expect(ids).to.include.members([...generatedOperationIds(), ...routeList().map((r) => r.operationId)]);
+        expect(new Set(ids).size).to.equal(ids.length);
+    });
 
     it("takes a tool description of exactly 200 characters, and one where summary and description are the same", () => {
         expect(routeTableProblems([{ ...base, summary: "s".repeat(100), description: "d".repeat(98) }])).to.deep.equal([]);
