@@ -4,7 +4,7 @@ import { FACADE_PREFIX } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
 import { MAX_TOOL_DESCRIPTION_CHARS, toolDescription } from "../handler/tools";
 import { isObject } from "./json";
-import { restApiDocument, restApiProblems } from "./restApiDocument";
+import { apiLevelSettings, restApiDocument, restApiProblems } from "./restApiDocument";
 
 /** ChatGPT's limit on an operation's summary and description. */
 export const MAX_DESCRIPTION_CHARS = 300;
@@ -96,7 +96,7 @@ let generated: readonly string[] | undefined;
  */
 export function generatedOperationIds(): readonly string[] {
     generated ??= operationIdsOf(restApiDocument({
-        title: "", description: "", routes: [], userPoolArn: "", scopes: [], invokeArn: "", corsAllowOrigin: "*",
+        settings: apiLevelSettings(false), title: "", description: "", routes: [], userPoolArn: "", scopes: [], invokeArn: "", corsAllowOrigin: "*",
         mcp: { scope: "", documents: {}, challenge: "", facadeInvokeArn: "" },
     }));
     return generated;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as z from "zod/mini";
 import { routeList, routes, type RouteEntry } from "../handler/routes";
-import { restApiDocument } from "../infra/restApiDocument";
+import { apiLevelSettings, restApiDocument } from "../infra/restApiDocument";
 import { generatedOperationIds, operationIdsOf, routeTableProblems } from "../infra/routeTable";
 import { runProgram } from "./harness";
 
@@ -58,7 +58,7 @@ describe("route table", () => {
 
     it("gives the shipped document, with MCP and CORS on, unique operationIds", () => {
         const ids = operationIdsOf(restApiDocument({
-            title: "t", description: "d", routes: routeList(), userPoolArn: "arn:pool", scopes: ["openid"], invokeArn: "arn:invoke",
+            settings: apiLevelSettings(false), title: "t", description: "d", routes: routeList(), userPoolArn: "arn:pool", scopes: ["openid"], invokeArn: "arn:invoke",
             corsAllowOrigin: "*", mcp: { scope: "s", documents: {}, challenge: "Bearer", facadeInvokeArn: "arn:facade" },
         }));
         expect(ids).to.include.members([...generatedOperationIds(), ...routeList().map((r) => r.operationId)]);
