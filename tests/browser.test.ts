@@ -10,14 +10,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startLocal, type LocalServer } from "../local/server";
-import { findChromium, INSTALL_HINT, launchChromium } from "./chromium";
+import { chromiumOrSkip, launchChromium } from "./chromium";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 
 const CHATGPT_CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
 
 describe("local mode's sign-in in a real browser (Chromium)", function () {
     this.timeout(20_000);
-    const executable = findChromium();
     let browser: Browser;
     let local: LocalServer;
     let context: BrowserContext | undefined;
@@ -26,13 +25,7 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
     let restoreLogs = (): void => undefined;
 
     before(async function () {
-        if (executable === undefined) {
-            if (process.env.REQUIRE_BROWSER === "1") {
-                throw new Error(`REQUIRE_BROWSER=1 but no Chromium was found: ${INSTALL_HINT}.`);
-            }
-            console.log(`    Browser tests NOT run: no Chromium found; ${INSTALL_HINT}.`);
-            this.skip();
-        }
+        const executable = chromiumOrSkip(this);
         fs.mkdirSync(shots, { recursive: true });
         [browser, local] = await Promise.all([
             launchChromium(executable),

@@ -26,6 +26,22 @@ export function findChromium(): string | undefined {
 }
 
 /**
+ * The browser to launch, for a suite's `before`: without one the suite is skipped with a line saying so, or, under
+ * REQUIRE_BROWSER=1 (CI), fails, so that a missing browser never passes silently there.
+ */
+export function chromiumOrSkip(context: Mocha.Context, suite = "Browser tests"): string {
+    const executable = findChromium();
+    if (executable === undefined) {
+        if (process.env.REQUIRE_BROWSER === "1") {
+            throw new Error(`REQUIRE_BROWSER=1 but no Chromium was found: ${INSTALL_HINT}.`);
+        }
+        console.log(`    ${suite} NOT run: no Chromium found; ${INSTALL_HINT}.`);
+        context.skip();
+    }
+    return executable;
+}
+
+/**
  * Headless, and quiet: no sandbox (the tests may run as root), no GPU, and none of the background traffic a
  * browser makes on its own (the test machine has no network). Playwright gives each launch a fresh temporary
  * profile, so no state carries over between runs.

@@ -29,7 +29,7 @@ import { facadeUrls } from "../handler/facade/paths";
 import { routeList } from "../handler/routes";
 import { RETRY_GRACE_PERIOD_SECONDS } from "../infra/refreshTokens";
 import { startLocal, type LocalServer } from "../local/server";
-import { findChromium, INSTALL_HINT, launchChromium, logInAt, openRecordedPage } from "./chromium";
+import { chromiumOrSkip, launchChromium, logInAt, openRecordedPage } from "./chromium";
 import { chatGptDocument, claudeDocument, documentHost, loopbackCliDocument, type DocumentHost } from "./facadeFixtures";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 import { connectAfterSignIn, PrivateKeyJwtClientProvider, StaticClientProvider } from "./mcpOAuthProvider";
@@ -111,7 +111,6 @@ const callbackPage = (res: ServerResponse) => {
 
 describe("issue 20, done: real clients' document shapes sign in through local mode with the SDK and Chromium", function () {
     this.timeout(30_000);
-    const executable = findChromium();
     let browser: Browser;
     let local: LocalServer;
     let site: DocumentHost;
@@ -141,13 +140,7 @@ describe("issue 20, done: real clients' document shapes sign in through local mo
     };
 
     before(async function () {
-        if (executable === undefined) {
-            if (process.env.REQUIRE_BROWSER === "1") {
-                throw new Error(`REQUIRE_BROWSER=1 but no Chromium was found: ${INSTALL_HINT}.`);
-            }
-            console.log(`    Browser tests NOT run: no Chromium found; ${INSTALL_HINT}.`);
-            this.skip();
-        }
+        const executable = chromiumOrSkip(this);
         const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
         privateJwk = { ...(await exportJWK(privateKey)), kid: "chatgpt-test" };
         publicJwk = { ...(await exportJWK(publicKey)), kid: "chatgpt-test", alg: "RS256", use: "sig" };

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { routeList } from "../handler/routes";
 import { startLocal, type LocalServer } from "../local/server";
-import { findChromium, INSTALL_HINT, launchChromium, logInAt, openRecordedPage } from "./chromium";
+import { chromiumOrSkip, launchChromium, logInAt, openRecordedPage } from "./chromium";
 import { documentHost, type DocumentHost } from "./facadeFixtures";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 import { connectAfterSignIn, StaticClientProvider } from "./mcpOAuthProvider";
@@ -21,7 +21,6 @@ const DOCS = path.join(__dirname, "..", "docs");
 
 describe("an MCP client's sign-in through local mode in a real browser (Chromium)", function () {
     this.timeout(30_000);
-    const executable = findChromium();
     let browser: Browser;
     let local: LocalServer;
     /** Serves the CIMD client's metadata document and plays its callback, on an origin of its own. */
@@ -52,13 +51,7 @@ describe("an MCP client's sign-in through local mode in a real browser (Chromium
     };
 
     before(async function () {
-        if (executable === undefined) {
-            if (process.env.REQUIRE_BROWSER === "1") {
-                throw new Error(`REQUIRE_BROWSER=1 but no Chromium was found: ${INSTALL_HINT}.`);
-            }
-            console.log(`    Browser tests NOT run: no Chromium found; ${INSTALL_HINT}.`);
-            this.skip();
-        }
+        const executable = chromiumOrSkip(this);
         client = await documentHost(cimdClient);
         clientId = `${client.origin}/client.json`;
         [browser, local] = await Promise.all([

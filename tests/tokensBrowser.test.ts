@@ -10,12 +10,11 @@ import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { facadeUrls } from "../handler/facade/paths";
 import { startLocal, type LocalServer } from "../local/server";
-import { findChromium, INSTALL_HINT, launchChromium } from "./chromium";
+import { chromiumOrSkip, launchChromium } from "./chromium";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 
 describe("the facade's token endpoints from a page on another origin, in Chromium", function () {
     this.timeout(30_000);
-    const executable = findChromium();
     let browser: Browser | undefined;
     let local: LocalServer | undefined;
     let page: Server | undefined;
@@ -23,13 +22,7 @@ describe("the facade's token endpoints from a page on another origin, in Chromiu
     let restoreLogs = (): void => undefined;
 
     before(async function () {
-        if (executable === undefined) {
-            if (process.env.REQUIRE_BROWSER === "1") {
-                throw new Error(`REQUIRE_BROWSER=1 but no Chromium was found: ${INSTALL_HINT}.`);
-            }
-            console.log(`    Browser CORS tests NOT run: no Chromium found; ${INSTALL_HINT}.`);
-            this.skip();
-        }
+        const executable = chromiumOrSkip(this, "Browser CORS tests");
         // The client's page: an empty document on its own origin (another port of 127.0.0.1).
         page = createServer((_req, res) => {
             res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
