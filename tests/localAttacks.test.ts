@@ -5,8 +5,7 @@
 import { expect } from "chai";
 import { request } from "node:http";
 import { Lockout, MAX_USERNAME_LENGTH } from "../local/lockout";
-import { startLocal, type LocalServer } from "../local/server";
-import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
+import { localModeForSuite } from "./localMode";
 
 /** GETs `url` with extra raw headers (fetch would refuse none of these names, but node:http keeps them as sent). */
 function getStatus(url: string, headers: Record<string, string>): Promise<number | undefined> {
@@ -20,35 +19,25 @@ function getStatus(url: string, headers: Record<string, string>): Promise<number
 
 describe("local mode under the 2026-12-06 attacks", function () {
     this.timeout(20_000);
-    let local: LocalServer;
     let now = Date.now();
-    let restoreLogs: () => void;
+    const local = localModeForSuite(() => ({ clock: () => now }));
 
-    before(async () => {
-        local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, clock: () => now });
-        restoreLogs = silenceLogs();
-    });
-    after(async () => {
-        restoreLogs();
-        await local.close();
-        clearHandlerEnv();
-    });
     afterEach(() => {
         now += 60 * 60 * 1000;
     });
 
-    const login = (username: string, password: string, headers: Record<string, string> = {}) => fetch(`${local.baseUrl}/login`, {
+    const login = (username: string, password: string, headers: Record<string, string> = {}) => fetch(`${local().baseUrl}/login`, {
         method: "POST", redirect: "manual", headers,
         body: new URLSearchParams({
-            response_type: "code", client_id: local.outputs.clientId, redirect_uri: local.outputs.callbackUrls[0], scope: "openid", state: "s",
+            response_type: "code", client_id: local().outputs.clientId, redirect_uri: local().outputs.callbackUrls[0], scope: "openid", state: "s",
             username, password,
         }),
     });
     const signsIn = async (headers: Record<string, string> = {}) =>
-        (await login(local.outputs.testUser.username, local.outputs.testUser.password, headers)).headers.get("location")?.includes("code=") ?? false;
+        (await login(local().outputs.testUser.username, local().outputs.testUser.password, headers)).headers.get("location")?.includes("code=") ?? false;
 
     it("passes a header named constructor, __proto__ or toString on to the function instead of answering 500", async () => {
-        const url = `${local.outputs.apiUrl}/oauth/authorize?client_id=x`;
+        const url = `${local().outputs.apiUrl}/oauth/authorize?client_id=x`;
         const plain = await getStatus(url, {});
         expect(plain).to.equal(400);
         for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]) {
@@ -60,7 +49,7 @@ describe("local mode under the 2026-12-06 attacks", function () {
         const foreign: Array<Record<string, string>> = [{ "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-site" }, { Origin: "https://evil.example" }, { Origin: "http://localhost:6274" }];
         for (const headers of foreign) {
             for (let i = 0; i < 6; i++) {
-                const res = await login(local.outputs.testUser.username, "wrong", headers);
+                const res = await login(local().outputs.testUser.username, "wrong", headers);
                 expect(res.status, JSON.stringify(headers)).to.equal(403);
                 expect(await res.text()).to.include("cross_site_request");
             }
@@ -69,7 +58,7 @@ describe("local mode under the 2026-12-06 attacks", function () {
     });
 
     it("accepts the login page's own form: same origin, or no browser headers at all", async () => {
-        const origin = new URL(local.baseUrl).origin;
+        const origin = new URL(local().baseUrl).origin;
         expect(await signsIn({ "Sec-Fetch-Site": "same-origin", Origin: origin })).to.be.true;
         expect(await signsIn({ Origin: "null" })).to.be.true;
         expect(await signsIn()).to.be.true;

@@ -6,8 +6,7 @@ import { expect } from "chai";
 import { request } from "node:http";
 import { decodeJwt } from "jose";
 import { ExpiringStore } from "../local/expiringStore";
-import { startLocal, type LocalServer } from "../local/server";
-import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
+import { localModeForSuite } from "./localMode";
 
 const DAY_MS = 86_400_000;
 
@@ -40,37 +39,27 @@ function postBytes(url: string, size: number, headers: Record<string, string> = 
 
 describe("local mode's limits", function () {
     this.timeout(20_000);
-    let local: LocalServer;
     let now = Date.now();
-    let restoreLogs: () => void;
+    const local = localModeForSuite(() => ({ clock: () => now, config: { accessTokenMinutes: "5", refreshTokenDays: "1" } }));
 
-    before(async () => {
-        local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, clock: () => now, config: { accessTokenMinutes: "5", refreshTokenDays: "1" } });
-        restoreLogs = silenceLogs();
-    });
-    after(async () => {
-        restoreLogs();
-        await local.close();
-        clearHandlerEnv();
-    });
     afterEach(() => {
         now = Date.now();
     });
 
-    const basic = (secret = local.outputs.clientSecret) => `Basic ${Buffer.from(`${local.outputs.clientId}:${secret}`).toString("base64")}`;
+    const basic = (secret = local().outputs.clientSecret) => `Basic ${Buffer.from(`${local().outputs.clientId}:${secret}`).toString("base64")}`;
     const authorizeParams = (extra: Record<string, string> = {}) => ({
-        response_type: "code", client_id: local.outputs.clientId, redirect_uri: local.outputs.callbackUrls[0], scope: "openid", state: "s", ...extra,
+        response_type: "code", client_id: local().outputs.clientId, redirect_uri: local().outputs.callbackUrls[0], scope: "openid", state: "s", ...extra,
     });
-    const login = (password = local.outputs.testUser.password, username = local.outputs.testUser.username, extra: Record<string, string> = {}) =>
-        fetch(`${local.baseUrl}/login`, { method: "POST", redirect: "manual", body: new URLSearchParams({ ...authorizeParams(extra), username, password }) });
+    const login = (password = local().outputs.testUser.password, username = local().outputs.testUser.username, extra: Record<string, string> = {}) =>
+        fetch(`${local().baseUrl}/login`, { method: "POST", redirect: "manual", body: new URLSearchParams({ ...authorizeParams(extra), username, password }) });
     const post = (endpoint: string, fields: Record<string, string>, secret?: string) =>
-        fetch(`${local.baseUrl}${endpoint}`, { method: "POST", headers: { Authorization: basic(secret) }, body: new URLSearchParams(fields) });
+        fetch(`${local().baseUrl}${endpoint}`, { method: "POST", headers: { Authorization: basic(secret) }, body: new URLSearchParams(fields) });
 
     /** Signs in and exchanges the code: the token response. */
     async function signIn(): Promise<{ access_token: string; refresh_token: string; expires_in: number }> {
         const back = await login();
         const code = new URL(back.headers.get("location") ?? "").searchParams.get("code") ?? "";
-        const res = await post("/oauth2/token", { grant_type: "authorization_code", code, redirect_uri: local.outputs.callbackUrls[0] });
+        const res = await post("/oauth2/token", { grant_type: "authorization_code", code, redirect_uri: local().outputs.callbackUrls[0] });
         expect(res.status).to.equal(200);
         return await res.json() as { access_token: string; refresh_token: string; expires_in: number };
     }
@@ -78,14 +67,14 @@ describe("local mode's limits", function () {
     describe("bodies over the limit", () => {
         it("answers only loopback Host names, so a DNS-rebinding page gets 403", async () => {
         const get = (host: string) => new Promise<number | undefined>((resolve, reject) => {
-            const req = request(`${local.authority.issuer}/.well-known/openid-configuration`, { headers: { Host: host } }, (res) => {
+            const req = request(`${local().authority.issuer}/.well-known/openid-configuration`, { headers: { Host: host } }, (res) => {
                 res.resume();
                 resolve(res.statusCode);
             });
             req.on("error", reject);
             req.end();
         });
-        const port = new URL(local.baseUrl).port;
+        const port = new URL(local().baseUrl).port;
         expect(await get("evil.example.com")).to.equal(403);
         expect(await get(`evil.example.com:${port}`)).to.equal(403);
         for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, "localhost"]) {
@@ -94,14 +83,14 @@ describe("local mode's limits", function () {
     });
 
     it("answers an API body over 10 MiB with 413 Request Too Long before closing", async () => {
-            const res = await postBytes(`${local.outputs.apiUrl}/my_route`, 10 * 1024 * 1024 + 1, { Authorization: `Bearer ${(await signIn()).access_token}` });
+            const res = await postBytes(`${local().outputs.apiUrl}/my_route`, 10 * 1024 * 1024 + 1, { Authorization: `Bearer ${(await signIn()).access_token}` });
             expect(res.status, res.error).to.equal(413);
             expect(JSON.parse(res.body)).to.deep.equal({ message: "Request Too Long" });
         });
 
         it("answers a form over 64 KiB with an OAuth error, at the token and login endpoints", async () => {
             for (const endpoint of ["/oauth2/token", "/login", "/oauth2/revoke"]) {
-                const res = await postBytes(`${local.baseUrl}${endpoint}`, 64 * 1024 + 1, { "Content-Type": "application/x-www-form-urlencoded" });
+                const res = await postBytes(`${local().baseUrl}${endpoint}`, 64 * 1024 + 1, { "Content-Type": "application/x-www-form-urlencoded" });
                 expect(res.status, `${endpoint}: ${res.error}`).to.equal(413);
                 expect(JSON.parse(res.body), endpoint).to.include({ error: "invalid_request" });
             }
@@ -130,7 +119,7 @@ describe("local mode's limits", function () {
     describe("POST /oauth2/revoke", () => {
         it("revokes a refresh token: 200 with an empty body, then the token no longer refreshes and its access token no longer reads userInfo", async () => {
             const tokens = await signIn();
-            const userInfo = () => fetch(`${local.baseUrl}/oauth2/userInfo`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+            const userInfo = () => fetch(`${local().baseUrl}/oauth2/userInfo`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
             expect((await userInfo()).status).to.equal(200);
             const res = await post("/oauth2/revoke", { token: tokens.refresh_token });
             expect(res.status).to.equal(200);
@@ -159,8 +148,8 @@ describe("local mode's limits", function () {
         });
 
         it("is advertised in the discovery document", async () => {
-            const discovery = await (await fetch(`${local.authority.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
-            expect(discovery.revocation_endpoint).to.equal(`${local.baseUrl}/oauth2/revoke`);
+            const discovery = await (await fetch(`${local().authority.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+            expect(discovery.revocation_endpoint).to.equal(`${local().baseUrl}/oauth2/revoke`);
         });
     });
 
@@ -178,7 +167,7 @@ describe("local mode's limits", function () {
 
         it("refuses a state or nonce over 2048 characters", async () => {
             for (const field of ["state", "nonce"]) {
-                const res = await fetch(`${local.outputs.authorizationUrl}?${new URLSearchParams(authorizeParams({ [field]: "n".repeat(2049) })).toString()}`, { redirect: "manual" });
+                const res = await fetch(`${local().outputs.authorizationUrl}?${new URLSearchParams(authorizeParams({ [field]: "n".repeat(2049) })).toString()}`, { redirect: "manual" });
                 expect(errorOf(res), field).to.equal("invalid_request");
             }
         });
@@ -201,7 +190,7 @@ describe("local mode's limits", function () {
     });
 
     describe("lockout after wrong passwords, as Cognito's", () => {
-        const username = () => local.outputs.testUser.username;
+        const username = () => local().outputs.testUser.username;
         const codeFrom = (res: Response) => new URL(res.headers.get("location") ?? "http://x/").searchParams.get("code");
 
         it("locks a user out after 5 wrong passwords, for 1 s, then 2 s after the next failure; a success starts over", async () => {
