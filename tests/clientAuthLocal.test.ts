@@ -13,9 +13,8 @@ import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { JWT_BEARER_ASSERTION } from "../handler/facade/clientAuthMethods";
 import { facadeUrls } from "../handler/facade/paths";
 import { routeList } from "../handler/routes";
-import { startLocal, type LocalServer } from "../local/server";
 import { chatGptDocument, CLIENT_REDIRECT, documentHost, loopbackCliDocument, type DocumentHost } from "./facadeFixtures";
-import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
+import { localModeForSuite } from "./localMode";
 import { connectAfterSignIn, PrivateKeyJwtClientProvider, StaticClientProvider } from "./mcpOAuthProvider";
 import { signIn } from "./signIn";
 
@@ -28,12 +27,10 @@ interface Seen {
 describe("OAuth facade in local mode: real clients' documents with the official MCP SDK", function () {
     this.timeout(30_000);
     let host: DocumentHost;
-    let local: LocalServer;
     let chatGpt: string;
     let cli: string;
     let privateJwk: JWK;
     let publicJwk: JWK;
-    let restoreLogs = (): void => undefined;
 
     before(async () => {
         const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
@@ -49,18 +46,12 @@ describe("OAuth facade in local mode: real clients' documents with the official 
         });
         chatGpt = `${host.origin}/oauth/cb_7f3a9/client.json`;
         cli = `${host.origin}/cli/client.json`;
-        local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, testClientMetadataUrls: [chatGpt, cli] });
-        restoreLogs = silenceLogs();
     });
-    after(async () => {
-        restoreLogs();
-        await local.close();
-        await host.close();
-        clearHandlerEnv();
-    });
+    after(() => host.close());
+    const local = localModeForSuite(() => ({ testClientMetadataUrls: [chatGpt, cli] }));
 
-    const mcpUrl = () => new URL(local.outputs.mcpServerUrl ?? "");
-    const user = () => local.outputs.testUser;
+    const mcpUrl = () => new URL(local().outputs.mcpServerUrl ?? "");
+    const user = () => local().outputs.testUser;
 
     /** Connects as `provider` from the MCP URL alone: the first attempt signs in, the second lists tools. */
     async function connect(provider: StaticClientProvider, seen: Seen[]): Promise<Client> {
@@ -89,7 +80,7 @@ describe("OAuth facade in local mode: real clients' documents with the official 
         await refreshThrough(provider, client);
         await client.close();
 
-        const tokenRequests = seen.filter((s) => s.url === facadeUrls(local.outputs.apiUrl).token);
+        const tokenRequests = seen.filter((s) => s.url === facadeUrls(local().outputs.apiUrl).token);
         expect(tokenRequests.map((s) => [s.form?.get("grant_type"), s.status])).to.deep.equal([["authorization_code", 200], ["refresh_token", 200]]);
         for (const request of tokenRequests) {
             // The SDK sends the assertion instead of client_id (RFC 7521 §4.2): the facade finds the client by its sub.
@@ -123,6 +114,6 @@ describe("OAuth facade in local mode: real clients' documents with the official 
         expect(provider.authorizationUrls[0].searchParams.get("redirect_uri")).to.equal(redirect);
         await refreshThrough(provider, client);
         await client.close();
-        expect(seen.filter((s) => s.url === facadeUrls(local.outputs.apiUrl).token).map((s) => s.status)).to.deep.equal([200, 200]);
+        expect(seen.filter((s) => s.url === facadeUrls(local().outputs.apiUrl).token).map((s) => s.status)).to.deep.equal([200, 200]);
     });
 });

@@ -15,9 +15,9 @@ import { facadeUrls } from "../handler/facade/paths";
 import { DEFAULT_CLIENT_METADATA_URLS } from "../handler/facade/settings";
 import { routeList } from "../handler/routes";
 import { MCP_METADATA_PATHS, mcpScope, protectedResourceMetadataUrl } from "../infra/mcpMetadata";
-import { startLocal, type LocalServer } from "../local/server";
+import { startLocal } from "../local/server";
 import { CLIENT_REDIRECT, documentHost, pkcePair, serveJson, type DocumentHost } from "./facadeFixtures";
-import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
+import { LOCAL_STACK_FILE, clearHandlerEnv, localModeForSuite } from "./localMode";
 import { StaticClientProvider } from "./mcpOAuthProvider";
 import { hiddenFields, passConsent, signIn } from "./signIn";
 import { exampleArguments, expectToolResult, operationOutcome } from "./toolExamples";
@@ -40,32 +40,24 @@ const clientDocument = (url: string) => ({
 describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", function () {
     this.timeout(30_000);
     let host: DocumentHost;
-    let local: LocalServer;
     let clientA: string;
     let clientB: string;
     let now = Date.now();
-    let restoreLogs = (): void => undefined;
 
     before(async () => {
         host = await documentHost(serveJson(clientDocument));
         clientA = `${host.origin}/a/client.json`;
         clientB = `${host.origin}/b/client.json`;
-        local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, clock: () => now, testClientMetadataUrls: [clientA, clientB] });
-        restoreLogs = silenceLogs();
     });
-    after(async () => {
-        restoreLogs();
-        await local.close();
-        await host.close();
-        clearHandlerEnv();
-    });
+    after(() => host.close());
+    const local = localModeForSuite(() => ({ clock: () => now, testClientMetadataUrls: [clientA, clientB] }));
     afterEach(() => {
         now = Date.now();
     });
 
-    const mcpUrl = () => local.outputs.mcpServerUrl ?? "";
-    const facade = () => facadeUrls(local.outputs.apiUrl);
-    const user = () => local.outputs.testUser;
+    const mcpUrl = () => local().outputs.mcpServerUrl ?? "";
+    const facade = () => facadeUrls(local().outputs.apiUrl);
+    const user = () => local().outputs.testUser;
 
     it("connects from the MCP URL alone, gets iss equal to the metadata's issuer, calls every tool and refreshes", async () => {
         const seen: Array<{ method: string; url: string; status: number; grantType?: string | null }> = [];
@@ -89,10 +81,10 @@ describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", 
         const authorize = provider.authorizationUrls[0];
         expect(`${authorize.origin}${authorize.pathname}`).to.equal(facade().authorize);
         expect(Object.fromEntries(authorize.searchParams)).to.include({
-            client_id: clientA, redirect_uri: CLIENT_REDIRECT, code_challenge_method: "S256", resource: mcpUrl(), scope: mcpScope(local.outputs.apiUrl),
+            client_id: clientA, redirect_uri: CLIENT_REDIRECT, code_challenge_method: "S256", resource: mcpUrl(), scope: mcpScope(local().outputs.apiUrl),
         });
         // RFC 9207: the response names the issuer, exactly as the metadata the SDK read does.
-        const metadata = await (await fetch(`${local.outputs.apiUrl}${MCP_METADATA_PATHS.authorizationServer[1]}`)).json() as Record<string, unknown>;
+        const metadata = await (await fetch(`${local().outputs.apiUrl}${MCP_METADATA_PATHS.authorizationServer[1]}`)).json() as Record<string, unknown>;
         expect(metadata).to.include({ authorization_response_iss_parameter_supported: true, client_id_metadata_document_supported: true });
         expect(provider.issuers).to.deep.equal([metadata.issuer]);
 
@@ -101,7 +93,7 @@ describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", 
         const tokens = provider.tokens();
         const access = decodeJwt(tokens?.access_token ?? "");
         // Cognito issued it to the shadow client, bound to the MCP resource.
-        expect(access).to.include({ client_id: local.facade?.shadowClientId, aud: mcpUrl(), scope: mcpScope(local.outputs.apiUrl), token_use: "access" });
+        expect(access).to.include({ client_id: local().facade?.shadowClientId, aud: mcpUrl(), scope: mcpScope(local().outputs.apiUrl), token_use: "access" });
         expect(tokens?.refresh_token, "the refresh token comes back wrapped for this client").to.match(/^[A-Za-z0-9_-]{100,}$/);
 
         const client = new Client({ name: "cimd-tests", version: "1.0.0" });
@@ -135,7 +127,7 @@ describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", 
     async function facadeCallbackFor(clientId: string, challenge: string): Promise<URL> {
         const authorize = new URL(facade().authorize);
         authorize.search = new URLSearchParams({
-            response_type: "code", client_id: clientId, redirect_uri: CLIENT_REDIRECT, scope: mcpScope(local.outputs.apiUrl), state: "st",
+            response_type: "code", client_id: clientId, redirect_uri: CLIENT_REDIRECT, scope: mcpScope(local().outputs.apiUrl), state: "st",
             code_challenge: challenge, code_challenge_method: "S256", resource: mcpUrl(),
         }).toString();
         let next = new URL(authorize);
@@ -147,7 +139,7 @@ describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", 
         const page = await fetch(next);
         const login = await fetch(new URL("/login", next), { method: "POST", body: new URLSearchParams({ ...hiddenFields(await page.text()), ...user() }), redirect: "manual" });
         const callback = new URL(login.headers.get("location") ?? "");
-        expect(`${callback.origin}${callback.pathname}`).to.equal(local.facade?.callbackUrl);
+        expect(`${callback.origin}${callback.pathname}`).to.equal(local().facade?.callbackUrl);
         return callback;
     }
 
@@ -163,7 +155,7 @@ describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", 
         const replayAnswer = await fetch(callback, { redirect: "manual" });
         const first = new URL(firstAnswer.headers.get("location") ?? "");
         const replay = new URL(replayAnswer.headers.get("location") ?? "");
-        expect(first.searchParams.get("iss")).to.equal(local.outputs.apiUrl);
+        expect(first.searchParams.get("iss")).to.equal(local().outputs.apiUrl);
         expect(first.searchParams.get("state")).to.equal("st");
 
         const stolen = await redeem(first, clientB, verifier);
@@ -218,7 +210,7 @@ describe("OAuth facade in local mode: a CIMD client with the official MCP SDK", 
             saveCodeVerifier: () => undefined,
             codeVerifier: () => "",
         };
-        const outcome = await auth(provider, { serverUrl: mcpUrl(), resourceMetadataUrl: new URL(protectedResourceMetadataUrl(local.outputs.apiUrl)) });
+        const outcome = await auth(provider, { serverUrl: mcpUrl(), resourceMetadataUrl: new URL(protectedResourceMetadataUrl(local().outputs.apiUrl)) });
         expect(outcome).to.equal("REDIRECT");
         expect(saved?.client_id).to.equal("https://chatgpt.com/oauth/client.json");
         expect(`${urls[0].origin}${urls[0].pathname}`).to.equal(facade().authorize);

@@ -9,9 +9,8 @@ import { expect } from "chai";
 import { facadeUrls } from "../handler/facade/paths";
 import { mcpScope } from "../infra/mcpMetadata";
 import { RETRY_GRACE_PERIOD_SECONDS } from "../infra/refreshTokens";
-import { startLocal, type LocalServer } from "../local/server";
 import { CLIENT_REDIRECT, documentHost, pkcePair, serveJson, type DocumentHost } from "./facadeFixtures";
-import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
+import { localModeForSuite } from "./localMode";
 import { hiddenFields, passConsent } from "./signIn";
 
 const GRACE_MS = RETRY_GRACE_PERIOD_SECONDS * 1000;
@@ -57,49 +56,41 @@ const postForm = (url: string, fields: Record<string, string>, headers: Record<s
 describe("refresh token rotation in local mode", function () {
     this.timeout(30_000);
     let host: DocumentHost;
-    let local: LocalServer;
     let cimdClient: string;
     let now = Date.now();
-    let restoreLogs = (): void => undefined;
 
     before(async () => {
         host = await documentHost(serveJson(clientDocument));
         cimdClient = `${host.origin}/rotation/client.json`;
-        local = await startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, clock: () => now, config: { mcpPublicClient: "true" }, testClientMetadataUrls: [cimdClient] });
-        restoreLogs = silenceLogs();
     });
-    after(async () => {
-        restoreLogs();
-        await local.close();
-        await host.close();
-        clearHandlerEnv();
-    });
+    after(() => host.close());
+    const local = localModeForSuite(() => ({ clock: () => now, config: { mcpPublicClient: "true" }, testClientMetadataUrls: [cimdClient] }));
     afterEach(() => {
         now = Date.now();
     });
 
-    const user = () => local.outputs.testUser;
-    const facade = () => facadeUrls(local.outputs.apiUrl);
+    const user = () => local().outputs.testUser;
+    const facade = () => facadeUrls(local().outputs.apiUrl);
 
     describe("the public MCP client, straight at the Cognito-shaped token endpoint", () => {
-        const mcpClientId = () => local.outputs.mcpClientId ?? "";
+        const mcpClientId = () => local().outputs.mcpClientId ?? "";
 
         /** A code for the MCP client, read off the redirect to the facade's callback (its only callback at Cognito). */
         async function signedIn(): Promise<Tokens> {
             const { verifier, challenge } = pkcePair();
-            const authorize = new URL(local.outputs.authorizationUrl);
+            const authorize = new URL(local().outputs.authorizationUrl);
             authorize.search = new URLSearchParams({
-                response_type: "code", client_id: mcpClientId(), redirect_uri: local.facade?.callbackUrl ?? "", scope: mcpScope(local.outputs.apiUrl),
+                response_type: "code", client_id: mcpClientId(), redirect_uri: local().facade?.callbackUrl ?? "", scope: mcpScope(local().outputs.apiUrl),
                 code_challenge: challenge, code_challenge_method: "S256",
             }).toString();
             const back = await logIn(await followWhile(authorize, (url) => url.pathname === "/oauth2/authorize"), user());
-            const res = await postForm(local.outputs.tokenUrl, {
-                grant_type: "authorization_code", client_id: mcpClientId(), code: back.searchParams.get("code") ?? "", redirect_uri: local.facade?.callbackUrl ?? "", code_verifier: verifier,
+            const res = await postForm(local().outputs.tokenUrl, {
+                grant_type: "authorization_code", client_id: mcpClientId(), code: back.searchParams.get("code") ?? "", redirect_uri: local().facade?.callbackUrl ?? "", code_verifier: verifier,
             });
             expect(res.status).to.equal(200);
             return (await res.json()) as Tokens;
         }
-        const refresh = (refreshToken: string) => postForm(local.outputs.tokenUrl, { grant_type: "refresh_token", client_id: mcpClientId(), refresh_token: refreshToken });
+        const refresh = (refreshToken: string) => postForm(local().outputs.tokenUrl, { grant_type: "refresh_token", client_id: mcpClientId(), refresh_token: refreshToken });
 
         it("answers a refresh with a new refresh token; the old one works for the grace period after its first use, then is refused", async () => {
             const first = (await signedIn()).refresh_token ?? "";
@@ -129,7 +120,7 @@ describe("refresh token rotation in local mode", function () {
         it("refuses every refresh token of the sign-in once one is revoked", async () => {
             const first = (await signedIn()).refresh_token ?? "";
             const second = ((await (await refresh(first)).json()) as Tokens).refresh_token ?? "";
-            expect((await postForm(`${local.baseUrl}/oauth2/revoke`, { token: second, client_id: mcpClientId() })).status).to.equal(200);
+            expect((await postForm(`${local().baseUrl}/oauth2/revoke`, { token: second, client_id: mcpClientId() })).status).to.equal(200);
             for (const token of [first, second]) {
                 expect(await (await refresh(token)).json()).to.include({ error: "invalid_grant" });
             }
@@ -139,18 +130,18 @@ describe("refresh token rotation in local mode", function () {
     describe("the confidential GPT Action client", () => {
         it("does not rotate: a refresh answers no refresh token, and the same one keeps working", async () => {
             const { verifier, challenge } = pkcePair();
-            const authorize = new URL(local.outputs.authorizationUrl);
+            const authorize = new URL(local().outputs.authorizationUrl);
             authorize.search = new URLSearchParams({
-                response_type: "code", client_id: local.outputs.clientId, redirect_uri: local.outputs.callbackUrls[0], scope: "openid", code_challenge: challenge, code_challenge_method: "S256",
+                response_type: "code", client_id: local().outputs.clientId, redirect_uri: local().outputs.callbackUrls[0], scope: "openid", code_challenge: challenge, code_challenge_method: "S256",
             }).toString();
             const back = await logIn(await followWhile(authorize, (url) => url.pathname === "/oauth2/authorize"), user());
-            const basic = { Authorization: `Basic ${Buffer.from(`${local.outputs.clientId}:${local.outputs.clientSecret}`).toString("base64")}` };
-            const tokens = (await (await postForm(local.outputs.tokenUrl, {
-                grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: local.outputs.callbackUrls[0], code_verifier: verifier,
+            const basic = { Authorization: `Basic ${Buffer.from(`${local().outputs.clientId}:${local().outputs.clientSecret}`).toString("base64")}` };
+            const tokens = (await (await postForm(local().outputs.tokenUrl, {
+                grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: local().outputs.callbackUrls[0], code_verifier: verifier,
             }, basic)).json()) as Tokens;
             for (let i = 0; i < 2; i++) {
                 now += 2 * GRACE_MS;
-                const res = await postForm(local.outputs.tokenUrl, { grant_type: "refresh_token", refresh_token: tokens.refresh_token ?? "" }, basic);
+                const res = await postForm(local().outputs.tokenUrl, { grant_type: "refresh_token", refresh_token: tokens.refresh_token ?? "" }, basic);
                 expect(res.status).to.equal(200);
                 expect(await res.json()).to.not.have.property("refresh_token");
             }
@@ -162,8 +153,8 @@ describe("refresh token rotation in local mode", function () {
             const { verifier, challenge } = pkcePair();
             const authorize = new URL(facade().authorize);
             authorize.search = new URLSearchParams({
-                response_type: "code", client_id: cimdClient, redirect_uri: CLIENT_REDIRECT, scope: mcpScope(local.outputs.apiUrl), state: "s",
-                code_challenge: challenge, code_challenge_method: "S256", resource: local.outputs.mcpServerUrl ?? "",
+                response_type: "code", client_id: cimdClient, redirect_uri: CLIENT_REDIRECT, scope: mcpScope(local().outputs.apiUrl), state: "s",
+                code_challenge: challenge, code_challenge_method: "S256", resource: local().outputs.mcpServerUrl ?? "",
             }).toString();
             const atFacadeCallback = await logIn(await followWhile(authorize, (url) => url.pathname !== "/login"), user());
             const back = await followWhile(atFacadeCallback, (url) => url.href.startsWith(facade().callback));
