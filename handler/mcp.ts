@@ -1,36 +1,45 @@
 /**
- * The MCP surface: `POST /mcp` speaks MCP's Streamable HTTP transport (MCP 2025-11-25, "Base Protocol ›
- * Transports") with the official SDK's Server, stateless (a fresh server per request, no session id) and with JSON
- * responses rather than SSE (the HTTP side is ./mcpExchange.ts). Each route of the table is a tool that runs the same
- * operation, with the same validation, as its REST route. The handler loads this module only for /mcp, so the GPT
- * routes' cold start never pays for the SDK.
+ * The MCP surface: `POST /mcp` speaks MCP's Streamable HTTP transport in both eras (MCP 2026-07-28 statelessly,
+ * 2025-03-26 to 2025-11-25 through `initialize`; the HTTP side is ./mcpExchange.ts), with JSON responses rather
+ * than SSE. It is a tools server: each route of the table is a tool that runs the same operation, with the same
+ * validation, as its REST route; it declares prompts and resources and has none of either, and offers no logging or
+ * completions. The handler loads this module only for /mcp, so the GPT routes' cold start never pays for it.
  */
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import type { Caller } from "./auth";
 import { bodyText, validated } from "./body";
-import type { Request } from "./event";
+import { isRecord, type Request } from "./event";
 import { HttpError } from "./http";
 import { logError } from "./log";
 import type { Dispatcher } from "./dispatch";
-import { exchange, rpcError } from "./mcpExchange";
+import { exchange, rpcError, type Era, type RpcRequest } from "./mcpExchange";
+import { ErrorCode, LEGACY_VERSIONS, META, RpcFailure, SUPPORTED_VERSIONS } from "./mcpProtocol";
 import type { RouteEntry } from "./routes";
-import { fileResource, returnsFiles, serverInstructions, toolDefinition, type ReturnedFile, type ToolDefinition } from "./tools";
+import { fileResource, returnsFiles, serverInstructions, toolDefinition, type FileResource, type ReturnedFile, type ToolDefinition } from "./tools";
 
 const SERVER_INFO = { name: "gpt-action", version: "1.0.0" };
+/**
+ * How long a client may reuse tools/list and server/discover (MCP 2026-07-28, Utilities › Caching): the tools change
+ * only with a deploy, and five minutes bounds how long a client keeps calling a tool a deploy removed.
+ */
+export const LIST_TTL_MS = 300_000;
 
 /**
- * The Server checks JSON Schemas only to validate the answers to its own elicitation requests, which a stateless
- * server never sends. Its default validator would build an ajv instance with every format for each Server (each
- * request here), and the bundle leaves ajv out (infra/stubs/noAjv.ts), so the Server gets this one.
+ * Tools, and prompts and resources of which there are none. Declared with their empty lists because a list is what
+ * a 2026-07-28 client caches (Utilities › Caching names prompts/list and resources/list beside tools/list), and a
+ * server that answers a feature's methods must declare it (Server › Prompts and Resources › Capabilities).
  */
-const NO_ELICITATION: jsonSchemaValidator = {
-    getValidator() {
-        throw new Error("this MCP server sends no elicitation requests, so it validates no JSON Schema");
-    },
-};
+const CAPABILITIES = { tools: {}, prompts: {}, resources: {} };
+/** MCP 2025-11-25, Resources › Error Handling. */
+const RESOURCE_NOT_FOUND_2025 = -32002;
+
+/** What a tools/call answers (MCP 2025-11-25 and 2026-07-28, Tools › Tool Result). */
+type ToolContent = { readonly type: "text"; readonly text: string } | { readonly type: "resource"; readonly resource: FileResource };
+interface ToolResult {
+    readonly content: readonly ToolContent[];
+    readonly structuredContent?: Record<string, unknown>;
+    readonly isError?: true;
+}
 
 /** Tool definitions and instructions are derived once per route table, when first needed (a warm Lambda reuses them). */
 const toolLists = new WeakMap<readonly RouteEntry[], readonly ToolDefinition[]>();
@@ -56,11 +65,12 @@ function toolsOf(routes: readonly RouteEntry[]): readonly ToolDefinition[] {
 
 /** Answers one HTTP request to /mcp for an authenticated caller, with `app`'s routes as tools. */
 export async function handleMcp(app: Dispatcher, request: Request, caller: Caller, requestId: string): Promise<APIGatewayProxyResult> {
-    // Stateless: no stream to open and no session to end (MCP 2025-11-25, Transports: a server MAY answer 405).
+    // Stateless: no stream to open and no session to end (MCP 2026-07-28, Streamable HTTP › Backward Compatibility:
+    // GET and DELETE get 405).
     if (request.method !== "POST") {
-        return rpcError(405, ErrorCode.ConnectionClosed, "Method not allowed: this server is stateless; send JSON-RPC messages with POST.", { Allow: "POST" });
+        return rpcError(405, ErrorCode.InvalidRequest, "Method not allowed: this server is stateless; send JSON-RPC messages with POST.", { Allow: "POST" });
     }
-    // MCP 2025-11-25, Transports › Security Warning: an invalid Origin gets 403. Valid means allowed by the stack's
+    // MCP 2026-07-28, Streamable HTTP › Security & Endpoint: an invalid Origin gets 403. Valid means allowed by the stack's
     // CORS setting (corsAllowOrigin): "*" allows any; one origin allows that one; CORS off allows no browser.
     const origin = request.headers.origin;
     const allowed = process.env.CORS_ALLOW_ORIGIN;
@@ -80,44 +90,106 @@ export async function handleMcp(app: Dispatcher, request: Request, caller: Calle
     if (!URL.canParse(`https://${request.headers.host ?? "localhost"}/mcp`)) {
         return rpcError(400, ErrorCode.InvalidRequest, "Bad Request: invalid Host header.");
     }
-    return exchange(mcpServer(app, caller, requestId), request.headers, text ?? "");
-}
-
-/** A server that lists the route table's tools and runs them as `caller`. */
-function mcpServer(app: Dispatcher, caller: Caller, requestId: string): Server {
-    const server = new Server(SERVER_INFO, {
-        capabilities: { tools: {} },
-        instructions: instructionsFor(app.routes),
-        jsonSchemaValidator: NO_ELICITATION,
-    });
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: toolsOf(app.routes).map((tool) => ({ ...tool })) }));
-    server.setRequestHandler(CallToolRequestSchema, async ({ params }) => {
-        const route = app.routes.find((r) => r.operationId === params.name);
-        if (route === undefined) {
-            // MCP 2025-11-25, Tools › Error Handling: an unknown tool is a protocol error.
-            throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${params.name.slice(0, 100)}. Call tools/list for the available ones.`);
-        }
-        try {
-            const body = route.request === undefined ? undefined : validated(route.request, params.arguments ?? {}, "The arguments do not match the tool's input schema");
-            return toolResult(route, await app.run(route.operationId, { body, caller, requestId }));
-        } catch (error) {
-            // A tool execution error goes back as a result the model can read and correct its call from.
-            // The operation may come from the other bundle file, with its own copy of the class.
-            if (HttpError.is(error)) {
-                return failure(error.message);
-            }
-            logError(requestId, route.operationId, error);
-            return failure(`Something went wrong on our side; quote request id ${requestId} when reporting it.`);
-        }
-    });
-    return server;
+    return exchange((rpc, era) => answer(app, caller, requestId, rpc, era), request.headers, text ?? "");
 }
 
 /**
- * A result as structured content plus its JSON as text (MCP 2025-11-25, Tools › Structured Content), or, for files,
- * one embedded resource each: a text file's text for the model to read, a binary file's bytes (./tools.ts).
+ * One request's result. Modern results say they are complete and who answered (MCP 2026-07-28, Base Protocol ›
+ * ResultType and Per-response protocol fields).
  */
-function toolResult(route: RouteEntry, value: unknown): CallToolResult {
+async function answer(app: Dispatcher, caller: Caller, requestId: string, request: RpcRequest, era: Era): Promise<Record<string, unknown>> {
+    const result = await method(app, caller, requestId, request, era);
+    return era === "modern" ? { resultType: "complete", ...result, _meta: { [META.serverInfo]: SERVER_INFO } } : result;
+}
+
+async function method(app: Dispatcher, caller: Caller, requestId: string, request: RpcRequest, era: Era): Promise<Record<string, unknown>> {
+    const hints = era === "modern" ? cacheHints() : {};
+    switch (`${era} ${request.method}`) {
+        case "modern server/discover":
+            // MCP 2026-07-28, Server › Discovery.
+            return { supportedVersions: SUPPORTED_VERSIONS, capabilities: CAPABILITIES, instructions: instructionsFor(app.routes), ...hints };
+        case "legacy initialize":
+            return initialized(request, app.routes);
+        case "legacy ping":
+            return {};
+    }
+    switch (request.method) {
+        case "tools/list":
+            if (request.params.cursor !== undefined) {
+                // Utilities › Pagination: the list fits one page, so no cursor was ever handed out.
+                throw new RpcFailure(ErrorCode.InvalidParams, "Invalid params: unknown cursor (tools/list answers in one page)");
+            }
+            // Route table order, the same on every request (MCP 2026-07-28, Tools › Listing Tools).
+            return { tools: toolsOf(app.routes), ...hints };
+        case "tools/call":
+            return { ...(await callTool(app, caller, requestId, request.params)) };
+        case "prompts/list":
+            return { prompts: [], ...hints };
+        case "resources/list":
+            return { resources: [], ...hints };
+        case "resources/templates/list":
+            return { resourceTemplates: [], ...hints };
+        case "prompts/get":
+            // Prompts › Error Handling: an invalid prompt name is -32602.
+            throw new RpcFailure(ErrorCode.InvalidParams, "Invalid params: no such prompt (this server has none)");
+        case "resources/read":
+            // Resources › Error Handling: -32602 with the URI in 2026-07-28; the 2025 revisions used -32002.
+            throw new RpcFailure(era === "modern" ? ErrorCode.InvalidParams : RESOURCE_NOT_FOUND_2025, "Resource not found (this server has none)", 200,
+                { uri: request.params.uri });
+        default:
+            // Removed in 2026-07-28 (initialize, ping, logging/setLevel) or not offered (completions, logging, subscriptions).
+            throw new RpcFailure(ErrorCode.MethodNotFound, `Method not found: ${request.method.slice(0, 100)}`);
+    }
+}
+
+/**
+ * The same list for every caller, so any cache may share it; it becomes `private` once what a user may call
+ * depends on who they are.
+ */
+function cacheHints(): { ttlMs: number; cacheScope: "public" } {
+    return { ttlMs: LIST_TTL_MS, cacheScope: "public" };
+}
+
+/** MCP 2025-11-25, Lifecycle › Version Negotiation: a 2025 revision asked for is echoed, anything else gets the latest. */
+function initialized(request: RpcRequest, routes: readonly RouteEntry[]): Record<string, unknown> {
+    const asked = request.params.protocolVersion;
+    if (typeof asked !== "string") {
+        throw new RpcFailure(ErrorCode.InvalidParams, "Invalid params: initialize needs a protocolVersion");
+    }
+    const protocolVersion = (LEGACY_VERSIONS as readonly string[]).includes(asked) ? asked : LEGACY_VERSIONS[0];
+    return { protocolVersion, capabilities: CAPABILITIES, serverInfo: SERVER_INFO, instructions: instructionsFor(routes) };
+}
+
+/** Runs the tool named in `params` as `caller`; a failure the model can correct comes back as the tool's result. */
+async function callTool(app: Dispatcher, caller: Caller, requestId: string, params: Readonly<Record<string, unknown>>): Promise<ToolResult> {
+    const { name, arguments: args = {} } = params;
+    if (typeof name !== "string" || !isRecord(args)) {
+        throw new RpcFailure(ErrorCode.InvalidParams, "Invalid params: tools/call needs a tool name and, if any, an arguments object");
+    }
+    const route = app.routes.find((r) => r.operationId === name);
+    if (route === undefined) {
+        // MCP 2025-11-25 and 2026-07-28, Tools › Error Handling: an unknown tool is a protocol error.
+        throw new RpcFailure(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 100)}. Call tools/list for the available ones.`);
+    }
+    try {
+        const body = route.request === undefined ? undefined : validated(route.request, args, "The arguments do not match the tool's input schema");
+        return toolResult(route, await app.run(route.operationId, { body, caller, requestId }));
+    } catch (error) {
+        // A tool execution error goes back as a result the model can read and correct its call from.
+        // The operation may come from the other bundle file, with its own copy of the class.
+        if (HttpError.is(error)) {
+            return failure(error.message);
+        }
+        logError(requestId, route.operationId, error);
+        return failure(`Something went wrong on our side; quote request id ${requestId} when reporting it.`);
+    }
+}
+
+/**
+ * A result as structured content plus its JSON as text (Tools › Structured Content), or, for files, one embedded
+ * resource each: a text file's text for the model to read, a binary file's bytes (./tools.ts).
+ */
+function toolResult(route: RouteEntry, value: unknown): ToolResult {
     if (returnsFiles(route)) {
         const files = (value as { openaiFileResponse: ReturnedFile[] }).openaiFileResponse;
         return {
@@ -130,6 +202,6 @@ function toolResult(route: RouteEntry, value: unknown): CallToolResult {
     return { structuredContent: value as Record<string, unknown>, content: [{ type: "text", text: JSON.stringify(value) }] };
 }
 
-function failure(message: string): CallToolResult {
+function failure(message: string): ToolResult {
     return { isError: true, content: [{ type: "text", text: message }] };
 }

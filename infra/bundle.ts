@@ -10,7 +10,7 @@ export const HANDLER_ENTRY = path.join(__dirname, "..", "handler", "index.ts");
 /**
  * Modules the entry loads only when a request needs them (`await import("./mcp.js")`), each bundled into a
  * file of its own. Inlined, esbuild would evaluate them lazily but Node would still read and compile all of
- * their code at load: the MCP SDK, ajv and zod's classic API made the REST routes' cold init about 95 ms slower.
+ * their code at load (with the MCP SDK, that made the REST routes' cold init about 95 ms slower).
  */
 export const LAZY_MODULES: readonly string[] = [
     "./mcp.js",
@@ -18,9 +18,6 @@ export const LAZY_MODULES: readonly string[] = [
     // request needs them, never an authorize, a callback or a public client's token request.
     "./clientAssertion.js",
 ];
-
-/** What the bundle holds in place of ajv, which only the MCP SDK's unused default validator would load. */
-const NO_AJV = path.join(__dirname, "stubs", "noAjv.ts");
 
 export interface BundleFile {
     /** The minified CommonJS module. */
@@ -118,7 +115,6 @@ function runEsbuild(entry: string, outName: string, external: readonly string[],
         sourcemap: "linked",
         sourcesContent: false,
         external: [...external],
-        alias: { "ajv": NO_AJV, "ajv-formats": NO_AJV },
         // An external `import()` becomes `require()`: the file is CommonJS, and a real dynamic import would load it
         // through Node's ESM loader and its export scanner, which only costs time.
         supported: { "dynamic-import": false },

@@ -4,45 +4,41 @@
  * what is excluded is in tests/conformance/scenarios.ts; known failures, each with why, in
  * tests/conformance/baseline.json. The target is tests/conformance/target.ts's `startTarget`.
  */
+/**
+ * The official MCP conformance suite (@modelcontextprotocol/conformance, server mode) against the MCP endpoint, at
+ * MCP 2026-07-28 and at 2025-11-25 (the one endpoint serves both eras), through a loopback proxy that adds a valid
+ * bearer token (the suite connects without OAuth). What is run and what is excluded is in
+ * tests/conformance/scenarios.ts; known failures, each with why, in tests/conformance/baseline.json. The target is
+ * tests/conformance/target.ts's `startTarget`.
+ */
 import { expect } from "chai";
-import { availableParallelism } from "node:os";
+import packageJson from "../package.json";
 import baseline from "./conformance/baseline.json";
 import { startTokenProxy, type TokenProxy } from "./conformance/proxy";
-import { APPLICABLE, EXCLUDED } from "./conformance/scenarios";
-import { listServerScenarios, runScenario, type Check, type ScenarioResult } from "./conformance/suite";
+import { APPLICABLE, EXCLUDED, SPEC_VERSIONS, type SpecVersion } from "./conformance/scenarios";
+import { runSuite, type Check, type ScenarioResult } from "./conformance/suite";
 import { startTarget, type Target } from "./conformance/target";
 
-const SCENARIO_TIMEOUT_MS = 30_000;
-/** Each scenario is a Node process of about 1.5 s CPU; more at once than cores only slows them all. */
-const CONCURRENCY = Math.min(4, Math.max(2, availableParallelism()));
+const SUITE = "@modelcontextprotocol/conformance";
+/** One CLI process runs a revision's 30 to 40 scenarios in 2 to 5 s; the bound is for a machine under load. */
+const SUITE_TIMEOUT_MS = 40_000;
 
 /** A check fails on FAILURE, and on WARNING as the suite's own baseline logic counts it. */
 const failing = (check: Check) => check.status === "FAILURE" || check.status === "WARNING";
-const key = (scenario: string, check: string) => `${scenario} › ${check}`;
+const key = (specVersion: string, scenario: string, check: string) => `${specVersion} ${scenario} › ${check}`;
 
-/** A check known to fail, and why. */
+/** A check known to fail at a revision, and why. */
 interface ExpectedFailure {
+    readonly specVersion: SpecVersion;
     readonly scenario: string;
     readonly check: string;
     readonly why: string;
 }
-const EXPECTED_FAILURES: readonly ExpectedFailure[] = baseline.expectedFailures;
-
-async function runAll(url: string, scenarios: readonly string[]): Promise<ScenarioResult[]> {
-    const queue = [...scenarios];
-    const results: ScenarioResult[] = [];
-    const worker = async () => {
-        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-            results.push(await runScenario(url, next, SCENARIO_TIMEOUT_MS));
-        }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    return scenarios.map((name) => results.find((r) => r.scenario === name) as ScenarioResult);
-}
+const EXPECTED_FAILURES: readonly ExpectedFailure[] = baseline.expectedFailures as readonly ExpectedFailure[];
 
 describe("MCP conformance suite, server mode", function () {
-    // Bounded: each scenario is killed after SCENARIO_TIMEOUT_MS; the whole file normally takes 15–30 s.
-    this.timeout(90_000);
+    // Bounded: each revision's run is killed after SUITE_TIMEOUT_MS; the whole file normally takes 5–10 s.
+    this.timeout(2 * SUITE_TIMEOUT_MS + 20_000);
 
     let target: Target | undefined;
     let proxy: TokenProxy | undefined;
@@ -55,15 +51,8 @@ describe("MCP conformance suite, server mode", function () {
         await target?.close();
     });
 
-    it("classifies every server scenario the installed suite lists, as run or excluded with a reason", async () => {
-        const listed = await listServerScenarios(SCENARIO_TIMEOUT_MS);
-        expect(listed.length, "the suite listed no scenarios").to.be.greaterThan(0);
-        const classified = [...APPLICABLE, ...Object.keys(EXCLUDED)];
-        expect(APPLICABLE.filter((s) => s in EXCLUDED), "both run and excluded").to.deep.equal([]);
-        expect([...classified].sort(), "scenarios to classify in tests/conformance/scenarios.ts").to.deep.equal([...listed].sort());
-        for (const [scenario, why] of Object.entries(EXCLUDED)) {
-            expect(why.trim(), scenario).to.not.equal("");
-        }
+    it("pins the suite to one exact version, so a new release never changes the verdict unannounced", () => {
+        expect(packageJson.devDependencies[SUITE]).to.match(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?$/);
     });
 
     it("the target refuses a request without the token, and the proxy adds one", async () => {
@@ -93,31 +82,51 @@ describe("MCP conformance suite, server mode", function () {
         }
     });
 
-    it("passes every applicable scenario, except the baseline's checks, and the baseline is not stale", async () => {
-        const expected = new Map(EXPECTED_FAILURES.map((e) => [key(e.scenario, e.check), e.why]));
-        for (const [entry, why] of expected) {
-            expect(why.trim(), `${entry}: the baseline says why`).to.not.equal("");
-            expect(why, `${entry}: one line`).to.not.include("\n");
+    it("the baseline names a revision, a scenario that runs, and why, on one line, for each entry", () => {
+        for (const entry of EXPECTED_FAILURES) {
+            const where = key(entry.specVersion, entry.scenario, entry.check);
+            expect(SPEC_VERSIONS, where).to.include(entry.specVersion);
+            expect(APPLICABLE[entry.specVersion], `${where}: not a scenario that runs`).to.include(entry.scenario);
+            expect(entry.why.trim(), `${where}: the baseline says why`).to.not.equal("");
+            expect(entry.why, `${where}: one line`).to.not.include("\n");
         }
-
-        const results = await runAll(proxy!.url, APPLICABLE);
-        const failures = new Map<string, Check>();
-        for (const result of results) {
-            const verdicts = result.checks.filter((c) => c.status === "SUCCESS" || failing(c));
-            expect(verdicts.length, `${result.scenario} reported no pass/fail check`).to.be.greaterThan(0);
-            for (const check of result.checks.filter(failing)) {
-                failures.set(key(result.scenario, check.id), check);
-            }
-        }
-
-        const unexpected = [...failures].filter(([k]) => !expected.has(k)).map(([k, c]) => `${k}: ${c.status} ${c.errorMessage ?? c.description}`);
-        const stale = [...expected.keys()].filter((k) => !failures.has(k));
-        const checks = results.flatMap((r) => r.checks.filter((c) => c.status === "SUCCESS" || failing(c)));
-        const passedScenarios = results.filter((r) => !r.checks.some(failing)).length;
-        console.log(`      MCP conformance: ${results.length} scenarios (${Object.keys(EXCLUDED).length} excluded), ${passedScenarios} passed, `
-            + `${results.length - passedScenarios} with expected failures; ${checks.length} checks, ${checks.length - failures.size} passed, `
-            + `${failures.size - unexpected.length} expected failures (${results.map((r) => `${r.scenario} ${(r.durationMs / 1000).toFixed(1)} s`).join(", ")})`);
-        expect(unexpected, "new failures: fix them, or add them to tests/conformance/baseline.json with why").to.deep.equal([]);
-        expect(stale, "baseline entries that pass now or no longer run: remove them from tests/conformance/baseline.json").to.deep.equal([]);
     });
+
+    for (const specVersion of SPEC_VERSIONS) {
+        it(`at ${specVersion}: classifies every scenario the suite runs, and passes each applicable one except the baseline's checks; the baseline is not stale`, async () => {
+            const started = Date.now();
+            const results = await runSuite(proxy!.url, specVersion, SUITE_TIMEOUT_MS);
+            const ran = results.map((r) => r.scenario);
+            const applicable = APPLICABLE[specVersion];
+            const excluded = EXCLUDED[specVersion];
+            expect(applicable.filter((s) => s in excluded), "both run and excluded").to.deep.equal([]);
+            for (const [scenario, why] of Object.entries(excluded)) {
+                expect(why.trim(), scenario).to.not.equal("");
+            }
+            expect([...applicable, ...Object.keys(excluded)].sort(), "scenarios to classify in tests/conformance/scenarios.ts").to.deep.equal([...ran].sort());
+
+            const checked = results.filter((r) => applicable.includes(r.scenario));
+            const failures = new Map<string, Check>();
+            for (const result of checked) {
+                const verdicts = result.checks.filter((c) => c.status === "SUCCESS" || failing(c));
+                expect(verdicts.length, `${result.scenario} reported no pass/fail check`).to.be.greaterThan(0);
+                for (const check of result.checks.filter(failing)) {
+                    failures.set(key(specVersion, result.scenario, check.id), check);
+                }
+            }
+            const expected = new Set(EXPECTED_FAILURES.filter((e) => e.specVersion === specVersion).map((e) => key(e.specVersion, e.scenario, e.check)));
+            const unexpected = [...failures].filter(([k]) => !expected.has(k)).map(([k, c]) => `${k}: ${c.status} ${c.errorMessage ?? c.description}`);
+            const stale = [...expected].filter((k) => !failures.has(k));
+            report(specVersion, checked, failures.size, Object.keys(excluded).length, Date.now() - started);
+            expect(unexpected, "new failures: fix them, or add them to tests/conformance/baseline.json with why").to.deep.equal([]);
+            expect(stale, "baseline entries that pass now or no longer run: remove them from tests/conformance/baseline.json").to.deep.equal([]);
+        });
+    }
 });
+
+function report(specVersion: string, results: readonly ScenarioResult[], failures: number, excluded: number, ms: number): void {
+    const checks = results.flatMap((r) => r.checks.filter((c) => c.status === "SUCCESS" || failing(c)));
+    const clean = results.filter((r) => !r.checks.some(failing)).length;
+    console.log(`      MCP conformance at ${specVersion}: ${results.length} scenarios run (${excluded} excluded), ${clean} passed whole; `
+        + `${checks.length} checks, ${checks.length - failures} passed, ${failures} in the baseline (${(ms / 1000).toFixed(1)} s)`);
+}

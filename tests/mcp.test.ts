@@ -81,14 +81,14 @@ describe("MCP surface (handler)", () => {
     });
 
     describe("protocol", () => {
-        for (const version of ["2025-06-18", "2025-11-25"]) {
-            it(`negotiates ${version} on initialize, with the tools capability`, async () => {
+        for (const version of ["2025-03-26", "2025-06-18", "2025-11-25"]) {
+            it(`negotiates ${version} on initialize, with tools and the empty prompts and resources`, async () => {
                 const { result, answer } = await rpc(request("initialize", { protocolVersion: version, capabilities: {}, clientInfo: { name: "test", version: "1" } }));
                 expect(result.statusCode).to.equal(200);
                 expect(result.headers).to.deep.include({ "Content-Type": "application/json" });
                 // Stateless (MCP 2025-11-25, Transports › Session Management): no session id is handed out.
                 expect(result.headers).to.not.have.property("mcp-session-id");
-                expect(answer?.result).to.deep.include({ protocolVersion: version, capabilities: { tools: {} } });
+                expect(answer?.result).to.deep.include({ protocolVersion: version, capabilities: { tools: {}, prompts: {}, resources: {} } });
             });
         }
 
@@ -199,7 +199,8 @@ describe("MCP surface (handler)", () => {
             const answered = rpc(JSON.stringify([request("ping", undefined, 1), cancel]), VERSION);
             const outcome = await Promise.race([answered, timeout]);
             expect(outcome).to.not.equal("hung");
-            expect((await answered).answer).to.deep.equal({ jsonrpc: "2.0", id: 1, result: {} });
+            // JSON-RPC 2.0 §6: a batch is answered with an array, even of one response.
+            expect((await answered).answer).to.deep.equal([{ jsonrpc: "2.0", id: 1, result: {} }]);
         });
 
         it("refuses a body over 100,000 characters with 413 and a JSON-RPC error", async () => {
