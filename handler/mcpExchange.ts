@@ -12,6 +12,7 @@ import {
     ErrorCode,
     eraOf,
     headerMismatch,
+    isModernVersion,
     isResponse,
     LEGACY_VERSIONS,
     META,
@@ -172,6 +173,9 @@ function legacyProblem(message: RpcMessage, headers: Readonly<Record<string, str
     const claimed = metaOf(message)?.[META.protocolVersion];
     if (typeof claimed === "string" && headerVersion !== claimed) {
         return headerMismatch(`MCP-Protocol-Version header ${headerVersion === undefined ? "(missing)" : quoted(headerVersion)} does not match _meta's ${quoted(claimed)}`);
+    }
+    if (message.method === "initialize" && headerVersion !== undefined && isModernVersion(headerVersion)) {
+        return headerMismatch(`MCP-Protocol-Version header ${quoted(headerVersion)} names a revision without initialize`);
     }
     if (message.method === "initialize" || headerVersion === undefined || (LEGACY_VERSIONS as readonly string[]).includes(headerVersion)) {
         return undefined;

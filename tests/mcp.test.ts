@@ -3,7 +3,6 @@
  * (negotiation, errors, statelessness), the tools derived from the route table, and the promise that a tool call
  * runs the same operation, with the same validation, as the REST route.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { expect } from "chai";
 import * as z from "zod/mini";
 import { handler } from "../handler";
@@ -12,54 +11,12 @@ import { operations } from "../handler/operations";
 import { routeList, type RouteEntry } from "../handler/routes";
 import { HttpError } from "../handler/http";
 import { fileResource, isTextMediaType, MAX_INSTRUCTIONS_CHARS, returnsFiles, serverInstructions, titleOf, toolAnnotations } from "../handler/tools";
-import { proxyEvent } from "./proxyEvent";
+import { event, GPT_CLIENT, MCP_CLIENT, quietly, request, rpc } from "./mcpEvents";
 import { exampleArguments } from "./toolExamples";
 import * as esbuild from "esbuild";
 import { Module } from "node:module";
 import * as path from "node:path";
 
-const GPT_CLIENT = "gpt-client";
-const MCP_CLIENT = "mcp-client";
-const MCP_SCOPE = "https://api.example.com/mcp/tools";
-const ACCEPT = "application/json, text/event-stream";
-
-interface Rpc {
-    jsonrpc: "2.0";
-    id?: number | string | null;
-    result?: Record<string, unknown>;
-    error?: { code: number; message: string };
-}
-
-function event(options: { method?: string; path?: string; body?: string; clientId?: string; headers?: Record<string, string> }): APIGatewayProxyEvent {
-    const path = options.path ?? "/mcp";
-    return proxyEvent({
-        method: options.method ?? "POST",
-        resource: path,
-        path: `/Prod${path}`,
-        body: options.body ?? null,
-        headers: { "Content-Type": "application/json", Accept: ACCEPT, ...options.headers },
-        claims: { sub: "user-1", token_use: "access", client_id: options.clientId ?? MCP_CLIENT, scope: MCP_SCOPE },
-    });
-}
-
-async function quietly(e: APIGatewayProxyEvent): Promise<{ result: APIGatewayProxyResult; logs: string[] }> {
-    const logs: string[] = [];
-    const write = logSink.write;
-    logSink.write = (line) => logs.push(line);
-    try {
-        return { result: await handler(e), logs };
-    } finally {
-        logSink.write = write;
-    }
-}
-
-/** Sends one JSON-RPC message; returns the HTTP result and the parsed answer (undefined for an empty body). */
-async function rpc(message: unknown, headers: Record<string, string> = {}): Promise<{ result: APIGatewayProxyResult; answer: Rpc | undefined }> {
-    const { result } = await quietly(event({ body: typeof message === "string" ? message : JSON.stringify(message), headers }));
-    return { result, answer: result.body === "" ? undefined : JSON.parse(result.body) as Rpc };
-}
-
-const request = (method: string, params?: unknown, id = 1) => ({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) });
 const VERSION = { "MCP-Protocol-Version": "2025-11-25" };
 
 async function callTool(name: string, args: unknown): Promise<Record<string, unknown>> {
