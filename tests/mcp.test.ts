@@ -5,13 +5,11 @@
  */
 import { expect } from "chai";
 import * as z from "zod/mini";
-import { handler } from "../handler";
-import { logSink } from "../handler/log";
 import { operations } from "../handler/operations";
 import { routeList, type RouteEntry } from "../handler/routes";
 import { HttpError } from "../handler/http";
 import { fileResource, isTextMediaType, MAX_INSTRUCTIONS_CHARS, returnsFiles, serverInstructions, titleOf, toolAnnotations } from "../handler/tools";
-import { event, GPT_CLIENT, MCP_CLIENT, quietly, request, rpc } from "./mcpEvents";
+import { event, GPT_CLIENT, MCP_CLIENT, quietly, request, rpc, type Rpc } from "./mcpEvents";
 import { exampleArguments } from "./toolExamples";
 import * as esbuild from "esbuild";
 import { Module } from "node:module";
