@@ -19,6 +19,8 @@ export class StaticClientProvider implements OAuthClientProvider {
     code: string | undefined;
     /** The RFC 9207 `iss` of each authorization response, in order (null where there was none). */
     readonly issuers: Array<string | null> = [];
+    /** The last authorization response's query (code, state, iss), which the SDK v2 client's finishAuth takes whole. */
+    callbackParams = new URLSearchParams();
     private savedTokens: OAuthTokens | undefined;
     private verifier = "";
     private lastState = "";
@@ -77,6 +79,7 @@ export class StaticClientProvider implements OAuthClientProvider {
         this.authorizationUrls.push(authorizationUrl);
         const back = await this.signIn(authorizationUrl);
         this.issuers.push(back.searchParams.get("iss"));
+        this.callbackParams = back.searchParams;
         if (back.searchParams.get("state") !== this.lastState) {
             throw new Error("the callback's state differs from the request's");
         }
