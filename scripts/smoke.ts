@@ -117,8 +117,11 @@ function routeChecks(outputs: StackOutputs): Check[] {
 function tlsChecks(outputs: StackOutputs, ca: string | Buffer | undefined): Check[] {
     const urls = [outputs.apiUrl, outputs.authorizationUrl, outputs.tokenUrl, ...(outputs.mcpServerUrl === undefined ? [] : [outputs.mcpServerUrl])];
     const origins = [...new Set(urls.map((url) => new URL(url).origin))];
+    const apiOrigin = new URL(outputs.apiUrl).origin;
     return origins.flatMap((origin): Check[] => {
         const host = new URL(origin).host;
+        // Cognito's host is AWS's to configure: no TLS setting of the user pool domain in @pulumi/aws 7.48.
+        const whose = origin === apiOrigin ? "" : " (Cognito's host: nothing in this program sets its TLS floor; record it in docs/deploy-readiness-auth.md)";
         const notRun = isPlainHttp(origin) ? { reason: "plain HTTP here; TLS exists only on the deployed hosts", deployOnly: true } : undefined;
         return [
             {
@@ -127,7 +130,7 @@ function tlsChecks(outputs: StackOutputs, ca: string | Buffer | undefined): Chec
                 run: async () => {
                     const answer = await handshake(endpointOf(origin), "TLSv1", ca);
                     if (answer.outcome !== "refused") {
-                        throw new Error(answer.outcome === "accepted" ? `a TLS 1.0 handshake succeeded (${answer.protocol})` : answer.reason);
+                        throw new Error(answer.outcome === "accepted" ? `a TLS 1.0 handshake succeeded (${answer.protocol})${whose}` : answer.reason);
                     }
                     return `a client offering only TLS 1.0 was refused: ${answer.reason}`;
                 },
@@ -433,7 +436,7 @@ function audienceCheck(mcpServerUrl: string, scope: string, token: string | unde
     return {
         name: "the MCP access token's aud is the MCP server (the resource binding)",
         notRun: token !== undefined ? undefined : {
-            reason: "no token: sign in with an MCP client (npm run local's docs: MCP Inspector) and run with SMOKE_MCP_ACCESS_TOKEN=<its access token>",
+            reason: "no token: sign in with an MCP client (the MCP Inspector shows its access token) and run with SMOKE_MCP_ACCESS_TOKEN=<that token>",
             deployOnly: false,
         },
         run: () => {
