@@ -32,4 +32,4 @@ const api = new GptActionApi("gpt-action", {
 resolveApiBaseUrl(api.baseUrl);
 
 export const { apiUrl, openApiSchema, clientId, clientSecret, authorizationUrl, tokenUrl, scope, tokenExchangeMethod, callbackUrls, userPoolId,
-    testUserTemporaryPassword, mcpServerUrl, mcpClientId, mcpClientSecret, mcpCallbackUrls, nextStep } = stackOutputs(config, auth, api);
+    testUserTemporaryPassword, mcpServerUrl, mcpClientId, mcpClientSecret, mcpCallbackUrls, executeApiUrl, nextStep } = stackOutputs(config, auth, api);

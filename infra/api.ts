@@ -115,6 +115,8 @@ export class GptActionApi extends pulumi.ComponentResource {
     public readonly baseUrl: pulumi.Output<string>;
     /** The MCP server URL (<url>/mcp); undefined without `mcp`. */
     public readonly mcpUrl?: pulumi.Output<string>;
+    /** With a custom domain, the disabled execute-api stage URL (for npm run smoke to check it is refused). */
+    public readonly executeApiUrl?: pulumi.Output<string>;
 
     /**
      * A REGIONAL REST API defined by one OpenAPI document generated from the route table (each route a Lambda proxy
@@ -281,6 +283,7 @@ export class GptActionApi extends pulumi.ComponentResource {
             }, parent);
             aliasRecord(`${name}-api`, host, zoneId, { name: domain.regionalDomainName, zoneId: domain.regionalZoneId }, this);
             this.url = mapping.domainName.apply((h) => `https://${h}`);
+            this.executeApiUrl = this.stage.invokeUrl;
         }
         const info = args.info ?? DEFAULT_INFO;
         this.openApiSchema = this.url.apply((url) => openApiSchemaText(args.routes, url, info));

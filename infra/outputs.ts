@@ -51,6 +51,8 @@ export function stackOutputs(config: ConfigGroups, auth: CognitoAuth, api: GptAc
         mcpClientSecret: auth.mcpClientSecret,
         /** The redirect URIs the MCP app client accepts. */
         mcpCallbackUrls: config.mcp?.callbackUrls,
+        /** Only with customDomain: the execute-api URL, disabled; npm run smoke checks that it answers 403. */
+        executeApiUrl: api.executeApiUrl,
         /** What to do next, while a callback URL (the GPT Action's, the MCP app's) is not configured yet. */
         nextStep: nextSteps([
             config.auth.awaitingCallbackUrl ? "GPT Action: save the Action in ChatGPT, copy the callback URL it shows, then run: pulumi config set callbackUrl <url> && pulumi up" : undefined,

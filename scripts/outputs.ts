@@ -13,6 +13,8 @@ export interface StackOutputs {
     readonly openApiSchema: string;
     readonly callbackUrls: string[];
     readonly nextStep?: string;
+    /** Only with a custom domain: the disabled execute-api URL, which npm run smoke checks is refused. */
+    readonly executeApiUrl?: string;
     /** The MCP surface's outputs, absent when `mcp` is false. */
     readonly mcpServerUrl?: string;
     readonly mcpClientId?: string;
@@ -40,6 +42,9 @@ export function parseOutputs(value: unknown): StackOutputs {
     }
     if (!Array.isArray(outputs.callbackUrls) || REQUIRED.some((key) => key !== "callbackUrls" && typeof outputs[key] !== "string")) {
         throw new Error("The stack outputs have unexpected types; pass the JSON of pulumi stack output --json --show-secrets.");
+    }
+    if (outputs.executeApiUrl !== undefined && typeof outputs.executeApiUrl !== "string") {
+        throw new Error("The stack outputs' executeApiUrl is not a string; pass the JSON of pulumi stack output --json --show-secrets.");
     }
     // The MCP outputs come together (a stack with `mcp: false` has none); mcpClientSecret only for a confidential client.
     if (outputs.mcpServerUrl !== undefined && (

@@ -60,6 +60,12 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
         }
     });
 
+    it("names the disabled execute-api URL in executeApiUrl only, for npm run smoke to check it is refused (H9)", async () => {
+        const executeApiUrl = run.program.executeApiUrl;
+        expect(executeApiUrl === undefined ? undefined : await valueOf(executeApiUrl)).to.equal("https://mockapi.execute-api.us-east-1.amazonaws.com/Prod");
+        expect((await runProgram()).program.executeApiUrl).to.equal(undefined);
+    });
+
     it("serves the stage at the root of the API host through a REGIONAL custom domain", () => {
         expect(run.one("aws:acm/certificate:Certificate", "api-certificate").inputs.domainName).to.equal("api.example.com");
         expect(run.one("aws:apigateway/domainName:DomainName").inputs).to.deep.include({

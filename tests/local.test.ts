@@ -5,22 +5,14 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { expect } from "chai";
 import { execFileSync, spawn } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
 import * as oidc from "openid-client";
-import { routeList } from "../handler/routes";
 import { bearerChallenge, mcpScope } from "../infra/mcpMetadata";
 import { LocalAuthority } from "../local/oauth";
 import { startLocal, type LocalServer } from "../local/server";
-import { parseOutputs } from "../scripts/outputs";
-import { smoke } from "../scripts/smoke";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 import { yamlOf } from "./yamlForm";
-
-/** The route table's paths, each of which `npm run smoke` calls without a token. */
-const tablePaths = (): string[] => [...new Set(routeList().map((r) => r.path))];
 
 const ONE_HOUR_MS = 3600 * 1000;
 /** Local mode's tests read this stack file, never the user's Pulumi.dev.yaml. */
@@ -400,55 +392,6 @@ describe("local mode, end to end", function () {
             });
             expect(res.status).to.equal(400);
             expect(await res.json()).to.include({ error: "invalid_grant" });
-        });
-    });
-
-    describe("npm run smoke, against local mode", () => {
-        it("passes every check for a correct stack", async () => {
-            const results = await smoke(local.outputs);
-            expect(results.filter((r) => !r.ok), JSON.stringify(results)).to.deep.equal([]);
-            expect(results.map((r) => r.name)).to.include.members([
-                ...tablePaths().map((p) => `POST ${p} without a token is refused`),
-                `authorize accepts ${redirectUri}`,
-                "token endpoint knows the client id and secret",
-                "the MCP endpoint answers 401 naming its resource metadata",
-                "the protected resource metadata names the MCP server",
-                "the authorization server metadata offers PKCE with S256",
-            ]);
-        });
-
-        it("catches a wrong client secret", async () => {
-            const results = await smoke({ ...local.outputs, clientSecret: "stale-secret" });
-            const token = results.find((r) => r.name.startsWith("token endpoint"));
-            expect(token?.ok).to.be.false;
-            expect(token?.detail).to.match(/invalid_client/);
-        });
-
-        it("catches a callback URL the app client does not have", async () => {
-            const results = await smoke({ ...local.outputs, callbackUrls: [...local.outputs.callbackUrls, "https://chatgpt.com/aip/g-new/oauth/callback"] });
-            const failed = results.filter((r) => !r.ok).map((r) => r.name);
-            expect(failed).to.deep.equal(["authorize accepts https://chatgpt.com/aip/g-new/oauth/callback"]);
-            const detail = results.find((r) => !r.ok)?.detail ?? "";
-            expect(detail).to.include("pulumi config set callbackUrl <url> && pulumi up");
-            expect(yamlOf(detail), detail).to.deep.equal({ "gpt-action:callbackUrl": "<url>" });
-        });
-
-        it("catches an API that answers without a token", async () => {
-            const open = createServer((_req, res) => res.end('{"success":true}'));
-            await new Promise<void>((resolve) => open.listen(0, "127.0.0.1", resolve));
-            try {
-                const results = await smoke({ ...local.outputs, apiUrl: `http://127.0.0.1:${(open.address() as AddressInfo).port}/Prod` });
-                const unguarded = results.filter((r) => r.name.includes("without a token"));
-                expect(unguarded).to.have.lengthOf(tablePaths().length);
-                expect(unguarded.every((r) => !r.ok && /expected 401, got 200/.test(r.detail))).to.be.true;
-            } finally {
-                open.close();
-            }
-        });
-
-        it("asks for --show-secrets when the secret is hidden, and for a deploy when outputs are missing", () => {
-            expect(() => parseOutputs({ ...local.outputs, clientSecret: "[secret]" })).to.throw(/--show-secrets/);
-            expect(() => parseOutputs({ apiUrl: "x" })).to.throw(/lack authorizationUrl/);
         });
     });
 });

@@ -142,6 +142,8 @@ describe("local mode's stack config and command line", function () {
             const smoke = spawnSync(process.execPath, ["--require", "tsx/cjs", "scripts/smoke.ts", file], { cwd: ROOT, encoding: "utf8" });
             expect(smoke.status, smoke.stdout + smoke.stderr).to.equal(0);
             expect(smoke.stdout).to.include(`authorize accepts ${CHATGPT_CALLBACK}`).and.match(/All \d+ checks passed/);
+            // Plain-HTTP localhost: the TLS checks are listed as what only a deploy runs.
+            expect(smoke.stdout).to.match(/Deploy-only, not run here:\n {2}- 127\.0\.0\.1:\d+ refuses TLS 1\.0 /);
         } finally {
             child.kill();
             fs.rmSync(dir, { recursive: true, force: true });

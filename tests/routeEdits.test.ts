@@ -51,6 +51,22 @@ describe("route edits deploy in one pulumi up", () => {
         });
     }
 
+    // H13 (review 2026-12-06): after an update that failed between the new deployment and the stage's move, the next
+    // pulumi up deletes the old deployment at its end, after updating what depends on it (pulumi/pulumi#11027, which
+    // stopped running pending deletes first). That is safe as long as the stage is the one thing using a deployment,
+    // takes its id as an input (so the retry moves it) and the old deployment is deleted after, not before.
+    it("leaves the stage the only user of the deployment, moved by every update before the old one is deleted (H13)", () => {
+        const deployment = shipped.one("aws:apigateway/deployment:Deployment");
+        const stage = shipped.one("aws:apigateway/stage:Stage");
+        const deploymentUrn = shipped.dependenciesOf(stage).find((urn) => urn.endsWith("::gpt-action-deployment"));
+        expect(deploymentUrn, "the stage depends on the deployment").to.not.equal(undefined);
+        expect(stage.inputs.deployment).to.be.a("string").and.not.equal("");
+        const users = shipped.resources.filter((r) => shipped.dependenciesOf(r).includes(deploymentUrn ?? ""));
+        expect(users.map(resourceKey)).to.deep.equal([resourceKey(stage)]);
+        expect(shipped.isDeletedBeforeReplace(deployment)).to.be.false;
+        expect(shipped.isRetained(deployment)).to.be.false;
+    });
+
     it("keeps no preflight for a path no route uses any more", async () => {
         const after = await runApi(EDITS["moves a route to another path"]);
         const paths = Object.keys(restApiDocumentOf(after).paths);
