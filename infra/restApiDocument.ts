@@ -12,8 +12,12 @@ import { FACADE_METHODS, FACADE_PATHS } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
 import { operationPaths } from "./openapi";
 
-/** The request headers a browser may send (CORS preflights); the MCP ones let browser-based MCP clients through. */
-export const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,Mcp-Protocol-Version,Mcp-Session-Id";
+/**
+ * The request headers a browser may send (CORS preflights). The MCP ones let browser-based MCP clients through:
+ * Mcp-Method and Mcp-Name go on every 2026-07-28 request (Streamable HTTP › Standard Request Headers), and a 2025
+ * client may echo a session id it never got.
+ */
+export const CORS_ALLOW_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token,Mcp-Protocol-Version,Mcp-Method,Mcp-Name,Mcp-Session-Id";
 
 /** The security scheme's name in the document; operations name it with the scopes they require. */
 export const AUTHORIZER_NAME = "CognitoUserPool";
