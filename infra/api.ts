@@ -6,7 +6,7 @@ import type { RouteEntry } from "../handler/routes";
 import { HANDLER_ENTRY } from "./bundle";
 import { createHandlerFunction } from "./lambda";
 import { createApiGatewayAccount } from "./apiGatewayAccount";
-import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
+import { aliasRecords, hostedZoneId, validatedCertificate } from "./certificates";
 import { DEFAULT_INFO, openApiSchemaText, type OpenApiInfo } from "./openapi";
 import type { CustomHost } from "./config";
 import { bearerChallenge, discoveryDocuments, mcpServerUrl, type CognitoEndpoints } from "./mcpMetadata";
@@ -270,7 +270,9 @@ export class GptActionApi extends pulumi.ComponentResource {
             const domain = new aws.apigateway.DomainName(`${name}-domain`, {
                 domainName: host,
                 regionalCertificateArn: validatedCertificate(`${name}-api`, host, zoneId, this),
-                endpointConfiguration: { types: "REGIONAL" },
+                // IPv6 too, for the AAAA alias below; the default for a public custom domain is IPv4 only ("IP
+                // address types for custom domain names in API Gateway"). The API behind it need not match.
+                endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
                 securityPolicy: "TLS_1_2",
             }, parent);
             // The stage at the host's root, so the URL carries no stage name.
@@ -279,7 +281,7 @@ export class GptActionApi extends pulumi.ComponentResource {
                 stageName: this.stage.stageName,
                 domainName: domain.domainName,
             }, parent);
-            aliasRecord(`${name}-api`, host, zoneId, { name: domain.regionalDomainName, zoneId: domain.regionalZoneId }, this);
+            aliasRecords(`${name}-api`, host, zoneId, { name: domain.regionalDomainName, zoneId: domain.regionalZoneId }, this);
             this.url = mapping.domainName.apply((h) => `https://${h}`);
         }
         const info = args.info ?? DEFAULT_INFO;

@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
+import { aliasRecords, hostedZoneId, validatedCertificate } from "./certificates";
 import type { CustomHost } from "./config";
 import type { IdentityProviderConfig } from "./identityProviders";
 import { facadeUrls } from "../handler/facade/paths";
@@ -194,7 +194,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 userPoolId: this.userPool.id,
                 managedLoginVersion: MANAGED_LOGIN_VERSION,
             }, domainOptions);
-            aliasRecord(`${name}-auth`, host, zoneId, {
+            aliasRecords(`${name}-auth`, host, zoneId, {
                 name: this.domain.cloudfrontDistribution,
                 zoneId: this.domain.cloudfrontDistributionZoneId,
             }, this);

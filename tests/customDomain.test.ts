@@ -64,7 +64,7 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
         expect(run.one("aws:acm/certificate:Certificate", "api-certificate").inputs.domainName).to.equal("api.example.com");
         expect(run.one("aws:apigateway/domainName:DomainName").inputs).to.deep.include({
             domainName: "api.example.com",
-            endpointConfiguration: { types: "REGIONAL" },
+            endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
             securityPolicy: "TLS_1_2",
         });
         // Every client is given https://api.example.com, so the execute-api host is off, on the RestApi and in the
@@ -76,6 +76,18 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
             name: "api.example.com", type: "A",
             aliases: [{ name: "d-mock.execute-api.us-east-1.amazonaws.com", zoneId: "ZMOCKREGIONAL", evaluateTargetHealth: false }],
         });
+    });
+
+    it("gives each custom host an AAAA alias beside its A alias, and the API's domain IPv6 (N2)", () => {
+        const records = run.all("aws:route53/record:Record").filter((r) => r.name.includes("-alias"));
+        const byHost = (type: string) => records.filter((r) => r.inputs.type === type).map((r) => [r.inputs.name, r.inputs.aliases]);
+        expect(byHost("A")).to.have.lengthOf(2);
+        // Same hosts, same targets, one AAAA for each A.
+        expect(byHost("AAAA")).to.have.deep.members(byHost("A"));
+        expect(run.one("aws:route53/record:Record", "auth-alias-ipv6").inputs).to.deep.include({ zoneId: "ZLOOKEDUP", name: "auth.example.com", type: "AAAA" });
+        expect(run.one("aws:route53/record:Record", "api-alias-ipv6").inputs).to.deep.include({ zoneId: "ZLOOKEDUP", name: "api.example.com", type: "AAAA" });
+        // An AAAA alias to an IPv4-only custom domain would resolve to nothing.
+        expect(run.one("aws:apigateway/domainName:DomainName").inputs.endpointConfiguration).to.deep.equal({ types: "REGIONAL", ipAddressType: "dualstack" });
     });
 
     it("uses a given hosted zone id instead of looking the zone up", async () => {
