@@ -80,6 +80,14 @@ export const MANAGED_LOGIN_VERSION = 2;
 export const SAML_FILLED_DETAIL_KEYS = ["ActiveEncryptionCertificate", "SLORedirectBindingURI", "SSORedirectBindingURI"] as const;
 const SAML_FILLED_DETAIL_PATHS = SAML_FILLED_DETAIL_KEYS.map((key) => `providerDetails["${key}"]`);
 
+/**
+ * User pool inputs sent when the pool is created and never after (review 2026-11-30, H1). The provider replaces the
+ * pool when `usernameConfiguration.caseSensitive` changes (terraform-provider-aws `cognitoidp/user_pool.go`:
+ * `case_sensitive` ForceNew), and a replaced pool loses its users; a pool made before this setting has none (so
+ * case-sensitive usernames) and keeps it. Ignored changes are still sent on create (Pulumi docs, "ignoreChanges").
+ */
+export const USER_POOL_CREATE_ONLY = ["usernameConfiguration"] as const;
+
 /** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
 const PASSWORD_SYMBOLS = "!#%&*()-_=+[]{}<>:?";
 
@@ -121,6 +129,9 @@ export class CognitoAuth extends pulumi.ComponentResource {
         // Users sign in by email; only administrators create them (the cookbook's pool lets anyone sign up).
         this.userPool = new aws.cognito.UserPool(`${name}-pool`, {
             usernameAttributes: ["email"],
+            // Jane@Example.com and jane@example.com are one user, as AWS advises ("For most use cases, set case
+            // sensitivity to False", UsernameConfigurationType, Cognito API reference); the API's default is true.
+            usernameConfiguration: { caseSensitive: false },
             autoVerifiedAttributes: ["email"],
             adminCreateUserConfig: { allowAdminCreateUserOnly: true },
             mfaConfiguration: mfa.apply((m) => m.toUpperCase()),
@@ -142,7 +153,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 requireSymbols: true,
                 temporaryPasswordValidityDays: 7,
             },
-        }, { parent: this });
+        }, { parent: this, ignoreChanges: [...USER_POOL_CREATE_ONLY] });
 
         const providers = (args.identityProviders ?? []).map((idp) => new aws.cognito.IdentityProvider(`${name}-idp-${idp.name}`, {
             userPoolId: this.userPool.id,
