@@ -38,8 +38,9 @@ export interface CognitoAuthArgs {
     readonly threatProtection?: pulumi.Input<boolean>;
     /**
      * Serves the hosted UI on this host of a Route 53 zone (a certificate in us-east-1, as Cognito requires, and an
-     * alias record) instead of a prefix domain. The zone's apex must resolve (have an A record), or Cognito refuses
-     * the domain. Default: a `<prefix>.auth.<region>.amazoncognito.com` domain.
+     * alias records) instead of a prefix domain. The host's parent (the host minus its first label: `gpt.example.com`
+     * for `login.gpt.example.com`) must have a DNS A record, or Cognito refuses the domain ("Custom domain is not a
+     * valid subdomain", Troubleshoot Amazon Cognito). Default: a `<prefix>.auth.<region>.amazoncognito.com` domain.
      */
     readonly customDomain?: CustomHost;
     /** OIDC or SAML providers offered on the hosted UI. Default: none. */

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ConfigError, parseConfig } from "../infra/config";
 import { changedInputs, resourceKey, restApiDocumentOf, runProgram, valueOf, type Run } from "./harness";
 import { expectManagedLogin } from "./managedLogin";
@@ -110,6 +112,18 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
         for (const type of ["aws:acm/certificate:Certificate", "aws:route53/record:Record", "aws:apigateway/domainName:DomainName", "pulumi:providers:aws"]) {
             expect(plain.all(type), type).to.be.empty;
         }
+    });
+
+    it("tells the reader which A record Cognito needs: the parent of the hosted UI's host, not the zone's apex (D2)", () => {
+        // Cognito refuses a custom domain whose parent has no A record ("Custom domain is not a valid subdomain",
+        // Troubleshoot Amazon Cognito); for a multi-label authSubdomain that parent is not the zone's apex.
+        const config = parseConfig({ customDomain: JSON.stringify({ zone: "example.com", authSubdomain: "login.gpt" }) }, "gpt-action", "dev");
+        const host = config.customDomain?.auth.host ?? "";
+        const parent = host.slice(host.indexOf(".") + 1);
+        expect([host, parent]).to.deep.equal(["login.gpt.example.com", "gpt.example.com"]);
+        const deploy = fs.readFileSync(path.join(__dirname, "..", "docs", "deploy.md"), "utf8").replace(/\s+/g, " ");
+        expect(deploy).to.include(`the host \`${host}\` needs an A record on \`${parent}\``);
+        expect(deploy).to.not.match(/the zone's apex \(`example\.com`\) needs an A record/);
     });
 
     it("takes a hosted-UI host of exactly 63 characters, Cognito's limit", () => {
