@@ -53,7 +53,7 @@ export interface GptActionApiArgs {
     readonly throttle?: { readonly rateLimit: pulumi.Input<number>; readonly burstLimit: pulumi.Input<number> };
     /** X-Ray tracing on the stage and the function. Default: true. */
     readonly tracing?: boolean;
-    /** An AWS WAF web ACL with AWS managed rule groups in front of the stage. Default: false. */
+    /** An AWS WAF web ACL with AWS managed rule groups in front of the stage and the user pool. Default: false. */
     readonly waf?: boolean;
     /** Places the function in a VPC made here ({ create: true }) or an existing one. Default: no VPC. */
     readonly vpc?: NetworkConfig;
@@ -259,7 +259,7 @@ export class GptActionApi extends pulumi.ComponentResource {
         }, parent);
 
         if (args.waf === true) {
-            createWaf(`${name}-waf`, this.stage.arn, stageName, this);
+            createWaf(`${name}-waf`, { stageArn: this.stage.arn, userPoolArn: args.userPoolArn }, stageName, this);
         }
 
         if (args.customDomain === undefined) {

@@ -136,7 +136,7 @@ export const SETTINGS = {
     }),
     waf: setting({
         type: flag, default: "false", in: ["api"],
-        description: "An AWS WAF web ACL with AWS managed rule groups in front of the stage (about $8/month plus requests).",
+        description: "An AWS WAF web ACL with AWS managed rule groups in front of the stage and the Cognito user pool (about $8/month plus requests).",
     }),
     apiGatewayCloudWatchRole: setting({
         type: oneOf(["create", "existing"]), default: "create", in: ["api"],
