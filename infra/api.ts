@@ -6,7 +6,7 @@ import type { RouteEntry } from "../handler/routes";
 import { HANDLER_ENTRY } from "./bundle";
 import { createHandlerFunction } from "./lambda";
 import { createApiGatewayAccount } from "./apiGatewayAccount";
-import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
+import { aliasRecords, hostedZoneId, validatedCertificate } from "./certificates";
 import { DEFAULT_INFO, openApiSchemaText, type OpenApiInfo } from "./openapi";
 import type { CustomHost } from "./config";
 import { bearerChallenge, discoveryDocuments, mcpServerUrl, type CognitoEndpoints } from "./mcpMetadata";
@@ -53,7 +53,7 @@ export interface GptActionApiArgs {
     readonly throttle?: { readonly rateLimit: pulumi.Input<number>; readonly burstLimit: pulumi.Input<number> };
     /** X-Ray tracing on the stage and the function. Default: true. */
     readonly tracing?: boolean;
-    /** An AWS WAF web ACL with AWS managed rule groups in front of the stage. Default: false. */
+    /** An AWS WAF web ACL with AWS managed rule groups in front of the stage and the user pool. Default: false. */
     readonly waf?: boolean;
     /** Places the function in a VPC made here ({ create: true }) or an existing one. Default: no VPC. */
     readonly vpc?: NetworkConfig;
@@ -261,7 +261,7 @@ export class GptActionApi extends pulumi.ComponentResource {
         }, parent);
 
         if (args.waf === true) {
-            createWaf(`${name}-waf`, this.stage.arn, stageName, this);
+            createWaf(`${name}-waf`, { stageArn: this.stage.arn, userPoolArn: args.userPoolArn }, stageName, this);
         }
 
         if (args.customDomain === undefined) {
@@ -272,7 +272,9 @@ export class GptActionApi extends pulumi.ComponentResource {
             const domain = new aws.apigateway.DomainName(`${name}-domain`, {
                 domainName: host,
                 regionalCertificateArn: validatedCertificate(`${name}-api`, host, zoneId, this),
-                endpointConfiguration: { types: "REGIONAL" },
+                // IPv6 too, for the AAAA alias below; the default for a public custom domain is IPv4 only ("IP
+                // address types for custom domain names in API Gateway"). The API behind it need not match.
+                endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
                 securityPolicy: "TLS_1_2",
             }, parent);
             // The stage at the host's root, so the URL carries no stage name.
@@ -281,7 +283,7 @@ export class GptActionApi extends pulumi.ComponentResource {
                 stageName: this.stage.stageName,
                 domainName: domain.domainName,
             }, parent);
-            aliasRecord(`${name}-api`, host, zoneId, { name: domain.regionalDomainName, zoneId: domain.regionalZoneId }, this);
+            aliasRecords(`${name}-api`, host, zoneId, { name: domain.regionalDomainName, zoneId: domain.regionalZoneId }, this);
             this.url = mapping.domainName.apply((h) => `https://${h}`);
             this.executeApiUrl = this.stage.invokeUrl;
         }

@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { aliasRecord, hostedZoneId, validatedCertificate } from "./certificates";
+import { aliasRecords, hostedZoneId, validatedCertificate } from "./certificates";
 import type { CustomHost } from "./config";
 import type { IdentityProviderConfig } from "./identityProviders";
 import { facadeUrls } from "../handler/facade/paths";
@@ -38,8 +38,9 @@ export interface CognitoAuthArgs {
     readonly threatProtection?: pulumi.Input<boolean>;
     /**
      * Serves the hosted UI on this host of a Route 53 zone (a certificate in us-east-1, as Cognito requires, and an
-     * alias record) instead of a prefix domain. The zone's apex must resolve (have an A record), or Cognito refuses
-     * the domain. Default: a `<prefix>.auth.<region>.amazoncognito.com` domain.
+     * alias records) instead of a prefix domain. The host's parent (the host minus its first label: `gpt.example.com`
+     * for `login.gpt.example.com`) must have a DNS A record, or Cognito refuses the domain ("Custom domain is not a
+     * valid subdomain", Troubleshoot Amazon Cognito). Default: a `<prefix>.auth.<region>.amazoncognito.com` domain.
      */
     readonly customDomain?: CustomHost;
     /** OIDC or SAML providers offered on the hosted UI. Default: none. */
@@ -79,6 +80,14 @@ export const MANAGED_LOGIN_VERSION = 2;
  */
 export const SAML_FILLED_DETAIL_KEYS = ["ActiveEncryptionCertificate", "SLORedirectBindingURI", "SSORedirectBindingURI"] as const;
 const SAML_FILLED_DETAIL_PATHS = SAML_FILLED_DETAIL_KEYS.map((key) => `providerDetails["${key}"]`);
+
+/**
+ * User pool inputs sent when the pool is created and never after (review 2026-11-30, H1). The provider replaces the
+ * pool when `usernameConfiguration.caseSensitive` changes (terraform-provider-aws `cognitoidp/user_pool.go`:
+ * `case_sensitive` ForceNew), and a replaced pool loses its users; a pool made before this setting has none (so
+ * case-sensitive usernames) and keeps it. Ignored changes are still sent on create (Pulumi docs, "ignoreChanges").
+ */
+export const USER_POOL_CREATE_ONLY = ["usernameConfiguration"] as const;
 
 /** Characters of Cognito's password-policy symbol set that are also safe to paste into a shell. */
 const PASSWORD_SYMBOLS = "!#%&*()-_=+[]{}<>:?";
@@ -121,6 +130,9 @@ export class CognitoAuth extends pulumi.ComponentResource {
         // Users sign in by email; only administrators create them (the cookbook's pool lets anyone sign up).
         this.userPool = new aws.cognito.UserPool(`${name}-pool`, {
             usernameAttributes: ["email"],
+            // Jane@Example.com and jane@example.com are one user, as AWS advises ("For most use cases, set case
+            // sensitivity to False", UsernameConfigurationType, Cognito API reference); the API's default is true.
+            usernameConfiguration: { caseSensitive: false },
             autoVerifiedAttributes: ["email"],
             adminCreateUserConfig: { allowAdminCreateUserOnly: true },
             mfaConfiguration: mfa.apply((m) => m.toUpperCase()),
@@ -142,7 +154,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 requireSymbols: true,
                 temporaryPasswordValidityDays: 7,
             },
-        }, { parent: this });
+        }, { parent: this, ignoreChanges: [...USER_POOL_CREATE_ONLY] });
 
         const providers = (args.identityProviders ?? []).map((idp) => new aws.cognito.IdentityProvider(`${name}-idp-${idp.name}`, {
             userPoolId: this.userPool.id,
@@ -194,7 +206,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 userPoolId: this.userPool.id,
                 managedLoginVersion: MANAGED_LOGIN_VERSION,
             }, domainOptions);
-            aliasRecord(`${name}-auth`, host, zoneId, {
+            aliasRecords(`${name}-auth`, host, zoneId, {
                 name: this.domain.cloudfrontDistribution,
                 zoneId: this.domain.cloudfrontDistributionZoneId,
             }, this);

@@ -35,8 +35,11 @@ export interface Bundle extends BundleFile {
     readonly files: Readonly<Record<string, string>>;
 }
 
+/** esbuild's target: the functions' runtime, nodejs24.x (infra/lambda.ts), and package.json's engines. */
+export const NODE_TARGET = "node24";
+
 /**
- * Bundles `entry` for Lambda's Node.js 22 runtime on arm64 as `index.js`, plus one file for each of
+ * Bundles `entry` for Lambda's Node.js 24 runtime on arm64 as `index.js`, plus one file for each of
  * LAZY_MODULES it imports. Output is deterministic, so unchanged code is not redeployed.
  */
 export function bundleHandler(entry: string = HANDLER_ENTRY): Bundle {
@@ -108,7 +111,7 @@ function runEsbuild(entry: string, outName: string, external: readonly string[],
         entryPoints: [entry],
         bundle: true,
         platform: "node",
-        target: "node22",
+        target: NODE_TARGET,
         format: "cjs",
         minify: true,
         // "linked" adds the sourceMappingURL comment that --enable-source-maps follows to the .map file.

@@ -33,12 +33,18 @@ export function validatedCertificate(name: string, host: string, zoneId: pulumi.
     }, opts).certificateArn;
 }
 
-/** An alias A record for `host` pointing at an AWS endpoint. */
-export function aliasRecord(name: string, host: string, zoneId: pulumi.Input<string>, target: { name: pulumi.Input<string>; zoneId: pulumi.Input<string> }, parent: pulumi.Resource): aws.route53.Record {
-    return new aws.route53.Record(`${name}-alias`, {
-        zoneId,
-        name: host,
-        type: "A",
-        aliases: [{ name: target.name, zoneId: target.zoneId, evaluateTargetHealth: false }],
-    }, { parent });
+/**
+ * Alias records for `host` pointing at an AWS endpoint: A, and AAAA for IPv6 clients (review 2026-11-30, N2). The
+ * AAAA record is harmless where the target serves no IPv6: CloudFront answers an IPv6 query for a distribution
+ * without IPv6 with NOERROR and no address, so the client falls back to IPv4 (CloudFront API reference,
+ * DistributionConfig `IsIPV6Enabled`); an API Gateway custom domain serves IPv6 once it is `dualstack`
+ * ("IP address types for custom domain names in API Gateway").
+ */
+export function aliasRecords(name: string, host: string, zoneId: pulumi.Input<string>, target: { name: pulumi.Input<string>; zoneId: pulumi.Input<string> }, parent: pulumi.Resource): aws.route53.Record[] {
+    const aliases = [{ name: target.name, zoneId: target.zoneId, evaluateTargetHealth: false }];
+    // The A record keeps its logical name, so existing stacks only add the AAAA one.
+    return [
+        new aws.route53.Record(`${name}-alias`, { zoneId, name: host, type: "A", aliases }, { parent }),
+        new aws.route53.Record(`${name}-alias-ipv6`, { zoneId, name: host, type: "AAAA", aliases }, { parent }),
+    ];
 }

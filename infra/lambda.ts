@@ -65,7 +65,9 @@ export function createHandlerFunction(name: string, args: HandlerFunctionArgs, p
     }, opts);
 
     const fn = new aws.lambda.Function(`${name}`, {
-        runtime: aws.lambda.Runtime.NodeJS22dX,
+        // Node.js 24: GA on Lambda since November 2025; nodejs22.x's standard support ends April 30, 2027 ("Lambda
+        // runtimes", Lambda developer guide). Keep infra/bundle.ts's esbuild target and package.json's engines equal.
+        runtime: aws.lambda.Runtime.NodeJS24dX,
         architectures: ["arm64"],
         handler: "index.handler",
         // index.js and the files it loads later (mcp.js), with their source maps.

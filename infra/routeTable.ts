@@ -13,8 +13,15 @@ const OPERATION_ID = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const BODY_METHODS = ["POST", "PUT", "PATCH"];
 /** Paths the stack serves itself: the MCP endpoint (its discovery documents sit under /.well-known, which PATH excludes). */
 const RESERVED_PATHS = ["/mcp"];
-/** Prefixes the stack serves itself, with every path under them: the OAuth facade's endpoints. */
-const RESERVED_PREFIXES = [FACADE_PREFIX];
+/**
+ * Prefixes the stack serves itself or names, with every path under them, and whose they are: the OAuth facade's
+ * endpoints, and Cognito's, whose token and revoke paths the web ACL exempts from three rules (infra/waf.ts), so
+ * that no route on the API's custom domain (the stage at the host's root) shares that exemption.
+ */
+const RESERVED_PREFIXES: ReadonlyArray<readonly [string, string]> = [
+    [FACADE_PREFIX, "the OAuth facade's (authorize, callback, token, revoke)"],
+    ["/oauth2", "Cognito's OAuth endpoints' name (the web ACL exempts its token and revoke paths)"],
+];
 
 /** The problems of `routes` as one message, or undefined when the table is sound. */
 export function routeTableError(routes: readonly RouteEntry[]): string | undefined {
@@ -40,8 +47,10 @@ export function routeTableProblems(routes: readonly RouteEntry[]): string[] {
         if (RESERVED_PATHS.includes(route.path)) {
             problems.push(`${name}: path ${route.path} is the MCP endpoint's; choose another`);
         }
-        if (RESERVED_PREFIXES.some((prefix) => route.path === prefix || route.path.startsWith(`${prefix}/`))) {
-            problems.push(`${name}: paths under ${FACADE_PREFIX} are the OAuth facade's (authorize, callback, token, revoke); choose another`);
+        for (const [prefix, owner] of RESERVED_PREFIXES) {
+            if (route.path === prefix || route.path.startsWith(`${prefix}/`)) {
+                problems.push(`${name}: paths under ${prefix} are ${owner}; choose another`);
+            }
         }
         // OpenAPI 3.0 "Operation Object": operationId "MUST be unique among all operations described in the API";
         // the document adds operations of its own (review 2026-12-06, N5).

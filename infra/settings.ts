@@ -105,7 +105,7 @@ export const SETTINGS = {
     }),
     lambdaReservedConcurrency: setting({
         type: optional(whole(1, 10000, "of concurrent executions (or empty for none)")), default: "", in: ["api"],
-        description: "Concurrency reserved for the function, which also caps it (1-10000); empty reserves none.",
+        description: "Concurrency reserved for the function, which also caps it (1-10000); empty reserves none. Lambda keeps 100 unreserved, so on a new account (reduced quota) leave it empty: docs/deploy.md, Reserved concurrency on a new account.",
         fix: "pulumi config set lambdaReservedConcurrency 10, or pulumi config rm lambdaReservedConcurrency to reserve none",
     }),
     testUserEmail: setting({
@@ -136,7 +136,7 @@ export const SETTINGS = {
     }),
     waf: setting({
         type: flag, default: "false", in: ["api"],
-        description: "An AWS WAF web ACL with AWS managed rule groups in front of the stage (about $8/month plus requests).",
+        description: "An AWS WAF web ACL with AWS managed rule groups in front of the stage and the Cognito user pool (about $8/month plus requests).",
     }),
     apiGatewayCloudWatchRole: setting({
         type: oneOf(["create", "existing"]), default: "create", in: ["api"],

@@ -1,4 +1,4 @@
-/** An optional AWS WAF web ACL in front of the stage, with AWS managed rule groups. */
+/** An optional AWS WAF web ACL in front of the stage and the Cognito user pool, with AWS managed rule groups. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FACADE_PREFIX } from "../handler/facade/paths";
@@ -9,7 +9,7 @@ export const MANAGED_RULE_GROUPS = ["AWSManagedRulesCommonRuleSet", "AWSManagedR
 /**
  * Core rule set rules that block legitimate OAuth traffic at the facade's endpoints, with the label each adds
  * ("Baseline rule groups", AWS WAF Developer Guide). They count inside the rule group and are enforced again, by
- * label, everywhere but under the facade's prefix (FACADE_EXCEPTION_RULE).
+ * label, everywhere but at the facade's endpoints and Cognito's token and revoke (FACADE_EXCEPTION_RULE).
  * - GenericRFI_QUERYARGUMENTS, GenericRFI_BODY: "URLs that contain IPv4 addresses"; a native client's loopback
  *   redirect URI (`http://127.0.0.1:<port>/callback`, RFC 8252 §7.3) is one, in the authorize query and the token form.
  * - NoUserAgent_HEADER: token and revoke calls come from clients' back ends, whose HTTP stacks may send no
@@ -23,8 +23,16 @@ export const FACADE_EXEMPT_RULES: Readonly<Record<string, string>> = {
     NoUserAgent_HEADER: "awswaf:managed:aws:core-rule-set:NoUserAgent_Header",
 };
 
-/** The name of the rule that blocks FACADE_EXEMPT_RULES' matches outside the facade's paths. */
-export const FACADE_EXCEPTION_RULE = "CoreRuleSetOutsideOAuthFacade";
+/**
+ * Cognito's token and revocation endpoints, as WAF sees them on the user pool (the hosted UI's host, prefix or custom
+ * domain; "User pool endpoints and managed login reference"). The same OAuth back-end calls as the facade's token
+ * and revoke, from ChatGPT's back end for the GPT Action: they get the same exemption. The route table reserves
+ * /oauth2 (infra/routeTable.ts), so on the API's custom domain no route matches these.
+ */
+export const COGNITO_OAUTH_PATHS = ["/oauth2/token", "/oauth2/revoke"] as const;
+
+/** The name of the rule that blocks FACADE_EXEMPT_RULES' matches outside the facade's and Cognito's OAuth endpoints. */
+export const FACADE_EXCEPTION_RULE = "CoreRuleSetOutsideOAuthEndpoints";
 
 /**
  * A request to one of the facade's endpoints, as WAF sees the URI path: `/<stage>/oauth/<name>` on the execute-api
@@ -41,8 +49,26 @@ export function facadePathPattern(stageName: string): string {
     return `^/${escape(stageName)}${endpoint}|^${endpoint}`;
 }
 
-/** Associates a new REGIONAL web ACL with the stage `stageArn`. */
-export function createWaf(name: string, stageArn: pulumi.Output<string>, stageName: string, parent: pulumi.Resource): aws.wafv2.WebAcl {
+/** The URI paths where FACADE_EXEMPT_RULES stay counted: the facade's endpoints and Cognito's token and revoke. */
+export function oauthEndpointPattern(stageName: string): string {
+    return [facadePathPattern(stageName), ...COGNITO_OAUTH_PATHS.map((path) => `^${path}$`)].join("|");
+}
+
+/** What the web ACL protects: the API's stage and the user pool. */
+export interface WafTargets {
+    readonly stageArn: pulumi.Input<string>;
+    readonly userPoolArn: pulumi.Input<string>;
+}
+
+/**
+ * Associates a new REGIONAL web ACL with the stage and the user pool. On the user pool, WAF inspects every managed
+ * login endpoint (sign-in pages, /oauth2/authorize, /oauth2/token, …) and the unauthenticated Cognito API operations
+ * ("Associate an AWS WAF web ACL with a user pool", Cognito developer guide): the credential-stuffing surface the
+ * stage's ACL never saw (review 2026-11-30, H8). The same rules suit it: none needs the PII Cognito keeps from WAF
+ * (usernames, passwords, emails), none is the ATP group Cognito refuses, none presents a CAPTCHA (which can break
+ * managed login's TOTP registration); docs/deploy-readiness-api.md has the rule-by-rule reading.
+ */
+export function createWaf(name: string, targets: WafTargets, stageName: string, parent: pulumi.Resource): aws.wafv2.WebAcl {
     const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, metricName: metric, sampledRequestsEnabled: true });
     const managed = MANAGED_RULE_GROUPS.map((group, priority) => ({
         name: group,
@@ -73,7 +99,7 @@ export function createWaf(name: string, stageArn: pulumi.Output<string>, stageNa
                         notStatement: {
                             statement: {
                                 regexMatchStatement: {
-                                    regexString: facadePathPattern(stageName),
+                                    regexString: oauthEndpointPattern(stageName),
                                     fieldToMatch: { uriPath: {} },
                                     textTransformations: [{ priority: 0, type: "NONE" }],
                                 },
@@ -91,7 +117,10 @@ export function createWaf(name: string, stageArn: pulumi.Output<string>, stageNa
         visibilityConfig: visibility(`${name}-acl`),
         rules: [...managed, exception],
     }, { parent });
-    new aws.wafv2.WebAclAssociation(`${name}-association`, { resourceArn: stageArn, webAclArn: acl.arn }, { parent });
+    new aws.wafv2.WebAclAssociation(`${name}-association`, { resourceArn: targets.stageArn, webAclArn: acl.arn }, { parent });
+    // A user pool takes one web ACL, through WAF's AssociateWebACL; WAF may answer WAFUnavailableEntityException
+    // while a new ACL propagates (same guide), which the provider retries.
+    new aws.wafv2.WebAclAssociation(`${name}-user-pool-association`, { resourceArn: targets.userPoolArn, webAclArn: acl.arn }, { parent });
     return acl;
 }
 

@@ -174,9 +174,9 @@ describe("GptActionApi", () => {
         });
     });
 
-    it("runs the handler on Node.js 22, arm64, with the configured timeout and memory", () => {
+    it("runs the handler on Node.js 24, arm64, with the configured timeout and memory", () => {
         expect(run.one(FUNCTION, "-handler").inputs).to.deep.include({
-            runtime: "nodejs22.x",
+            runtime: "nodejs24.x",
             architectures: ["arm64"],
             handler: "index.handler",
             timeout: 25,

@@ -26,6 +26,17 @@ describe("CognitoAuth", () => {
         expect(pool.adminCreateUserConfig).to.deep.include({ allowAdminCreateUserOnly: true });
     });
 
+    it("makes usernames case-insensitive on a new pool, and never changes that on an existing one, which would replace it (H1)", async () => {
+        // Sent on create: Jane@Example.com signs in as jane@example.com.
+        expect(run.one(POOL).inputs.usernameConfiguration).to.deep.equal({ caseSensitive: false });
+        // Ignored after: the provider replaces the pool (and loses its users) when caseSensitive changes, so a pool
+        // made before this setting keeps its case-sensitive usernames. Only that input, on every stack.
+        expect(run.ignoredChangesOf(run.one(POOL))).to.deep.equal(["usernameConfiguration"]);
+        const everythingOff = await runProgram({ mfa: "off", deletionProtection: "off", mcp: "false" });
+        expect(everythingOff.ignoredChangesOf(everythingOff.one(POOL))).to.deep.equal(["usernameConfiguration"]);
+        expect(everythingOff.one(POOL).inputs.usernameConfiguration).to.deep.equal({ caseSensitive: false });
+    });
+
     it("requires passwords of 8+ characters with upper, lower, number and symbol", () => {
         expect(run.one(POOL).inputs.passwordPolicy).to.deep.include({
             minimumLength: 8,

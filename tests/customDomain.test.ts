@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ConfigError, parseConfig } from "../infra/config";
 import { changedInputs, resourceKey, restApiDocumentOf, runProgram, valueOf, type Run } from "./harness";
 import { expectManagedLogin } from "./managedLogin";
@@ -70,7 +72,7 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
         expect(run.one("aws:acm/certificate:Certificate", "api-certificate").inputs.domainName).to.equal("api.example.com");
         expect(run.one("aws:apigateway/domainName:DomainName").inputs).to.deep.include({
             domainName: "api.example.com",
-            endpointConfiguration: { types: "REGIONAL" },
+            endpointConfiguration: { types: "REGIONAL", ipAddressType: "dualstack" },
             securityPolicy: "TLS_1_2",
         });
         // Every client is given https://api.example.com, so the execute-api host is off, on the RestApi and in the
@@ -82,6 +84,18 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
             name: "api.example.com", type: "A",
             aliases: [{ name: "d-mock.execute-api.us-east-1.amazonaws.com", zoneId: "ZMOCKREGIONAL", evaluateTargetHealth: false }],
         });
+    });
+
+    it("gives each custom host an AAAA alias beside its A alias, and the API's domain IPv6 (N2)", () => {
+        const records = run.all("aws:route53/record:Record").filter((r) => r.name.includes("-alias"));
+        const byHost = (type: string) => records.filter((r) => r.inputs.type === type).map((r) => [r.inputs.name, r.inputs.aliases]);
+        expect(byHost("A")).to.have.lengthOf(2);
+        // Same hosts, same targets, one AAAA for each A.
+        expect(byHost("AAAA")).to.have.deep.members(byHost("A"));
+        expect(run.one("aws:route53/record:Record", "auth-alias-ipv6").inputs).to.deep.include({ zoneId: "ZLOOKEDUP", name: "auth.example.com", type: "AAAA" });
+        expect(run.one("aws:route53/record:Record", "api-alias-ipv6").inputs).to.deep.include({ zoneId: "ZLOOKEDUP", name: "api.example.com", type: "AAAA" });
+        // An AAAA alias to an IPv4-only custom domain would resolve to nothing.
+        expect(run.one("aws:apigateway/domainName:DomainName").inputs.endpointConfiguration).to.deep.equal({ types: "REGIONAL", ipAddressType: "dualstack" });
     });
 
     it("uses a given hosted zone id instead of looking the zone up", async () => {
@@ -104,6 +118,18 @@ describe("custom domains (ChatGPT's same-root-domain rule)", () => {
         for (const type of ["aws:acm/certificate:Certificate", "aws:route53/record:Record", "aws:apigateway/domainName:DomainName", "pulumi:providers:aws"]) {
             expect(plain.all(type), type).to.be.empty;
         }
+    });
+
+    it("tells the reader which A record Cognito needs: the parent of the hosted UI's host, not the zone's apex (D2)", () => {
+        // Cognito refuses a custom domain whose parent has no A record ("Custom domain is not a valid subdomain",
+        // Troubleshoot Amazon Cognito); for a multi-label authSubdomain that parent is not the zone's apex.
+        const config = parseConfig({ customDomain: JSON.stringify({ zone: "example.com", authSubdomain: "login.gpt" }) }, "gpt-action", "dev");
+        const host = config.customDomain?.auth.host ?? "";
+        const parent = host.slice(host.indexOf(".") + 1);
+        expect([host, parent]).to.deep.equal(["login.gpt.example.com", "gpt.example.com"]);
+        const deploy = fs.readFileSync(path.join(__dirname, "..", "docs", "deploy.md"), "utf8").replace(/\s+/g, " ");
+        expect(deploy).to.include(`the host \`${host}\` needs an A record on \`${parent}\``);
+        expect(deploy).to.not.match(/the zone's apex \(`example\.com`\) needs an A record/);
     });
 
     it("takes a hosted-UI host of exactly 63 characters, Cognito's limit", () => {

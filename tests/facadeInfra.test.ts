@@ -26,8 +26,8 @@ describe("OAuth facade (infrastructure)", () => {
         facade = run.one(FUNCTION, "gpt-action-oauth");
     });
 
-    it("runs handler/facade alone, on Node.js 22, arm64, outside any VPC", async () => {
-        expect(facade.inputs).to.deep.include({ runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler", timeout: 15 });
+    it("runs handler/facade alone, on Node.js 24, arm64, outside any VPC", async () => {
+        expect(facade.inputs).to.deep.include({ runtime: "nodejs24.x", architectures: ["arm64"], handler: "index.handler", timeout: 15 });
         expect(facade.inputs.vpcConfig).to.be.undefined;
         expect(run.one(FUNCTION, "-handler").inputs.vpcConfig).to.not.be.undefined;
         const files = await archiveFiles(facade);

@@ -116,16 +116,20 @@ describe("everything switched on", () => {
         run = await runProgram(EVERYTHING_ON);
     });
 
-    it("puts a WAF web ACL with AWS managed rule groups in front of the stage", () => {
+    it("puts a WAF web ACL with AWS managed rule groups in front of the stage and the user pool", () => {
         const acl = run.one("aws:wafv2/webAcl:WebAcl").inputs as { scope: string; rules: Array<{ name: string; statement: { managedRuleGroupStatement?: { vendorName: string; ruleActionOverrides?: unknown[] } } }> };
         expect(acl.scope).to.equal("REGIONAL");
-        // The managed groups, then the rule that keeps the OAuth facade's exemptions to its paths (tests/waf.test.ts).
-        expect(acl.rules.map((r) => r.name)).to.deep.equal(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "CoreRuleSetOutsideOAuthFacade"]);
+        // The managed groups, then the rule that keeps the OAuth exemptions to the OAuth endpoints (tests/waf.test.ts).
+        expect(acl.rules.map((r) => r.name)).to.deep.equal(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "CoreRuleSetOutsideOAuthEndpoints"]);
         expect(acl.rules.slice(0, 3).every((r) => r.statement.managedRuleGroupStatement?.vendorName === "AWS")).to.be.true;
         // GPT requests may be up to 100,000 characters: the 8 KB body rule only counts.
         expect(acl.rules[0].statement.managedRuleGroupStatement?.ruleActionOverrides).to.deep.include({ name: "SizeRestrictions_BODY", actionToUse: { count: {} } });
-        expect(run.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs).to.deep.equal({
+        expect(run.one("aws:wafv2/webAclAssociation:WebAclAssociation", "waf-association").inputs).to.deep.equal({
             resourceArn: "arn:aws:apigateway:us-east-1::/restapis/mockapi/stages/Prod",
+            webAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/gpt-action-waf-acl/id",
+        });
+        expect(run.one("aws:wafv2/webAclAssociation:WebAclAssociation", "user-pool-association").inputs).to.deep.equal({
+            resourceArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_MockPool",
             webAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/gpt-action-waf-acl/id",
         });
     });

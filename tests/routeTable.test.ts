@@ -34,6 +34,9 @@ describe("route table", () => {
         ["the OAuth facade's prefix", [{ ...base, path: "/oauth" }], /under \/oauth are the OAuth facade's/],
         ["an OAuth facade endpoint", [{ ...base, path: "/oauth/token" }], /under \/oauth are the OAuth facade's/],
         ["any path under the OAuth facade's prefix", [{ ...base, path: "/oauth/mine/too" }], /under \/oauth are the OAuth facade's/],
+        // The web ACL exempts Cognito's /oauth2/token and /oauth2/revoke from three rules (H8); no route may share it.
+        ["Cognito's token path, which the web ACL exempts", [{ ...base, path: "/oauth2/token" }], /under \/oauth2 are Cognito's OAuth endpoints' name/],
+        ["any path under /oauth2", [{ ...base, path: "/oauth2/mine" }], /under \/oauth2 are Cognito's/],
     ];
     for (const [what, table, message] of bad) {
         it(`reports ${what}`, () => {
@@ -71,7 +74,7 @@ describe("route table", () => {
     });
 
     it("leaves paths that merely start with the letters oauth to the table", () => {
-        for (const path of ["/oauthx", "/oauth_tokens", "/my/oauth"]) {
+        for (const path of ["/oauthx", "/oauth_tokens", "/my/oauth", "/oauth22", "/my/oauth2/token"]) {
             expect(routeTableProblems([{ ...base, path }]), path).to.deep.equal([]);
         }
     });

@@ -14,7 +14,7 @@ import { FACADE_PATHS } from "../handler/facade/paths";
 import { facadeSettings } from "../handler/facade/settings";
 import { logSink } from "../handler/log";
 import { routeList } from "../handler/routes";
-import { FACADE_EXCEPTION_RULE, FACADE_EXEMPT_RULES, facadePathPattern, MANAGED_RULE_GROUPS } from "../infra/waf";
+import { COGNITO_OAUTH_PATHS, FACADE_EXCEPTION_RULE, FACADE_EXEMPT_RULES, facadePathPattern, MANAGED_RULE_GROUPS, oauthEndpointPattern } from "../infra/waf";
 import { getEvent, location, pkcePair } from "./facadeFixtures";
 import { EVERYTHING_ON, runProgram, type Run } from "./harness";
 
@@ -60,7 +60,7 @@ describe("WAF and the OAuth facade", () => {
         expect(rules[2].statement.managedRuleGroupStatement?.ruleActionOverrides).to.be.undefined;
     });
 
-    it("blocks, by label, every counted rule but the body-size one on every path outside the facade's", () => {
+    it("blocks, by label, every counted rule but the body-size one on every path outside the facade's and Cognito's token and revoke", () => {
         const rule = rulesOf(run)[3];
         expect(rule.action).to.deep.equal({ block: {} });
         const [labels, notFacade] = rule.statement.andStatement?.statements ?? [];
@@ -73,7 +73,7 @@ describe("WAF and the OAuth facade", () => {
             expect(label.toLowerCase(), name).to.equal(`awswaf:managed:aws:core-rule-set:${name.toLowerCase()}`);
         }
         expect(notFacade.notStatement?.statement).to.deep.equal({
-            regexMatchStatement: { regexString: "^/Prod/oauth/[A-Za-z0-9_-]+$|^/oauth/[A-Za-z0-9_-]+$", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] },
+            regexMatchStatement: { regexString: "^/Prod/oauth/[A-Za-z0-9_-]+$|^/oauth/[A-Za-z0-9_-]+$|^/oauth2/token$|^/oauth2/revoke$", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] },
         });
     });
 
@@ -95,14 +95,50 @@ describe("WAF and the OAuth facade", () => {
         }
     });
 
+    it("exempts Cognito's token and revoke only, not its sign-in pages, authorize or userInfo, nor any route of the table", () => {
+        // ChatGPT's back end redeems the GPT Action's code at Cognito's /oauth2/token, as MCP clients do at the facade's.
+        const exempt = new RegExp(oauthEndpointPattern("Prod"));
+        for (const path of COGNITO_OAUTH_PATHS) {
+            expect(exempt.test(path), path).to.be.true;
+        }
+        const others = [
+            "/oauth2/authorize", "/oauth2/userInfo", "/oauth2/idpresponse", "/login", "/logout", "/saml2/idpresponse",
+            "/oauth2/token/", "/oauth2/token/x", "/Prod/oauth2/token", "/oauth2/../oauth2/token", "/OAUTH2/token",
+            ...routeList().flatMap((route) => [`/Prod${route.path}`, route.path]), "/Prod/mcp", "/mcp",
+        ];
+        for (const path of others) {
+            expect(exempt.test(path), path).to.be.false;
+        }
+    });
+
+    it("protects the user pool with the same web ACL as the stage (H8)", () => {
+        const acl = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/gpt-action-waf-acl/id";
+        const associations = run.all("aws:wafv2/webAclAssociation:WebAclAssociation").map((a) => [a.name, a.inputs.resourceArn, a.inputs.webAclArn]);
+        // The stage's association keeps its name, so an existing stack only adds the user pool's.
+        expect(associations).to.have.deep.members([
+            ["gpt-action-waf-association", "arn:aws:apigateway:us-east-1::/restapis/mockapi/stages/Prod", acl],
+            ["gpt-action-waf-user-pool-association", "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_MockPool", acl],
+        ]);
+    });
+
+    it("uses nothing Cognito refuses or breaks on a user pool: no ATP rule group, no CAPTCHA or challenge", () => {
+        // "Associate an AWS WAF web ACL with a user pool": an ACL with AWSManagedRulesATPRuleSet cannot be associated;
+        // a CAPTCHA can break managed login's TOTP registration.
+        const rules = rulesOf(run);
+        expect(rules.map((r) => r.statement.managedRuleGroupStatement?.name)).to.not.include("AWSManagedRulesATPRuleSet");
+        const text = JSON.stringify(run.one("aws:wafv2/webAcl:WebAcl").inputs);
+        expect(text).to.not.match(/captcha|challenge/i);
+    });
+
     it("follows the stage name", async () => {
         const staged = await runProgram({ ...EVERYTHING_ON, stageName: "v1" });
-        expect(rulesOf(staged)[3].statement.andStatement?.statements[1].notStatement?.statement.regexMatchStatement?.regexString).to.equal("^/v1/oauth/[A-Za-z0-9_-]+$|^/oauth/[A-Za-z0-9_-]+$");
+        expect(rulesOf(staged)[3].statement.andStatement?.statements[1].notStatement?.statement.regexMatchStatement?.regexString).to.equal("^/v1/oauth/[A-Za-z0-9_-]+$|^/oauth/[A-Za-z0-9_-]+$|^/oauth2/token$|^/oauth2/revoke$");
     });
 
     it("makes no web ACL with waf off", async () => {
         const off = await runProgram({ waf: "false" });
         expect(off.all("aws:wafv2/webAcl:WebAcl")).to.be.empty;
+        expect(off.all("aws:wafv2/webAclAssociation:WebAclAssociation")).to.be.empty;
     });
 });
 
