@@ -10,6 +10,24 @@ export interface Caller {
     readonly sub: string;
     readonly username: string | undefined;
     readonly scopes: readonly string[];
+    /** The Cognito groups the user was in when the token was issued (`cognito:groups`). */
+    readonly groups: readonly string[];
+    /** The app client the token was issued to. */
+    readonly clientId: string;
+    /**
+     * Shared by every token of one sign-in (Cognito's `origin_jti`), across refreshes: the audit line carries it,
+     * and the OAuth facade's "token issued" line ties it to the CIMD client's URL.
+     */
+    readonly signIn: string | undefined;
+}
+
+/**
+ * `cognito:groups` as the function receives it. API Gateway's Cognito authorizer hands every claim over as a string,
+ * a list joined with commas (`finance,hr`); some integrations show it as `[finance hr]`. Route table group names hold
+ * no comma, space or bracket (infra/routeTable.ts), so the split is unambiguous for the groups that matter.
+ */
+export function groupsClaim(value: string | undefined): string[] {
+    return (value ?? "").replace(/^\[|\]$/g, "").split(/[,\s]+/).filter((g) => g !== "");
 }
 
 /** The app client ChatGPT's GPT Action uses; the infrastructure sets it. */
@@ -38,5 +56,8 @@ export function authenticate(request: Request, appClientIds: string | readonly s
         sub: claims.sub,
         username: claims.username,
         scopes: (claims.scope ?? "").split(" ").filter((s) => s !== ""),
+        groups: groupsClaim(claims["cognito:groups"]),
+        clientId: claims.client_id ?? "",
+        signIn: claims.origin_jti,
     };
 }

@@ -14,11 +14,43 @@ export interface RequestLog {
     readonly sub?: string;
 }
 
+/**
+ * The audit line: one per call of a route, on either surface (a REST request that reached its route, or an MCP
+ * tools/call). Who called what, from which client, and how it ended; never arguments, results or tokens.
+ * The stack's CloudWatch Logs Insights queries (infra/auditQueries.ts) read these fields.
+ */
+export interface CallLog {
+    readonly requestId: string;
+    readonly surface: "rest" | "mcp";
+    /** The route's operationId, which is also the tool's name. */
+    readonly route: string;
+    readonly sub: string;
+    readonly username?: string;
+    /** The Cognito app client the token was issued to (the GPT client, the MCP client, or the OAuth facade's). */
+    readonly clientId: string;
+    /** The sign-in the token belongs to (`origin_jti`): the facade's "token issued" line names its CIMD client. */
+    readonly signIn?: string;
+    readonly outcome: CallOutcome;
+    /** The HTTP status, for a REST call. */
+    readonly status?: number;
+    readonly latencyMs: number;
+}
+
+/**
+ * ok: the operation answered; refused: the caller is in none of the route's groups; invalid: the arguments did not
+ * match the schema; failed: the operation refused the request (its own 4xx); error: something broke (logged apart).
+ */
+export type CallOutcome = "ok" | "refused" | "invalid" | "failed" | "error";
+
 /** Where lines go; tests replace it to read them. */
 export const logSink = { write: (line: string): void => void process.stdout.write(`${line}\n`) };
 
 export function logRequest(entry: RequestLog): void {
     logSink.write(JSON.stringify({ level: "INFO", timestamp: new Date().toISOString(), message: "request", ...entry }));
+}
+
+export function logCall(entry: CallLog): void {
+    logSink.write(JSON.stringify({ level: "INFO", timestamp: new Date().toISOString(), message: "call", ...entry }));
 }
 
 export function logError(requestId: string, route: string, error: unknown): void {

@@ -43,6 +43,28 @@ export interface RouteSpec {
     readonly request?: z.ZodMiniType;
     /** What the route returns: a JSON object (an MCP tool's structured result is one). */
     readonly response: { readonly description: string; readonly schema: z.ZodMiniType };
+    /**
+     * Only members of at least one of these Cognito groups may call the route, on both surfaces: others get a 403
+     * at the REST route and do not see the MCP tool. The stack creates each group named here; add users with
+     * `aws cognito-idp admin-add-user-to-group`. Omit (or leave empty) for a route every signed-in user may call.
+     * Names: 1 to 128 letters, digits and `_ . - @ +` (infra/routeTable.ts checks).
+     */
+    readonly groups?: readonly string[];
+    /**
+     * IAM permissions the route's operation needs, added to the function's role as statements named after the
+     * route. A wildcard action (`service:*`, `*`) or resource (`*`) is refused unless `allowWildcard` says why.
+     */
+    readonly grants?: readonly Grant[];
+}
+
+/** One IAM statement a route's operation needs (effect Allow). */
+export interface Grant {
+    /** e.g. `["dynamodb:GetItem", "dynamodb:Query"]`. */
+    readonly actions: readonly string[];
+    /** ARNs, e.g. `["arn:aws:dynamodb:us-east-1:123456789012:table/orders"]`. */
+    readonly resources: readonly string[];
+    /** Why a wildcard action or resource is needed; without it, one is refused. */
+    readonly allowWildcard?: string;
 }
 
 /**

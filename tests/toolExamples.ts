@@ -43,8 +43,9 @@ export function exampleArguments(route: RouteEntry): Record<string, unknown> {
 export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: HttpError };
 
 /** `functions` and `table`: the shipped ones unless a test extends a copy. */
-export async function operationOutcome(route: RouteEntry, args: Record<string, unknown>, caller: Caller,
+export async function operationOutcome(route: RouteEntry, args: Record<string, unknown>, who: Pick<Caller, "sub" | "username" | "scopes"> & Partial<Caller>,
     functions: object = operations, table: readonly RouteEntry[] = routeList()): Promise<Outcome> {
+    const caller: Caller = { groups: [], clientId: "tests", signIn: undefined, ...who };
     try {
         const body = route.request === undefined ? undefined : z.parse(route.request, args);
         return { ok: true, value: await dispatcher(table, functions).run(route.operationId, { body, caller, requestId: "tests" }) };
