@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { RouteEntry } from "../handler/routes";
 import { HANDLER_ENTRY } from "./bundle";
+import { createAuditQueries } from "./auditQueries";
 import { grantStatements } from "./grants";
 import { createHandlerFunction } from "./lambda";
 import { createApiGatewayAccount } from "./apiGatewayAccount";
@@ -156,6 +157,8 @@ export class GptActionApi extends pulumi.ComponentResource {
         }, this);
         this.function = handler.fn;
         this.logGroup = handler.logGroup;
+        // Saved Logs Insights queries over the audit lines (who called what, refusals, errors, slow routes).
+        createAuditQueries(`${name}`, `${name}-${pulumi.getStack()}`, handler.logGroup.name, this);
 
         // TLS 1.2 or later on the execute-api endpoint too, as on the custom domain: unset, a Regional API's default
         // endpoint accepts TLS 1.0 ("Supported security policies"). With a custom domain every client is given its
