@@ -54,8 +54,8 @@ export const AUDIT_QUERY_FIELDS: readonly (keyof CallLog)[] = [requestId, surfac
 
 /**
  * One saved query per entry of AUDIT_QUERIES on `logGroupName`, children of `parent` named `${name}-query-…`, in the
- * console's folder `folder` (a "/" in a query's name files it in a folder: PutQueryDefinition, CloudWatch Logs API
- * reference).
+ * console's folder `folder` ("To create a folder, use a forward slash (/) to prefix your desired query name with your
+ * desired folder name": AWS::Logs::QueryDefinition, CloudFormation template reference).
  */
 export function createAuditQueries(name: string, folder: string, logGroupName: pulumi.Input<string>, parent: pulumi.Resource): aws.cloudwatch.QueryDefinition[] {
     return Object.entries(AUDIT_QUERIES).map(([title, queryString]) => new aws.cloudwatch.QueryDefinition(
