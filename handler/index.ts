@@ -5,10 +5,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { APP_CLIENT_ID_ENV, authenticate, MCP_CLIENT_ID_ENV, MCP_SHADOW_CLIENT_ID_ENV, type Caller } from "./auth";
 import { readBody } from "./body";
-import { dispatcher, MCP_PATH, type Dispatcher } from "./dispatch";
+import { dispatcher, mayCall, MCP_PATH, type Dispatcher } from "./dispatch";
 import { readEvent, type Request } from "./event";
 import { errorResult, HttpError, okResult } from "./http";
-import { logError, logRequest } from "./log";
+import { callerFields, logCall, logError, logRequest, type CallOutcome } from "./log";
 import { operations, type OperationsOf } from "./operations";
 import { routeList, routes, type RouteEntry as Route, type RouteSpec } from "./routes";
 
@@ -44,25 +44,43 @@ async function handle(app: Dispatcher, event: APIGatewayProxyEvent, context?: Co
             result = errorResult(new HttpError(500, "internal_error", `Something went wrong on our side; quote request id ${requestId} when reporting it.`), { requestId });
         }
     }
+    const latencyMs = Math.round((performance.now() - started) * 100) / 100;
     logRequest({
         requestId,
         route: served.route,
         // An event that could not be read has no method to report.
         method: request === undefined ? UNREADABLE_METHOD : request.method.slice(0, 10),
         status: result.statusCode,
-        latencyMs: Math.round((performance.now() - started) * 100) / 100,
+        latencyMs,
         ...(served.caller === undefined ? {} : { sub: served.caller.sub }),
     });
+    if (served.stage !== undefined && served.caller !== undefined) {
+        // The audit line of a REST call: only once the request reached its route (an unknown path is not a call).
+        logCall({ requestId, surface: "rest", route: served.route, ...callerFields(served.caller), outcome: restOutcome(served.stage, result.statusCode), status: result.statusCode, latencyMs });
+    }
     return result;
+}
+
+/** How a REST call ended, from how far it got and its status. */
+function restOutcome(stage: NonNullable<Served["stage"]>, status: number): CallOutcome {
+    if (status < 400) {
+        return "ok";
+    }
+    if (status >= 500) {
+        return "error";
+    }
+    return { refused: "refused", validating: "invalid", running: "failed" }[stage] as CallOutcome;
 }
 
 /** The log line's method for an event the handler could not read: lower case, which readEvent's upper-cased methods never are. */
 export const UNREADABLE_METHOD = "unreadable";
 
-/** What the log line says of a request: the route it reached and who called. */
+/** What the log lines say of a request: the route it reached, who called, and how far the call got. */
 interface Served {
     route: string;
     caller?: Caller;
+    /** Set once a REST request reached its route: refused (groups), validating its body, or running the operation. */
+    stage?: "refused" | "validating" | "running";
 }
 
 async function serve(app: Dispatcher, request: Request, requestId: string, served: Served): Promise<APIGatewayProxyResult> {
@@ -83,7 +101,15 @@ async function serve(app: Dispatcher, request: Request, requestId: string, serve
     served.caller = authenticate(request, appClientId);
     const route = findRoute(app.routes, request);
     served.route = route.operationId;
+    served.stage = "refused";
+    if (!mayCall(route, served.caller)) {
+        // Says that access is missing, never which groups would grant it. The schema stays the same for everyone:
+        // a GPT Action cannot be filtered per user.
+        throw new HttpError(403, "forbidden", "Your account does not have access to this operation; ask your administrator if you need it.");
+    }
+    served.stage = "validating";
     const body = route.request === undefined ? undefined : readBody(request, route.request);
+    served.stage = "running";
     return okResult(await app.run(route.operationId, { body, caller: served.caller, requestId }));
 }
 

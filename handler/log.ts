@@ -49,6 +49,16 @@ export function logRequest(entry: RequestLog): void {
     logSink.write(JSON.stringify({ level: "INFO", timestamp: new Date().toISOString(), message: "request", ...entry }));
 }
 
+/** The audit line's fields that say who called: the caller's identity and client, nothing from the request. */
+export function callerFields(caller: { readonly sub: string; readonly username?: string; readonly clientId: string; readonly signIn?: string }): Pick<CallLog, "sub" | "username" | "clientId" | "signIn"> {
+    return {
+        sub: caller.sub,
+        ...(caller.username === undefined ? {} : { username: caller.username }),
+        clientId: caller.clientId,
+        ...(caller.signIn === undefined ? {} : { signIn: caller.signIn }),
+    };
+}
+
 export function logCall(entry: CallLog): void {
     logSink.write(JSON.stringify({ level: "INFO", timestamp: new Date().toISOString(), message: "call", ...entry }));
 }

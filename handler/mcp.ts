@@ -10,8 +10,8 @@ import type { Caller } from "./auth";
 import { bodyText, validated } from "./body";
 import { isRecord, type Request } from "./event";
 import { HttpError } from "./http";
-import { logError } from "./log";
-import type { Dispatcher } from "./dispatch";
+import { callerFields, logCall, logError, type CallOutcome } from "./log";
+import { mayCall, type Dispatcher } from "./dispatch";
 import { exchange, rpcError, type Era, type RpcRequest } from "./mcpExchange";
 import { ErrorCode, LEGACY_VERSIONS, META, RpcFailure, SUPPORTED_VERSIONS } from "./mcpProtocol";
 import type { RouteEntry } from "./routes";
@@ -41,26 +41,21 @@ interface ToolResult {
     readonly isError?: true;
 }
 
-/** Tool definitions and instructions are derived once per route table, when first needed (a warm Lambda reuses them). */
-const toolLists = new WeakMap<readonly RouteEntry[], readonly ToolDefinition[]>();
-const instructionsOf = new WeakMap<readonly RouteEntry[], string>();
+/** A route's tool definition is derived once, when first listed (a warm Lambda reuses it). */
+const toolDefinitions = new WeakMap<RouteEntry, ToolDefinition>();
 
-function instructionsFor(routes: readonly RouteEntry[]): string {
-    let instructions = instructionsOf.get(routes);
-    if (instructions === undefined) {
-        instructions = serverInstructions(SERVER_INFO.name, routes);
-        instructionsOf.set(routes, instructions);
+function toolOf(route: RouteEntry): ToolDefinition {
+    let tool = toolDefinitions.get(route);
+    if (tool === undefined) {
+        tool = toolDefinition(route);
+        toolDefinitions.set(route, tool);
     }
-    return instructions;
+    return tool;
 }
 
-function toolsOf(routes: readonly RouteEntry[]): readonly ToolDefinition[] {
-    let tools = toolLists.get(routes);
-    if (tools === undefined) {
-        tools = routes.map(toolDefinition);
-        toolLists.set(routes, tools);
-    }
-    return tools;
+/** The routes `caller` may call, in table order: the tools they see, and the ones the instructions name. */
+function visibleRoutes(app: Dispatcher, caller: Caller): readonly RouteEntry[] {
+    return app.routes.filter((route) => mayCall(route, caller));
 }
 
 /** Answers one HTTP request to /mcp for an authenticated caller, with `app`'s routes as tools. */
@@ -103,13 +98,13 @@ async function answer(app: Dispatcher, caller: Caller, requestId: string, reques
 }
 
 async function method(app: Dispatcher, caller: Caller, requestId: string, request: RpcRequest, era: Era): Promise<Record<string, unknown>> {
-    const hints = era === "modern" ? cacheHints() : {};
+    const hints = era === "modern" ? cacheHints(app.routes) : {};
     switch (`${era} ${request.method}`) {
         case "modern server/discover":
             // MCP 2026-07-28, Server › Discovery.
-            return { supportedVersions: SUPPORTED_VERSIONS, capabilities: CAPABILITIES, instructions: instructionsFor(app.routes), ...hints };
+            return { supportedVersions: SUPPORTED_VERSIONS, capabilities: CAPABILITIES, instructions: serverInstructions(SERVER_INFO.name, visibleRoutes(app, caller)), ...hints };
         case "legacy initialize":
-            return initialized(request, app.routes);
+            return initialized(request, visibleRoutes(app, caller));
         case "legacy ping":
             return {};
     }
@@ -119,8 +114,9 @@ async function method(app: Dispatcher, caller: Caller, requestId: string, reques
                 // Utilities › Pagination: the list fits one page, so no cursor was ever handed out.
                 throw new RpcFailure(ErrorCode.InvalidParams, "Invalid params: unknown cursor (tools/list answers in one page)");
             }
-            // Route table order, the same on every request (MCP 2026-07-28, Tools › Listing Tools).
-            return { tools: toolsOf(app.routes), ...hints };
+            // The tools this caller may call, in route table order, the same on every request (MCP 2026-07-28, Tools ›
+            // Listing Tools).
+            return { tools: visibleRoutes(app, caller).map(toolOf), ...hints };
         case "tools/call":
             return { ...(await callTool(app, caller, requestId, request.params)) };
         case "prompts/list":
@@ -143,11 +139,11 @@ async function method(app: Dispatcher, caller: Caller, requestId: string, reques
 }
 
 /**
- * The same list for every caller, so any cache may share it; it becomes `private` once what a user may call
- * depends on who they are.
+ * `public` while every caller sees the same lists, so any cache may share them; `private` once a route is limited
+ * to groups, since then what a user sees depends on who they are (Utilities › Caching › Choosing a Cache Scope).
  */
-function cacheHints(): { ttlMs: number; cacheScope: "public" } {
-    return { ttlMs: LIST_TTL_MS, cacheScope: "public" };
+function cacheHints(routes: readonly RouteEntry[]): { ttlMs: number; cacheScope: "public" | "private" } {
+    return { ttlMs: LIST_TTL_MS, cacheScope: routes.some((route) => (route.groups ?? []).length > 0) ? "private" : "public" };
 }
 
 /** MCP 2025-11-25, Lifecycle › Version Negotiation: a 2025 revision asked for is echoed, anything else gets the latest. */
@@ -157,30 +153,56 @@ function initialized(request: RpcRequest, routes: readonly RouteEntry[]): Record
         throw new RpcFailure(ErrorCode.InvalidParams, "Invalid params: initialize needs a protocolVersion");
     }
     const protocolVersion = (LEGACY_VERSIONS as readonly string[]).includes(asked) ? asked : LEGACY_VERSIONS[0];
-    return { protocolVersion, capabilities: CAPABILITIES, serverInfo: SERVER_INFO, instructions: instructionsFor(routes) };
+    return { protocolVersion, capabilities: CAPABILITIES, serverInfo: SERVER_INFO, instructions: serverInstructions(SERVER_INFO.name, routes) };
 }
 
-/** Runs the tool named in `params` as `caller`; a failure the model can correct comes back as the tool's result. */
+/**
+ * Runs the tool named in `params` as `caller`; a failure the model can correct comes back as the tool's result. Each
+ * call of a route writes the audit line, a refused one too.
+ */
 async function callTool(app: Dispatcher, caller: Caller, requestId: string, params: Readonly<Record<string, unknown>>): Promise<ToolResult> {
     const { name, arguments: args = {} } = params;
     if (typeof name !== "string" || !isRecord(args)) {
         throw new RpcFailure(ErrorCode.InvalidParams, "Invalid params: tools/call needs a tool name and, if any, an arguments object");
     }
+    // MCP 2025-11-25 and 2026-07-28, Tools › Error Handling: an unknown tool is a protocol error. A tool the caller
+    // may not call is answered the same way, so the answer says nothing of what others can do.
+    const unknownTool = new RpcFailure(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 100)}. Call tools/list for the available ones.`);
     const route = app.routes.find((r) => r.operationId === name);
     if (route === undefined) {
-        // MCP 2025-11-25 and 2026-07-28, Tools › Error Handling: an unknown tool is a protocol error.
-        throw new RpcFailure(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 100)}. Call tools/list for the available ones.`);
+        throw unknownTool;
+    }
+    const started = performance.now();
+    const audit = (outcome: CallOutcome) => logCall({
+        requestId, surface: "mcp", route: route.operationId, ...callerFields(caller), outcome, latencyMs: Math.round((performance.now() - started) * 100) / 100,
+    });
+    if (!mayCall(route, caller)) {
+        audit("refused");
+        throw unknownTool;
+    }
+    let body: unknown;
+    try {
+        body = route.request === undefined ? undefined : validated(route.request, args, "The arguments do not match the tool's input schema");
+    } catch (error) {
+        if (HttpError.is(error)) {
+            audit("invalid");
+            return failure(error.message);
+        }
+        throw error;
     }
     try {
-        const body = route.request === undefined ? undefined : validated(route.request, args, "The arguments do not match the tool's input schema");
-        return toolResult(route, await app.run(route.operationId, { body, caller, requestId }));
+        const result = toolResult(route, await app.run(route.operationId, { body, caller, requestId }));
+        audit("ok");
+        return result;
     } catch (error) {
         // A tool execution error goes back as a result the model can read and correct its call from.
         // The operation may come from the other bundle file, with its own copy of the class.
         if (HttpError.is(error)) {
+            audit("failed");
             return failure(error.message);
         }
         logError(requestId, route.operationId, error);
+        audit("error");
         return failure(`Something went wrong on our side; quote request id ${requestId} when reporting it.`);
     }
 }

@@ -266,11 +266,12 @@ describe("handler", () => {
             }
         });
 
-        it("writes one JSON log line per request, without tokens or bodies", async () => {
+        it("writes one JSON log line per request and, for a call of a route, its audit line, without tokens or bodies", async () => {
             const { logs } = await call(event({ path: "/reports/sales", body: salesBody({ month: "2026-10", note: SECRET_MARKER }) }));
-            expect(logs).to.have.lengthOf(1);
+            expect(logs.map((l) => l.message)).to.deep.equal(["request", "call"]);
             expect(logs[0]).to.include({ level: "INFO", requestId: "lambda-request-1", route: "getSalesReport", method: "POST", status: 200, sub: "user-sub-1" });
             expect(logs[0].latencyMs).to.be.a("number").and.at.least(0);
+            expect(logs[1]).to.include({ surface: "rest", route: "getSalesReport", outcome: "ok", status: 200, sub: "user-sub-1" });
             expect(JSON.stringify(logs)).to.not.include(SECRET_MARKER);
         });
 

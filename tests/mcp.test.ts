@@ -9,7 +9,7 @@ import { operations } from "../handler/operations";
 import { routeList, type RouteEntry } from "../handler/routes";
 import { HttpError } from "../handler/http";
 import { fileResource, isTextMediaType, MAX_INSTRUCTIONS_CHARS, returnsFiles, serverInstructions, titleOf, toolAnnotations } from "../handler/tools";
-import { event, GPT_CLIENT, MCP_CLIENT, quietly, request, rpc, type Rpc } from "./mcpEvents";
+import { event, GPT_CLIENT, MCP_CLIENT, mcpClientsForSuite, quietly, request, rpc, type Rpc } from "./mcpEvents";
 import { exampleArguments } from "./toolExamples";
 import * as esbuild from "esbuild";
 import { Module } from "node:module";
@@ -25,15 +25,7 @@ async function callTool(name: string, args: unknown): Promise<Record<string, unk
 }
 
 describe("MCP surface (handler)", () => {
-    beforeEach(() => {
-        process.env.APP_CLIENT_ID = GPT_CLIENT;
-        process.env.MCP_CLIENT_ID = MCP_CLIENT;
-        delete process.env.CORS_ALLOW_ORIGIN;
-    });
-    after(() => {
-        delete process.env.APP_CLIENT_ID;
-        delete process.env.MCP_CLIENT_ID;
-    });
+    mcpClientsForSuite();
 
     describe("protocol", () => {
         for (const version of ["2025-03-26", "2025-06-18", "2025-11-25"]) {

@@ -47,3 +47,16 @@ export async function rpc(message: unknown, headers: Record<string, string> = {}
 
 export const request = (method: string, params?: unknown, id = 1) => ({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) });
 
+
+/** For the enclosing describe: the handler's client ids set before each test (and CORS off), removed after. */
+export function mcpClientsForSuite(): void {
+    beforeEach(() => {
+        process.env.APP_CLIENT_ID = GPT_CLIENT;
+        process.env.MCP_CLIENT_ID = MCP_CLIENT;
+        delete process.env.CORS_ALLOW_ORIGIN;
+    });
+    after(() => {
+        delete process.env.APP_CLIENT_ID;
+        delete process.env.MCP_CLIENT_ID;
+    });
+}

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { LIST_TTL_MS } from "../handler/mcp";
 import { LEGACY_VERSIONS, MODERN_VERSIONS } from "../handler/mcpProtocol";
 import { routeList } from "../handler/routes";
-import { MCP_CLIENT, quietly, event, request, rpc, type Rpc } from "./mcpEvents";
+import { event, mcpClientsForSuite, quietly, request, rpc, type Rpc } from "./mcpEvents";
 import { exampleArguments } from "./toolExamples";
 
 const MODERN = "2026-07-28";
@@ -41,15 +41,7 @@ function expectError(outcome: { result: { statusCode: number; body: string }; an
 }
 
 describe("MCP 2026-07-28 beside the 2025 revisions (handler)", () => {
-    beforeEach(() => {
-        process.env.APP_CLIENT_ID = "gpt-client";
-        process.env.MCP_CLIENT_ID = MCP_CLIENT;
-        delete process.env.CORS_ALLOW_ORIGIN;
-    });
-    after(() => {
-        delete process.env.APP_CLIENT_ID;
-        delete process.env.MCP_CLIENT_ID;
-    });
+    mcpClientsForSuite();
 
     describe("modern requests, each standing alone", () => {
         it("server/discover: the versions served (both eras), capabilities, instructions, serverInfo and caching hints (Server › Discovery)", async () => {
