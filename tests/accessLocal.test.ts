@@ -2,12 +2,18 @@
  * Local mode's tokens carry the test user's groups (testUserGroups) as Cognito's do, in `cognito:groups`, and its
  * gateway, like API Gateway's Cognito authorizer, refuses a token whose claims were edited after signing.
  */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { expect } from "chai";
 import { decodeJwt } from "jose";
+import { createHandler } from "../handler/index";
+import { operations } from "../handler/operations";
+import { routes } from "../handler/routes";
+import { mcpScope } from "../infra/mcpMetadata";
 import { startLocal, type LocalServer } from "../local/server";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 import { withAccess } from "./routeAccess";
-import { signIn } from "./signIn";
+import { mcpTokens, signIn } from "./signIn";
 
 /** The GPT Action client's tokens for the test user: the code flow with HTTP Basic, as ChatGPT does it. */
 async function gptTokens(local: LocalServer): Promise<{ access_token: string; id_token: string }> {
@@ -97,5 +103,69 @@ describe("local mode: the test user's groups in its tokens", function () {
             error = err;
         }
         expect(String(error)).to.match(/testUserGroups\[0\] = "hr" is not a group the route table names \(finance, sales\)/);
+    });
+});
+
+/**
+ * Issue 24's "done means", end to end over real HTTP: the sales report kept to finance, a GPT-style client at the REST
+ * route and the official MCP SDK client at /mcp, as the test user outside the group and then in it (testUserGroups).
+ */
+describe("local mode: a route kept to a group, on both surfaces", function () {
+    this.timeout(30_000);
+    const table = { ...routes, getSalesReport: { ...routes.getSalesReport, groups: ["finance"] } };
+    const REPORT = JSON.stringify({ month: "2026-10", region: "EMEA" });
+    let restoreLogs = (): void => undefined;
+    let local: LocalServer | undefined;
+    afterEach(async () => {
+        restoreLogs();
+        await local?.close();
+        local = undefined;
+        clearHandlerEnv();
+    });
+
+    /** Local mode whose function is built from `table` (the shipped handler's table has no groups), the test user in `groups`. */
+    async function asMemberOf(groups: readonly string[]): Promise<{ rest: (path: string, body: string) => Promise<Response>; mcp: Client }> {
+        local = await withAccess({ getSalesReport: { groups: ["finance"] } }, () => startLocal({
+            port: 0, stackFile: LOCAL_STACK_FILE, handler: createHandler(table, operations), config: { testUserGroups: JSON.stringify(groups) },
+        }));
+        restoreLogs = silenceLogs();
+        const server = local;
+        const { access_token: gptToken } = await gptTokens(server);
+        const rest = (path: string, body: string) => fetch(`${server.outputs.apiUrl}${path}`, {
+            method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${gptToken}` }, body,
+        });
+        const { access_token: mcpToken } = await mcpTokens(server.outputs, mcpScope(server.outputs.apiUrl));
+        const mcp = new Client({ name: "tests", version: "1.0.0" });
+        await mcp.connect(new StreamableHTTPClientTransport(new URL(server.outputs.mcpServerUrl ?? ""), { requestInit: { headers: { Authorization: `Bearer ${mcpToken}` } } }));
+        return { rest, mcp };
+    }
+
+    it("refuses a user outside the group: 403 at the REST route, no tool, no call; the open route unaffected", async () => {
+        const { rest, mcp } = await asMemberOf([]);
+        const refused = await rest("/reports/sales", REPORT);
+        expect(refused.status).to.equal(403);
+        expect(JSON.stringify(await refused.json())).to.not.include("finance");
+        expect((await rest("/my_route", "{}")).status).to.equal(200);
+        const { tools } = await mcp.listTools();
+        expect(tools.map((t) => t.name)).to.include("postSuccess").and.not.include("getSalesReport");
+        let error: unknown;
+        try {
+            await mcp.callTool({ name: "getSalesReport", arguments: { month: "2026-10" } });
+        } catch (err) {
+            error = err;
+        }
+        expect(String(error)).to.match(/getSalesReport/);
+        expect((await mcp.callTool({ name: "postSuccess", arguments: {} })).isError).to.not.equal(true);
+        await mcp.close();
+    });
+
+    it("lets the same user in with testUserGroups, on both surfaces", async () => {
+        const { rest, mcp } = await asMemberOf(["finance"]);
+        expect((await rest("/reports/sales", REPORT)).status).to.equal(200);
+        const { tools } = await mcp.listTools();
+        expect(tools.map((t) => t.name)).to.include.members(["postSuccess", "getSalesReport"]);
+        const result = await mcp.callTool({ name: "getSalesReport", arguments: { month: "2026-10", region: "EMEA" } });
+        expect(result.isError).to.not.equal(true);
+        await mcp.close();
     });
 });
