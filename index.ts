@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GptActionApi } from "./infra/api";
 import { CognitoAuth } from "./infra/auth";
+import { tableGroups } from "./infra/grants";
 import { loadConfig } from "./infra/loadConfig";
 import { mcpApiArgs, stackOutputs } from "./infra/outputs";
 import { routeTableError } from "./infra/routeTable";
@@ -23,7 +24,7 @@ if (routeProblem !== undefined) {
 const [apiBaseUrl, resolveApiBaseUrl] = pulumi.deferredOutput<string>();
 const { customDomain } = config.domains;
 const auth = new CognitoAuth("gpt-action", {
-    ...config.auth, customDomain: customDomain?.auth, mcp: config.mcp && { ...config.mcp, apiUrl: apiBaseUrl },
+    ...config.auth, groups: tableGroups(routes), customDomain: customDomain?.auth, mcp: config.mcp && { ...config.mcp, apiUrl: apiBaseUrl },
 });
 const api = new GptActionApi("gpt-action", {
     ...config.api, ...config.network, customDomain: customDomain?.api, routes,

@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { RouteEntry } from "../handler/routes";
 import { HANDLER_ENTRY } from "./bundle";
+import { createAuditQueries } from "./auditQueries";
+import { grantStatements } from "./grants";
 import { createHandlerFunction } from "./lambda";
 import { createApiGatewayAccount } from "./apiGatewayAccount";
 import { aliasRecords, hostedZoneId, validatedCertificate } from "./certificates";
@@ -107,6 +109,8 @@ export class GptActionApi extends pulumi.ComponentResource {
     public readonly restApi: aws.apigateway.RestApi;
     public readonly stage: aws.apigateway.Stage;
     public readonly function: aws.lambda.Function;
+    /** The handler's log group, where its audit lines go. */
+    public readonly logGroup: aws.cloudwatch.LogGroup;
     /** The stage URL, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/Prod */
     public readonly url: pulumi.Output<string>;
     /** The OpenAPI 3.1 document (JSON) to paste into the GPT's Action, its server URL filled in. */
@@ -145,11 +149,16 @@ export class GptActionApi extends pulumi.ComponentResource {
                 ...(args.mcp === undefined ? {} : { MCP_CLIENT_ID: args.mcp.clientId, MCP_SHADOW_CLIENT_ID: args.mcp.cimdClientId }),
                 ...(cors === undefined ? {} : { CORS_ALLOW_ORIGIN: cors }),
             },
+            // What the routes' operations need, one statement per grant, named after its route (RouteSpec.grants).
+            statements: grantStatements(args.routes),
             tracing,
             reservedConcurrency: args.lambdaReservedConcurrency,
             network: args.vpc === undefined ? undefined : functionNetwork(`${name}`, args.vpc, this),
         }, this);
         this.function = handler.fn;
+        this.logGroup = handler.logGroup;
+        // Saved Logs Insights queries over the audit lines (who called what, refusals, errors, slow routes).
+        createAuditQueries(`${name}`, `${name}-${pulumi.getStack()}`, handler.logGroup.name, this);
 
         // TLS 1.2 or later on the execute-api endpoint too, as on the custom domain: unset, a Regional API's default
         // endpoint accepts TLS 1.0 ("Supported security policies"). With a custom domain every client is given its

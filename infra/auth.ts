@@ -26,6 +26,13 @@ export interface CognitoAuthArgs {
     readonly domainPrefixBase?: string;
     /** Creates this user, without emailing it, with a generated temporary password. Default: no user. */
     readonly testUserEmail?: pulumi.Input<string>;
+    /** Groups of the pool the test user joins; each must be in `groups`. Default: none. */
+    readonly testUserGroups?: readonly string[];
+    /**
+     * The Cognito groups the route table names (a route's `groups`): one user group each, which the handler reads back
+     * from the access token's `cognito:groups`. Default: none.
+     */
+    readonly groups?: readonly string[];
     /** Sign-in with an authenticator app (TOTP): "off", "optional" or "on". Default: "optional". */
     readonly mfa?: pulumi.Input<"off" | "optional" | "on">;
     /** Refuses to delete the user pool while on. Default: false. */
@@ -116,6 +123,8 @@ export class CognitoAuth extends pulumi.ComponentResource {
     public readonly mcpScope?: pulumi.Output<string>;
     /** The public client that clients with a Client ID Metadata Document sign in through; undefined without `mcp`. */
     public readonly mcpCimdClient?: aws.cognito.UserPoolClient;
+    /** The pool's groups, one per group the route table names, by name. */
+    public readonly groups: Readonly<Record<string, aws.cognito.UserGroup>>;
 
     /**
      * A user pool that only administrators add users to, an OAuth app client for ChatGPT (authorization-code
@@ -282,6 +291,16 @@ export class CognitoAuth extends pulumi.ComponentResource {
             this.mcpCimdClient = oauthClient(`${name}-mcp-cimd-client`, [this.mcpScope], facadeCallback, false);
         }
 
+        // The groups routes are kept to (RouteSpec.groups). Cognito puts a user's groups in the access token's
+        // cognito:groups claim, which the handler checks ("Adding groups to a user pool", Cognito developer guide).
+        // Keyed by name, so another route naming a group changes nothing; a group no route names any more is
+        // deleted, and its members with it (DeleteGroup removes memberships, not users).
+        this.groups = Object.fromEntries((args.groups ?? []).map((group) => [group, new aws.cognito.UserGroup(`${name}-group-${group}`, {
+            userPoolId: this.userPool.id,
+            name: group,
+            description: "A group the gpt-action route table keeps routes to (handler/routes.ts, groups).",
+        }, { parent: this })]));
+
         if (args.testUserEmail !== undefined) {
             // Meets the pool's policy by construction; the user picks a permanent one at first login.
             const password = new random.RandomPassword(`${name}-test-user-password`, {
@@ -293,7 +312,7 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 overrideSpecial: PASSWORD_SYMBOLS,
             }, { parent: this });
             // The cookbook's `admin-create-user` step, without the invitation email.
-            new aws.cognito.User(`${name}-test-user`, {
+            const testUser = new aws.cognito.User(`${name}-test-user`, {
                 userPoolId: this.userPool.id,
                 username: args.testUserEmail,
                 attributes: { email: args.testUserEmail, email_verified: "true" },
@@ -301,6 +320,18 @@ export class CognitoAuth extends pulumi.ComponentResource {
                 temporaryPassword: password.result,
             }, { parent: this });
             this.testUserTemporaryPassword = pulumi.secret(password.result);
+            // So the test user can try the routes the table keeps to a group (testUserGroups).
+            for (const group of args.testUserGroups ?? []) {
+                const userGroup = this.groups[group];
+                if (userGroup === undefined) {
+                    throw new pulumi.ResourceError(`testUserGroups names ${group}, which no route's groups name; add it to a route in handler/routes.ts or remove it from testUserGroups`, this);
+                }
+                new aws.cognito.UserInGroup(`${name}-test-user-in-${group}`, {
+                    userPoolId: this.userPool.id,
+                    username: testUser.username,
+                    groupName: userGroup.name,
+                }, { parent: this });
+            }
         }
 
         this.registerOutputs({

@@ -35,6 +35,16 @@ export interface Bundle extends BundleFile {
     readonly files: Readonly<Record<string, string>>;
 }
 
+/**
+ * Packages the Lambda runtime provides, left out of the bundle and loaded from the runtime: the AWS SDK for
+ * JavaScript v3, which Lambda's Node.js runtimes include from nodejs18.x on ("Why and how you should use AWS SDK
+ * for JavaScript (v3) on Node.js 18", AWS Developer Tools Blog; "Building Lambda functions with Node.js"). An
+ * operation that reads DynamoDB then adds nothing to the bundle, as the AWS CDK's NodejsFunction does by default.
+ * The version is the runtime's, which AWS updates; to pin one, or to use an API newer than the runtime's, remove the
+ * pattern here and add the client to dependencies, and esbuild bundles it.
+ */
+export const RUNTIME_PROVIDED: readonly string[] = ["@aws-sdk/*"];
+
 /** esbuild's target: the functions' runtime, nodejs24.x (infra/lambda.ts), and package.json's engines. */
 export const NODE_TARGET = "node24";
 
@@ -117,7 +127,7 @@ function runEsbuild(entry: string, outName: string, external: readonly string[],
         // "linked" adds the sourceMappingURL comment that --enable-source-maps follows to the .map file.
         sourcemap: "linked",
         sourcesContent: false,
-        external: [...external],
+        external: [...external, ...RUNTIME_PROVIDED],
         // An external `import()` becomes `require()`: the file is CommonJS, and a real dynamic import would load it
         // through Node's ESM loader and its export scanner, which only costs time.
         supported: { "dynamic-import": false },

@@ -3,6 +3,7 @@ import * as z from "zod/mini";
 import { FACADE_PREFIX } from "../handler/facade/paths";
 import type { RouteEntry } from "../handler/routes";
 import { MAX_TOOL_DESCRIPTION_CHARS, toolDescription } from "../handler/tools";
+import { accessProblems, sidProblems } from "./grants";
 import { isObject } from "./json";
 import { apiLevelSettings, restApiDocument, restApiProblems } from "./restApiDocument";
 
@@ -85,7 +86,10 @@ export function routeTableProblems(routes: readonly RouteEntry[]): string[] {
                 problems.push(`${name}: the ${what} schema must describe a JSON object (z.object(...)), as an MCP tool's arguments and result are`);
             }
         }
+        // Who may call it and what it may reach (infra/grants.ts: the same rules the policy pack applies).
+        problems.push(...accessProblems(route));
     }
+    problems.push(...sidProblems(routes));
     // Only when each route is sound on its own: a model's problems mean little for a schema that is not an object.
     return problems.length > 0 ? problems : restApiProblems(routes);
 }

@@ -11,6 +11,8 @@ import { callbackUrlProblem, MAX_URL_LENGTH } from "./callbacks";
 import { parseCustomDomain } from "./customDomainConfig";
 import { domainPrefixProblem } from "./domainPrefix";
 import { parseIdentityProviders } from "./identityProviders";
+import { routeList } from "../handler/routes";
+import { GROUP_NAME, tableGroups } from "./grants";
 import { parseNetwork } from "./networkConfig";
 import { setting } from "./settingTable";
 import { checked, flag, json, list, oneOf, optional, positive, text, whole, wholeOneOf, type SettingType } from "./settingTypes";
@@ -113,6 +115,21 @@ export const SETTINGS = {
         default: "", in: ["auth"],
         description: "Creates this Cognito user without sending an email, with a generated temporary password exported as a secret.",
         fix: "pulumi config set testUserEmail you@example.com",
+    }),
+    testUserGroups: setting({
+        // Read against the shipped table (index.ts deploys it) when the value is checked, so a route that names a
+        // group comes before the test user can join it.
+        type: list((group) => {
+            const named = tableGroups(routeList());
+            if (!GROUP_NAME.test(group)) {
+                return "is not a Cognito group name the route table can use (1-128 letters, digits or _ . - @ +)";
+            }
+            return named.includes(group) ? undefined
+                : `is not a group the route table names (${named.length === 0 ? "it names none" : named.join(", ")}); add it to a route's groups in handler/routes.ts, or remove it here`;
+        }),
+        default: "[]", in: ["auth"],
+        description: "Cognito groups the test user (`testUserEmail`, and local mode's) joins; each must be one a route's `groups` names: `pulumi config set --path 'testUserGroups[0]' finance`.",
+        fix: (at: string) => setPath(at, "<a group the route table names>"),
     }),
     accessLogs: setting({
         type: flag, default: "true", in: ["api"],

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
                Connect an MCP client: docs/local-mode.md#connect-an-mcp-client-to-local-mode${local.facade === undefined || local.facade.clientMetadataUrls.length === 0 ? "" : `
   CIMD         client ids accepted: ${local.facade.clientMetadataUrls.join(", ")}`}`;
     console.log(`gpt-action local mode on ${local.baseUrl} (stack config: ${local.stackFile}, stage ${local.config.stageName})
-  Test user    ${o.testUser.username} / ${o.testUser.password}
+  Test user    ${o.testUser.username} / ${o.testUser.password}${local.config.testUserGroups.length === 0 ? "" : `, in ${local.config.testUserGroups.join(", ")}`}
   API          ${o.apiUrl} (GPT Action client ${o.clientId})${mcp}
   Outputs      ${outputsFile}: every value, client secrets included (check them: npm run smoke -- ${file})
 

@@ -16,6 +16,8 @@ import { errorPage, loginPage, redirectMismatchPage } from "./pages";
 export interface LocalUser {
     readonly username: string;
     readonly password: string;
+    /** The Cognito groups the user is in, which its tokens carry as `cognito:groups`. Default: none. */
+    readonly groups?: readonly string[];
 }
 
 export interface AuthorityOptions {
@@ -66,7 +68,7 @@ const MAX_PARAM_CHARS = 2048;
 const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43,128}$/;
 const RESOURCE_UNKNOWN = "resource does not name a resource server of this user pool (RFC 8707).";
 
-interface StoredUser { readonly username: string; readonly password: string; readonly sub: string }
+interface StoredUser { readonly username: string; readonly password: string; readonly sub: string; readonly groups?: readonly string[] }
 interface AuthorizationRequest {
     readonly client_id: string;
     readonly redirect_uri: string;
@@ -511,7 +513,13 @@ export class LocalAuthority {
     /** Access and ID tokens with Cognito's claims. */
     private async issue(grant: Grant): Promise<Record<string, unknown>> {
         const now = Math.floor(this.clock() / 1000);
-        const common = { sub: grant.user.sub, iss: this.issuer, iat: now, exp: now + this.tokenSeconds, auth_time: grant.authTime };
+        // Cognito puts a user's groups in both tokens as a JSON array, and leaves the claim out for a user in none
+        // ("Adding groups to a user pool", "Understanding the access token", Cognito developer guide).
+        const groups = grant.user.groups ?? [];
+        const common = {
+            sub: grant.user.sub, iss: this.issuer, iat: now, exp: now + this.tokenSeconds, auth_time: grant.authTime,
+            ...(groups.length === 0 ? {} : { "cognito:groups": [...groups] }),
+        };
         const originJti = grant.originJti ?? randomUUID();
         const accessToken = await this.sign({
             ...common,

@@ -114,6 +114,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
     const clientId = options.clientId ?? "gpt-action-local";
     const clientSecret = options.clientSecret ?? randomBytes(24).toString("base64url");
     const testUser = { username: options.username ?? "test@example.com", password: options.password ?? generatedPassword() };
+    // The deployed test user joins testUserGroups (infra/auth.ts); so does local mode's.
+    const testUserGroups = config.testUserGroups;
     const localCallback = `http://localhost:${port}/callback`;
     const callbackUrls = [localCallback, ...(config.awaitingCallbackUrl ? [] : config.callbackUrls)];
     const apiUrl = `${baseUrl}/${config.stageName}`;
@@ -145,7 +147,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalServe
         },
         // The MCP resource server's identifier, the one `resource` Cognito binds tokens to.
         resources: mcp === undefined ? [] : [mcp.surface.serverUrl],
-        users: [testUser],
+        users: [{ ...testUser, groups: testUserGroups }],
         tokenSeconds: config.accessTokenMinutes * 60,
         refreshSeconds: config.refreshTokenDays * 86400,
         clock: options.clock,

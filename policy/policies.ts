@@ -12,12 +12,15 @@ import {
 } from "@pulumi/policy";
 import { CORS_PATHS as FACADE_CORS_PATHS } from "../handler/facade/cors";
 import { FACADE_METHODS } from "../handler/facade/paths";
+import { routeList, type RouteEntry } from "../handler/routes";
 import { callbackUrlProblem } from "../infra/callbacks";
+import { grantSid, grantWildcards } from "../infra/grants";
 import { AUTH_FLOWS, ROTATING_AUTH_FLOWS } from "../infra/refreshTokens";
 import { XRAY_WRITE_ACTIONS } from "../infra/lambda";
 import { VPC_DESCRIBE_ACTIONS } from "../infra/networkConfig";
 
 interface Statement {
+    Sid?: string;
     Effect?: string;
     Action?: string | string[];
     Resource?: string | string[];
@@ -54,6 +57,45 @@ export function statementProblem(statement: Statement): string | undefined {
     return undefined;
 }
 
+
+/** A statement id of the form grantSid gives a route's grant. */
+const GRANT_SID = /^Route[A-Za-z0-9]+Grant\d+$/;
+
+/** The route table's grants by statement id, each with its route. */
+function tableGrants(routes: readonly RouteEntry[]): Map<string, { route: string; actions: readonly string[]; resources: readonly string[]; allowWildcard?: string }> {
+    return new Map(routes.flatMap((route) => (route.grants ?? []).map((grant, index) =>
+        [grantSid(route.operationId, index), { route: route.operationId, ...grant }] as const)));
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Why a statement named like a route's grant is not one the route table (`routes`) declares, or has a wildcard
+ * (by infra/grants.ts's rule, partial wildcards included) the table's grant does not explain; undefined when it
+ * is the grant as declared.
+ */
+export function grantStatementProblem(statement: Statement, routes: readonly RouteEntry[] = routeList()): string | undefined {
+    if (statement.Sid === undefined || !GRANT_SID.test(statement.Sid)) {
+        return undefined;
+    }
+    const declared = tableGrants(routes).get(statement.Sid);
+    const actions = list(statement.Action);
+    const resources = list(statement.Resource);
+    if (declared === undefined || statement.Effect !== "Allow" || !sameList(actions, declared.actions) || !sameList(resources, declared.resources)) {
+        return `${statement.Sid} is named like a route's grant but is not one the route table declares (handler/routes.ts, grants); declare it there`;
+    }
+    const wildcards = grantWildcards({ actions, resources });
+    if (wildcards.length > 0 && (declared.allowWildcard?.trim() ?? "") === "") {
+        return `${statement.Sid} (${declared.route}'s grant) has the wildcard ${wildcards.join(", ")} without a reason; list exact actions and ARNs, or give the grant an allowWildcard`;
+    }
+    return undefined;
+}
+
+/** Whether a statement is a route's grant whose wildcard the table explains, which iam-no-wildcards leaves to route-grants-as-declared. */
+function explainedGrant(statement: Statement, routes: readonly RouteEntry[]): boolean {
+    const declared = statement.Sid === undefined ? undefined : tableGrants(routes).get(statement.Sid);
+    return declared?.allowWildcard !== undefined && grantStatementProblem(statement, routes) === undefined;
+}
 
 /**
  * Auth flows that send the password itself to Cognito's API: USER_PASSWORD and ADMIN_USER_PASSWORD, and their
@@ -444,12 +486,13 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     },
     {
         name: "iam-no-wildcards",
-        description: 'No IAM statement allows a wildcard action or "*" resources (except actions without resource-level permissions: X-Ray writes, and EC2 Describe calls for VPC functions), and no AWS-managed policy is attached.',
+        description: 'No IAM statement allows a wildcard action or "*" resources (except actions without resource-level permissions: X-Ray writes, and EC2 Describe calls for VPC functions; and a route grant whose allowWildcard says why), and no AWS-managed policy is attached.',
         enforcementLevel: "mandatory",
         validateResource: [
             validateResourceOfType(aws.iam.RolePolicy, (policy, _args, report) => {
+                const routes = routeList();
                 for (const statement of statementsOf(policy.policy)) {
-                    const problem = statementProblem(statement);
+                    const problem = explainedGrant(statement, routes) ? undefined : statementProblem(statement);
                     if (problem !== undefined) {
                         report(`A statement ${problem}.`);
                     }
@@ -461,6 +504,20 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
                 }
             }),
         ],
+    },
+    {
+        name: "route-grants-as-declared",
+        description: "Every role policy statement named like a route's grant (RouteXGrantN) is that grant as the route table declares it, and has no wildcard (partial ones included) unless the grant's allowWildcard says why.",
+        enforcementLevel: "mandatory",
+        validateResource: validateResourceOfType(aws.iam.RolePolicy, (policy, _args, report) => {
+            const routes = routeList();
+            for (const statement of statementsOf(policy.policy)) {
+                const problem = grantStatementProblem(statement, routes);
+                if (problem !== undefined) {
+                    report(`${problem}.`);
+                }
+            }
+        }),
     },
     {
         name: "lambda-environment-holds-no-secrets",

@@ -43,6 +43,11 @@ function links(text: string): string[] {
 }
 
 describe("links in README.md and docs/", () => {
+    // A README a newcomer reads to the end (STYLE.md): reference material lives in docs/, not here.
+    it("keeps the README within 250 lines", () => {
+        expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8").trimEnd().split("\n").length).to.be.at.most(250);
+    });
+
     it("finds pages with links to check", () => {
         expect(PAGES).to.include("README.md").and.include("docs/mcp.md");
         expect(links(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).length).to.be.greaterThan(10);

@@ -12,8 +12,10 @@ import { openCode, openRefreshToken, sealCode, sealRefreshToken, sealState } fro
 import { FACADE_PATHS } from "../handler/facade/paths";
 import { apiLevelSettings, restApiDocument } from "../infra/restApiDocument";
 import { routeList } from "../handler/routes";
-import { CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, pkcePair, postEvent, serveJson, settingsFor, STATIC_CLIENT_ID, type DocumentHost } from "./facadeFixtures";
+import { CLIENT_REDIRECT, documentHost, facadeFor, fakeCognito, getEvent, pkcePair, postEvent, serveJson, settingsFor, SHADOW_CLIENT_ID, STATIC_CLIENT_ID, type DocumentHost } from "./facadeFixtures";
 import { silenceLogs } from "./localMode";
+import { logSink } from "../handler/log";
+import { signInOf } from "../handler/facade/issued";
 
 /** Silences the facade's request log lines for the enclosing describe (a root-level hook would silence every file's). */
 function quietLogs(): void {
@@ -144,6 +146,90 @@ describe("the facade's token endpoint with rotating Cognito refresh tokens", () 
         const answer = await facadeFor(settings, { post: cognito.post })(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: flipped(token, 20), client_id: client }));
         expect(answer.statusCode).to.equal(400);
         expect(cognito.forwarded).to.have.lengthOf(0);
+    });
+});
+
+/** An unsigned JWT with `claims`: the facade reads Cognito's access token without checking it, so no key is needed. */
+const jwt = (claims: Record<string, unknown>) =>
+    ["{\"alg\":\"RS256\"}", JSON.stringify(claims)].map((part) => Buffer.from(part).toString("base64url")).join(".") + ".c2lnbmF0dXJl";
+
+describe("the facade's token issued line", () => {
+    const ORIGIN = "4f1c2a9e-0b7d-4c55-9a3e-6d2f8e1b7c40";
+    const ACCESS = jwt({ sub: "user-sub", client_id: SHADOW_CLIENT_ID, origin_jti: ORIGIN, token_use: "access" });
+    let host: DocumentHost;
+    let client = "";
+    let lines: string[] = [];
+    let restore = (): void => undefined;
+    before(async () => {
+        host = await documentHost(serveJson((url) => ({ client_id: url, redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: "none" })));
+        client = `${host.origin}/client.json`;
+    });
+    after(() => host.close());
+    beforeEach(() => {
+        const write = logSink.write;
+        lines = [];
+        logSink.write = (line) => void lines.push(line);
+        restore = () => void (logSink.write = write);
+    });
+    afterEach(() => restore());
+
+    const issuedLines = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === "token issued");
+    const cognitoIssuing = () => fakeCognito(() => ({ status: 200, body: { access_token: ACCESS, id_token: jwt({ origin_jti: ORIGIN }), token_type: "Bearer", expires_in: 3600, refresh_token: "cognito-r1" } }));
+
+    it("names the CIMD client's URL and the sign-in after a code exchange, and never a token", async () => {
+        const settings = { ...settingsFor([]), clientMetadataUrls: [client] };
+        const { verifier, challenge } = pkcePair();
+        const code = sealCode(settings.stateKey, { clientId: client, redirectUri: CLIENT_REDIRECT, cognitoCode: "cognito-code", codeChallenge: challenge }, Date.now());
+        const answer = await facadeFor(settings, { post: cognitoIssuing().post })(postEvent(FACADE_PATHS.token, {
+            grant_type: "authorization_code", code, redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, client_id: client,
+        }));
+        expect(answer.statusCode).to.equal(200);
+        const [line, ...more] = issuedLines();
+        expect(more).to.be.empty;
+        expect(line).to.include({ level: "INFO", message: "token issued", clientId: client, signIn: ORIGIN, grantType: "authorization_code" });
+        expect(Object.keys(line).sort()).to.deep.equal(["clientId", "grantType", "level", "message", "requestId", "signIn", "timestamp"]);
+        const all = lines.join("\n");
+        for (const secret of [ACCESS, "cognito-r1", "cognito-code", code, verifier, ACCESS.split(".")[1]]) {
+            expect(all).to.not.include(secret);
+        }
+    });
+
+    it("names the CIMD client after a refresh too", async () => {
+        const settings = { ...settingsFor([]), clientMetadataUrls: [client] };
+        const refresh = sealRefreshToken(settings.stateKey, { clientId: client, cognitoRefreshToken: "cognito-r0" });
+        const answer = await facadeFor(settings, { post: cognitoIssuing().post })(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: refresh, client_id: client }));
+        expect(answer.statusCode).to.equal(200);
+        expect(issuedLines()).to.have.lengthOf(1);
+        expect(issuedLines()[0]).to.include({ clientId: client, signIn: ORIGIN, grantType: "refresh_token" });
+        expect(lines.join("\n")).to.not.include("cognito-r0").and.not.include(refresh);
+    });
+
+    it("names a static client by its id", async () => {
+        const answer = await facadeFor(settingsFor([]), { post: cognitoIssuing().post })(postEvent(FACADE_PATHS.token,
+            { grant_type: "refresh_token", refresh_token: "cognito-r0", client_id: STATIC_CLIENT_ID },
+            { Authorization: `Basic ${Buffer.from(`${STATIC_CLIENT_ID}:secret`).toString("base64")}` }));
+        expect(answer.statusCode).to.equal(200);
+        expect(issuedLines()).to.have.lengthOf(1);
+        expect(issuedLines()[0]).to.include({ clientId: STATIC_CLIENT_ID, signIn: ORIGIN, grantType: "refresh_token" });
+    });
+
+    it("writes none when Cognito refuses, or before Cognito is asked", async () => {
+        const settings = { ...settingsFor([]), clientMetadataUrls: [client] };
+        const refusing = fakeCognito(() => ({ status: 400, body: { error: "invalid_grant" } }));
+        const refresh = sealRefreshToken(settings.stateKey, { clientId: client, cognitoRefreshToken: "cognito-r0" });
+        expect((await facadeFor(settings, { post: refusing.post })(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: refresh, client_id: client }))).statusCode).to.equal(400);
+        expect((await facadeFor(settings, { post: cognitoIssuing().post })(postEvent(FACADE_PATHS.token, { grant_type: "refresh_token", refresh_token: "forged", client_id: client }))).statusCode).to.equal(400);
+        expect(issuedLines()).to.be.empty;
+    });
+
+    it("reads only a well-formed origin_jti from the access token, and nothing from a body without one", () => {
+        expect(signInOf(JSON.stringify({ access_token: ACCESS }))).to.equal(ORIGIN);
+        expect(signInOf(JSON.stringify({ access_token: jwt({ origin_jti: "x".repeat(65) }) }))).to.be.undefined;
+        expect(signInOf(JSON.stringify({ access_token: jwt({ origin_jti: "a\nb" }) }))).to.be.undefined;
+        expect(signInOf(JSON.stringify({ access_token: "opaque" }))).to.be.undefined;
+        expect(signInOf(JSON.stringify({ access_token: "a.%%%.c" }))).to.be.undefined;
+        expect(signInOf("not json")).to.be.undefined;
+        expect(signInOf("[]")).to.be.undefined;
     });
 });
 

@@ -6,8 +6,9 @@ import type { PolicyResource, ReportViolation, ResourceValidationArgs, StackVali
 import { expect } from "chai";
 import { routeList } from "../handler/routes";
 import { AUTHORIZER_NAME, GATEWAY_RESPONSES } from "../infra/restApiDocument";
-import { executeApiSourceArnProblem, resourcePolicies, stackPolicies, statementProblem } from "../policy/policies";
+import { executeApiSourceArnProblem, grantStatementProblem, resourcePolicies, stackPolicies, statementProblem } from "../policy/policies";
 import { EVERYTHING_OFF, EVERYTHING_ON, restApiDocumentOf, runProgram, type OpenApi30, type RecordedResource } from "./harness";
+import { withAccess } from "./routeAccess";
 
 interface Violation { readonly policy: string; readonly resource: string; readonly message: string }
 
@@ -72,6 +73,8 @@ async function violations(resources: ReadonlyArray<{ type: string; name: string;
 }
 
 const fixture = (type: string, inputs: Record<string, unknown>): RecordedResource => ({ type, name: "fixture", inputs, secretInputs: [] });
+
+const TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/sales";
 
 const ALLOWED = { allowedCorsOrigin: "https://chatgpt.com" };
 
@@ -139,6 +142,17 @@ describe("policy pack", () => {
             identityProviders: JSON.stringify([{ type: "saml", name: "Corp", metadataUrl: "https://idp.example.com/metadata.xml" }]),
         });
         expect(await violations(run.resources)).to.deep.equal([]);
+    });
+
+    it("finds no violation with the routes' grants in the role policy, a wildcard one that says why included", async () => {
+        const run = await withAccess({
+            getSalesReport: { groups: ["finance"], grants: [{ actions: ["dynamodb:GetItem"], resources: [TABLE_ARN] }] },
+            postSuccess: { grants: [{ actions: ["s3:GetObject"], resources: ["*"], allowWildcard: "reads whichever bucket the user names" }] },
+        }, async () => {
+            const resources = (await runProgram()).resources;
+            return violations(resources);
+        });
+        expect(run).to.deep.equal([]);
     });
 
     it("finds no violation with a public MCP client", async () => {
@@ -321,6 +335,8 @@ describe("policy pack", () => {
             ["lambda-permission-source-arn", [permission("arn:aws:lambda:us-east-1:123456789012:function:f")], /is not an execute-api ARN/],
             ["iam-no-wildcards", [fixture("aws:iam/rolePolicy:RolePolicy", { role: "r", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }] }) })], /wildcard action "s3:\*"/],
             ["iam-no-wildcards", [fixture("aws:iam/rolePolicy:RolePolicy", { role: "r", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: "*" }] }) })], /every resource/],
+            // A statement named like a route's grant must be that grant (the shipped table declares none).
+            ["route-grants-as-declared", [fixture("aws:iam/rolePolicy:RolePolicy", { role: "r", policy: JSON.stringify({ Statement: [{ Sid: "RoutepostSuccessGrant1", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: [TABLE_ARN] }] }) })], /RoutepostSuccessGrant1 is named like a route's grant but is not one the route table declares/],
             ["iam-no-wildcards", [fixture("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" })], /AWS-managed policy/],
             ["app-client-prevent-user-existence-errors", [client({ preventUserExistenceErrors: "LEGACY" })], /reveal which users exist/],
             ["app-client-prevent-user-existence-errors", [client({ preventUserExistenceErrors: undefined })], /unset \(LEGACY\)/],
@@ -393,6 +409,24 @@ describe("policy pack", () => {
                 expect(found[0].message).to.match(message);
             });
         }
+    });
+
+    it("holds a route's grant statement to the table: as declared, its wildcards explained, by the table's rule", () => {
+        const table = [{ ...routeList()[0], operationId: "readSales", grants: [
+            { actions: ["dynamodb:GetItem"], resources: [TABLE_ARN] },
+            { actions: ["dynamodb:Get*"], resources: [TABLE_ARN], allowWildcard: "every Get API of one table" },
+            { actions: ["dynamodb:Query*"], resources: [TABLE_ARN] },
+        ] }];
+        const statement = (sid: string, action: string, resource = TABLE_ARN) => ({ Sid: sid, Effect: "Allow", Action: [action], Resource: [resource] });
+        expect(grantStatementProblem(statement("RoutereadSalesGrant1", "dynamodb:GetItem"), table)).to.be.undefined;
+        expect(grantStatementProblem(statement("RoutereadSalesGrant2", "dynamodb:Get*"), table)).to.be.undefined;
+        // A partial wildcard (which iam-no-wildcards lets through) still needs the table's reason.
+        expect(grantStatementProblem(statement("RoutereadSalesGrant3", "dynamodb:Query*"), table)).to.match(/RoutereadSalesGrant3 \(readSales's grant\) has the wildcard action "dynamodb:Query\*" without a reason/);
+        expect(statementProblem(statement("RoutereadSalesGrant3", "dynamodb:Query*"))).to.be.undefined;
+        expect(grantStatementProblem(statement("RoutereadSalesGrant1", "dynamodb:PutItem"), table)).to.match(/not one the route table declares/);
+        expect(grantStatementProblem(statement("RoutereadSalesGrant1", "dynamodb:GetItem", "*"), table)).to.match(/not one the route table declares/);
+        expect(grantStatementProblem(statement("RoutereadSalesGrant9", "dynamodb:GetItem"), table)).to.match(/not one the route table declares/);
+        expect(grantStatementProblem({ Effect: "Allow", Action: "dynamodb:*", Resource: "*" }, table)).to.be.undefined;
     });
 
     it("lets only actions without resource-level permissions (X-Ray writes, EC2 Describe for VPCs) use \"*\"", () => {

@@ -6,6 +6,7 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { clientKind, type FacadeContext } from "./context";
 import { openCode, openRefreshToken, sealRefreshToken } from "./envelopes";
+import { logTokenIssued } from "./issued";
 import { facadeUrls } from "./paths";
 import { verifierMatches } from "./pkce";
 import type { FacadeRequest } from "./request";
@@ -194,6 +195,11 @@ export async function token(context: FacadeContext, request: FacadeRequest): Pro
     // RFC 8707 §2: the one resource is the MCP server, as /authorize requires; any other is invalid_target. Never
     // forwarded (FORWARDED): the binding was made at Cognito's /oauth2/authorize and holds on refresh.
     const resource = caller.form.get("resource");
+    // Which client got the tokens, and their sign-in: the link from the handler's audit lines to a CIMD client's URL.
+    const issued = (result: APIGatewayProxyResult, grant: "authorization_code" | "refresh_token") => {
+        logTokenIssued(result, { requestId: request.gatewayRequestId ?? "local", clientId: caller.clientId, grantType: grant });
+        return result;
+    };
     if (resource !== undefined && resource !== settings.resource) {
         return oauthError(400, "invalid_target", "resource must be this MCP server's URL (RFC 8707).");
     }
@@ -215,7 +221,7 @@ export async function token(context: FacadeContext, request: FacadeRequest): Pro
             return invalidGrant("code_verifier does not match the code_challenge (RFC 7636 §4.6).");
         }
         const form = forwardedForm(caller, { code: code.value.cognitoCode, redirect_uri: settings.callbackUrl, client_id: clientIdForCognito, refresh_token: undefined, token: undefined });
-        return relay(context, await forward(context, settings.cognito.tokenEndpoint, caller, form), caller.kind === "cimd" ? caller.clientId : undefined);
+        return issued(relay(context, await forward(context, settings.cognito.tokenEndpoint, caller, form), caller.kind === "cimd" ? caller.clientId : undefined), grantType);
     }
     if (grantType === "refresh_token") {
         let refreshToken = caller.form.get("refresh_token");
@@ -227,7 +233,7 @@ export async function token(context: FacadeContext, request: FacadeRequest): Pro
             refreshToken = wrapped.value.cognitoRefreshToken;
         }
         const form = forwardedForm(caller, { refresh_token: refreshToken, client_id: clientIdForCognito, code: undefined, code_verifier: undefined, redirect_uri: undefined, token: undefined });
-        return relay(context, await forward(context, settings.cognito.tokenEndpoint, caller, form), caller.kind === "cimd" ? caller.clientId : undefined);
+        return issued(relay(context, await forward(context, settings.cognito.tokenEndpoint, caller, form), caller.kind === "cimd" ? caller.clientId : undefined), grantType);
     }
     return oauthError(400, "unsupported_grant_type", "Use authorization_code or refresh_token.");
 }
