@@ -45,8 +45,13 @@ export type CallOutcome = "ok" | "refused" | "invalid" | "failed" | "error";
 /** Where lines go; tests replace it to read them. */
 export const logSink = { write: (line: string): void => void process.stdout.write(`${line}\n`) };
 
+/** One INFO line: its message, then `fields` (which must hold no token, secret or body). */
+export function logInfo(message: string, fields: object): void {
+    logSink.write(JSON.stringify({ level: "INFO", timestamp: new Date().toISOString(), message, ...fields }));
+}
+
 export function logRequest(entry: RequestLog): void {
-    logSink.write(JSON.stringify({ level: "INFO", timestamp: new Date().toISOString(), message: "request", ...entry }));
+    logInfo("request", entry);
 }
 
 /** The audit line's fields that say who called: the caller's identity and client, nothing from the request. */
@@ -60,7 +65,7 @@ export function callerFields(caller: { readonly sub: string; readonly username?:
 }
 
 export function logCall(entry: CallLog): void {
-    logSink.write(JSON.stringify({ level: "INFO", timestamp: new Date().toISOString(), message: "call", ...entry }));
+    logInfo("call", entry);
 }
 
 export function logError(requestId: string, route: string, error: unknown): void {

@@ -6,7 +6,7 @@
  * Never a token: only that one claim, read from it.
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { logSink } from "../log";
+import { logInfo } from "../log";
 
 export interface TokenIssuedLog {
     readonly requestId: string;
@@ -45,5 +45,5 @@ export function logTokenIssued(result: APIGatewayProxyResult, entry: Omit<TokenI
         return;
     }
     const line: TokenIssuedLog = { ...entry, signIn: signInOf(result.body) };
-    logSink.write(JSON.stringify({ level: "INFO", timestamp: new Date().toISOString(), message: "token issued", ...line }));
+    logInfo("token issued", line);
 }
