@@ -6,7 +6,6 @@
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startLocal, type LocalServer } from "../local/server";
@@ -20,13 +19,20 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
     let browser: Browser;
     let local: LocalServer;
     let context: BrowserContext | undefined;
-    /** Where each scenario leaves a screenshot: BROWSER_SCREENSHOTS, or a temporary folder removed at the end. */
-    const shots = process.env.BROWSER_SCREENSHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), "gpt-action-browser-"));
+    /** Where each scenario leaves a screenshot, when BROWSER_SCREENSHOTS names a folder; none otherwise (PNGs cost CPU). */
+    const shots = process.env.BROWSER_SCREENSHOTS;
+    const screenshot = async (page: Page, name: string) => {
+        if (shots !== undefined) {
+            await page.screenshot({ path: path.join(shots, name) });
+        }
+    };
     let restoreLogs = (): void => undefined;
 
     before(async function () {
         const executable = chromiumOrSkip(this);
-        fs.mkdirSync(shots, { recursive: true });
+        if (shots !== undefined) {
+            fs.mkdirSync(shots, { recursive: true });
+        }
         [browser, local] = await Promise.all([
             launchChromium(executable),
             startLocal({ port: 0, stackFile: LOCAL_STACK_FILE, config: { callbackUrl: CHATGPT_CALLBACK } }),
@@ -38,9 +44,6 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
         await browser?.close();
         await local?.close();
         clearHandlerEnv();
-        if (process.env.BROWSER_SCREENSHOTS === undefined) {
-            fs.rmSync(shots, { recursive: true, force: true });
-        }
     });
     afterEach(async () => {
         await context?.close();
@@ -87,7 +90,7 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
         expect(await page.getByRole("alert").textContent()).to.equal("Incorrect username or password.");
         expect(await page.getByLabel("Email").inputValue()).to.equal(local.outputs.testUser.username);
         expect(new URL(page.url()).searchParams.has("code")).to.equal(false);
-        await page.screenshot({ path: path.join(shots, "1-wrong-password.png") });
+        await screenshot(page, "1-wrong-password.png");
 
         await page.getByLabel("Password").fill(local.outputs.testUser.password);
         await Promise.all([page.waitForURL((url) => url.pathname === "/callback"), page.getByRole("button", { name: "Sign in" }).click()]);
@@ -95,7 +98,7 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
         expect(landed.origin).to.equal(new URL(callback).origin);
         expect(landed.searchParams.get("code")).to.match(/^[\w-]{43}$/);
         expect(landed.searchParams.get("state")).to.equal("state-desktop");
-        await page.screenshot({ path: path.join(shots, "1-callback.png") });
+        await screenshot(page, "1-callback.png");
         expect(errors).to.deep.equal([]);
     });
 
@@ -109,7 +112,7 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
             await route.abort();
         });
         await page.goto(authorizeUrl(CHATGPT_CALLBACK, "state-chatgpt"));
-        await page.screenshot({ path: path.join(shots, "2-chatgpt-login.png") });
+        await screenshot(page, "2-chatgpt-login.png");
         await submit(page, local.outputs.testUser.password);
         expect(await waitFor(() => sentTo.length > 0), "the browser went to chatgpt.com").to.equal(true);
         const sent = new URL(sentTo[0]);
@@ -125,7 +128,7 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
         // Without the meta a phone lays the page out 980 px wide and shrinks it to 40 %.
         expect(await page.evaluate<number>("window.innerWidth")).to.equal(390);
         expect((await page.locator("form").boundingBox())?.width).to.be.within(390 * 0.8, 390);
-        await page.screenshot({ path: path.join(shots, "3-phone.png") });
+        await screenshot(page, "3-phone.png");
         await submit(page, local.outputs.testUser.password);
         await page.waitForURL((url) => url.pathname === "/callback");
         expect(new URL(page.url()).searchParams.get("state")).to.equal("state-phone");
