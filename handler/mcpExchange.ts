@@ -126,14 +126,21 @@ function modernProblem(message: RpcMessage, headers: Readonly<Record<string, str
         ...(typeof claimed === "string" ? [] : [META.protocolVersion]),
         ...(isRecord(meta?.[META.clientCapabilities]) ? [] : [META.clientCapabilities]),
     ];
-    if (message.id !== undefined && missing.length > 0) {
+    const headerVersion = headers["mcp-protocol-version"];
+    if (message.id === undefined) {
+        // 2026-07-28 defines no notifications over HTTP, nor header rules for them: only a header that contradicts
+        // the body is refused.
+        return headerVersion !== undefined && typeof claimed === "string" && headerVersion !== claimed
+            ? headerMismatch(`MCP-Protocol-Version header ${quoted(headerVersion)} does not match _meta's ${quoted(claimed)}`)
+            : undefined;
+    }
+    if (missing.length > 0) {
         return new RpcFailure(ErrorCode.InvalidParams, `Invalid params: _meta must carry ${missing.join(" and ")} (MCP 2026-07-28 requests carry them on every request)`, 400);
     }
     const clientInfo = meta?.[META.clientInfo];
     if (clientInfo !== undefined && !(isRecord(clientInfo) && typeof clientInfo.name === "string" && typeof clientInfo.version === "string")) {
         return new RpcFailure(ErrorCode.InvalidParams, `Invalid params: _meta's ${META.clientInfo} must be an object with a name and a version`, 400);
     }
-    const headerVersion = headers["mcp-protocol-version"];
     if (headerVersion === undefined) {
         return headerMismatch("the MCP-Protocol-Version header is missing");
     }
@@ -142,9 +149,6 @@ function modernProblem(message: RpcMessage, headers: Readonly<Record<string, str
     }
     if (!(MODERN_VERSIONS as readonly string[]).includes(headerVersion)) {
         return unsupportedVersion(headerVersion);
-    }
-    if (message.id === undefined) {
-        return undefined;
     }
     const methodHeader = headers["mcp-method"];
     if (methodHeader !== message.method) {

@@ -104,10 +104,16 @@ describe("MCP 2026-07-28 beside the 2025 revisions (handler)", () => {
             expect(result.statusCode, result.body).to.equal(200);
         });
 
-        it("a notification is accepted with 202 and no body", async () => {
-            const { result } = await rpc({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 1, _meta: META } }, { "MCP-Protocol-Version": MODERN });
-            expect(result.statusCode).to.equal(202);
-            expect(result.body).to.equal("");
+        it("a notification is accepted with 202 and no body, with or without headers; a header that contradicts it is not", async () => {
+            const notification = { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 1, _meta: META } };
+            for (const headers of [{ "MCP-Protocol-Version": MODERN }, {}] as Array<Record<string, string>>) {
+                const { result } = await rpc(notification, headers);
+                expect(result.statusCode).to.equal(202);
+                expect(result.body).to.equal("");
+            }
+            const contradicted = await rpc(notification, { "MCP-Protocol-Version": "2025-11-25" });
+            expect(contradicted.result.statusCode).to.equal(400);
+            expect(contradicted.answer?.error?.code).to.equal(-32020);
         });
     });
 
