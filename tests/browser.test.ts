@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startLocal, type LocalServer } from "../local/server";
-import { chromiumOrSkip, launchChromium } from "./chromium";
+import { chromiumOrSkip, launchChromium, openRecordedPage } from "./chromium";
 import { LOCAL_STACK_FILE, clearHandlerEnv, silenceLogs } from "./localMode";
 
 const CHATGPT_CALLBACK = "https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback";
@@ -50,20 +50,11 @@ describe("local mode's sign-in in a real browser (Chromium)", function () {
         context = undefined;
     });
 
-    /** A page in a fresh context that records what the console reports as an error (a CSP violation is one). */
+    /** A page in a fresh context that records console errors (a CSP violation is one); closed after each test. */
     async function openPage(options: Parameters<Browser["newContext"]>[0] = {}): Promise<{ page: Page; errors: string[] }> {
-        context = await browser.newContext(options);
-        // A failure shows as Playwright's own message well inside the test's 20 s, not as mocha's timeout.
-        context.setDefaultTimeout(5000);
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on("console", (message) => {
-            if (message.type() === "error") {
-                errors.push(message.text());
-            }
-        });
-        page.on("pageerror", (error) => errors.push(error.message));
-        return { page, errors };
+        const opened = await openRecordedPage(browser, options);
+        context = opened.context;
+        return opened;
     }
 
     const authorizeUrl = (redirectUri: string, state: string) => {
