@@ -13,6 +13,7 @@ import {
     eraOf,
     headerMismatch,
     isModernVersion,
+    isRequestId,
     isResponse,
     LEGACY_VERSIONS,
     META,
@@ -234,7 +235,7 @@ async function batch(answer: Answerer, headers: Readonly<Record<string, string>>
 /** The id of something that is not a valid message, when it has a usable one. */
 function idOf(value: unknown): RequestId | null {
     const id = isRecord(value) ? value.id : undefined;
-    return typeof id === "string" || Number.isInteger(id) ? (id as RequestId) : null;
+    return isRequestId(id) ? id : null;
 }
 
 function quoted(value: string): string {

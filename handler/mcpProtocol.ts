@@ -80,8 +80,12 @@ export function asMessage(value: unknown): RpcMessage | undefined {
     if (!("id" in value)) {
         return { method: value.method, params };
     }
-    const id = value.id;
-    return typeof id === "string" || Number.isInteger(id) ? { id: id as RequestId, method: value.method, params } : undefined;
+    return isRequestId(value.id) ? { id: value.id, method: value.method, params } : undefined;
+}
+
+/** MCP's rule for a request id: a string or an integer, never null. */
+export function isRequestId(value: unknown): value is RequestId {
+    return typeof value === "string" || Number.isInteger(value);
 }
 
 /** A JSON-RPC response (a result or an error) posted back, which a server that sends no requests has nothing to match with. */
@@ -117,12 +121,11 @@ export function isModernVersion(version: string): boolean {
     return version >= MODERN_VERSIONS[MODERN_VERSIONS.length - 1];
 }
 
-/** MCP 2026-07-28, Versioning › Protocol Version Negotiation: the versions served and the one asked for. */
-export function unsupportedVersion(requested: string | undefined, status = 400): RpcFailure {
-    const shown = requested === undefined ? "none" : JSON.stringify(requested.slice(0, 40));
-    return new RpcFailure(ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version ${shown}; this server supports ${SUPPORTED_VERSIONS.join(", ")}`, status, {
+/** MCP 2026-07-28, Versioning › Protocol Version Negotiation: 400, the versions served and the one asked for. */
+export function unsupportedVersion(requested: string): RpcFailure {
+    return new RpcFailure(ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version ${JSON.stringify(requested.slice(0, 40))}; this server supports ${SUPPORTED_VERSIONS.join(", ")}`, 400, {
         supported: SUPPORTED_VERSIONS,
-        ...(requested === undefined ? {} : { requested }),
+        requested,
     });
 }
 
